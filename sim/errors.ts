@@ -1,0 +1,75 @@
+/**
+ * Typed errors. An `InputError` is the user's to fix (a bad schedule, trace, seed or
+ * scenario name): the CLI prints its one-line message and exits with code 2. Anything else
+ * that escapes the engine is a bug in streamsim or in a model, and is reported as such.
+ */
+
+export class StreamsimError extends Error {
+  override readonly name: string = "StreamsimError";
+}
+
+/** Bad input from a user: one line that names the problem and the fix. */
+export class InputError extends StreamsimError {
+  override readonly name: string = "InputError";
+}
+
+export class ScheduleSyntaxError extends InputError {
+  override readonly name = "ScheduleSyntaxError";
+}
+
+export class TraceFormatError extends InputError {
+  override readonly name = "TraceFormatError";
+}
+
+/** A schedule, trace or corpus case written by another version of the format. */
+export class SchemaVersionError extends InputError {
+  override readonly name = "SchemaVersionError";
+}
+
+export class UnknownScenarioError extends InputError {
+  override readonly name = "UnknownScenarioError";
+}
+
+export class ScenarioParamsError extends InputError {
+  override readonly name = "ScenarioParamsError";
+}
+
+export class SeedError extends InputError {
+  override readonly name = "SeedError";
+}
+
+/**
+ * A recorded schedule that does not fit the execution it is replayed against: the named
+ * actor is not runnable, or the schedule ran out while actors still had work. Replay never
+ * diverges silently.
+ */
+export class ReplayDivergenceError extends InputError {
+  override readonly name = "ReplayDivergenceError";
+  constructor(
+    message: string,
+    readonly step: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A programmer error inside the engine: an assertion that must never fail. */
+export class EngineAssertionError extends StreamsimError {
+  override readonly name = "EngineAssertionError";
+}
+
+export function assert(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new EngineAssertionError(message);
+}
+
+/** Validates a seed given by a user: a safe non-negative integer. */
+export function parseSeed(raw: string | number): number {
+  const n =
+    typeof raw === "number" ? raw : /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new SeedError(
+      `seed must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return n;
+}

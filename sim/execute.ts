@@ -1,0 +1,247 @@
+import { InputError } from "./errors.ts";
+import type { Strategy } from "./strategy.ts";
+import { type TraceStep, traceAccesses, traceWrites } from "./trace-step.ts";
+import {
+  type BlockedActor,
+  type Decision,
+  decisionKind,
+  decisionSubject,
+  type Outcome,
+  stepOf,
+  timerOf,
+} from "./types.ts";
+import { type ActorState, ActorStatus, type World } from "./world.ts";
+
+/** Limits on one execution: every loop in the engine has a bound. */
+export interface ExecutionLimits {
+  /** Steps before the execution ends with outcome "budget". Default 10,000. */
+  readonly max_steps?: number;
+  /** Virtual time before it ends with outcome "horizon". Default one hour. */
+  readonly horizon_ms?: number;
+}
+
+export const defaultLimits = { max_steps: 10_000, horizon_ms: 3_600_000 } as const;
+
+export interface ExecutionResult {
+  readonly outcome: Outcome;
+  /** Every decision taken, steps and data choices interleaved: the schedule. */
+  readonly decisions: readonly Decision[];
+  readonly steps: number;
+  /** Switches away from an actor that could have run on. */
+  readonly preemptions: number;
+  readonly time_ms: number;
+  readonly actors: number;
+  /** The full step log, only when the world was made with tracing on. */
+  readonly trace: readonly TraceStep[] | null;
+}
+
+/**
+ * Runs one execution of a world whose setup has already run, asking `strategy` for every
+ * decision. This is the engine's hot path: it allocates nothing per step unless tracing.
+ */
+export function execute(
+  world: World,
+  strategy: Strategy,
+  limits: ExecutionLimits = {},
+): ExecutionResult {
+  const max_steps = limits.max_steps ?? defaultLimits.max_steps;
+  const horizon_ms = limits.horizon_ms ?? defaultLimits.horizon_ms;
+  const actors = world.actors;
+  const enabled: Decision[] = [];
+  const trace: TraceStep[] | null = world.tracing ? [] : null;
+  const onStep = strategy.onStep?.bind(strategy);
+  let current = -1;
+  let preemptions = 0;
+  let outcome: Outcome | null = null;
+
+  // Scenario setup may have reported a violation already (a bad initial state).
+  if (world.violation !== null) {
+    outcome = { kind: "violation", ...world.violation, steps: 0 };
+  }
+
+  while (outcome === null) {
+    const step = world.stepIndex;
+    collectEnabled(actors, enabled, horizon_ms);
+    if (enabled.length === 0) {
+      outcome = endWithoutOptions(world, horizon_ms);
+      break;
+    }
+    if (step >= max_steps) {
+      outcome = { kind: "budget", max_steps, steps: step };
+      break;
+    }
+    const pick = strategy.pickStep(enabled, current, step);
+    const decision = enabled[pick];
+    if (decision === undefined) {
+      throw new InputError(`strategy ${strategy.name} picked option ${pick} of ${enabled.length}`);
+    }
+    const actorId = decisionSubject(decision);
+    if (current >= 0 && actorId !== current && enabled.includes(stepOf(current))) preemptions++;
+    world.decisions.push(decision);
+
+    const actor = actors[actorId] as ActorState;
+    const firedTimer = decisionKind(decision) === 1;
+    if (firedTimer) world.clock_ms = actor.deadline_ms;
+    const label = actor.label;
+    const time_ms = world.clock_ms;
+
+    const crash = runStep(world, actor, firedTimer);
+    current = actorId;
+    world.stepIndex = step + 1;
+
+    if (onStep !== undefined) {
+      onStep({
+        index: step,
+        decision,
+        actor: actorId,
+        accesses: world.accesses,
+        spawned: world.spawnedThisStep,
+        enabled,
+      });
+    }
+    if (trace !== null) {
+      trace.push({
+        i: step,
+        actor: actorId,
+        name: actor.name,
+        label,
+        kind: firedTimer ? "timer" : "step",
+        t: time_ms,
+        accesses: traceAccesses(world),
+        notes: world.stepNotes,
+        spawned: world.spawnedThisStep.map((id) => actors[id]?.name ?? String(id)),
+        after: traceWrites(world),
+      });
+      world.stepNotes = [];
+    }
+
+    if (crash !== null) {
+      outcome = { kind: "crash", actor: actor.name, message: crash, steps: step + 1 };
+    } else if (world.violation !== null) {
+      outcome = { kind: "violation", ...world.violation, steps: step + 1 };
+    } else {
+      const broken = firstBroken(world.invariants);
+      if (broken !== null) outcome = { kind: "violation", ...broken, steps: step + 1 };
+    }
+  }
+
+  strategy.endExecution?.({
+    steps: world.stepIndex,
+    actors: actors.length,
+    failed: outcome.kind !== "completed",
+  });
+  return {
+    outcome,
+    decisions: world.decisions,
+    steps: world.stepIndex,
+    preemptions,
+    time_ms: world.clock_ms,
+    actors: actors.length,
+    trace,
+  };
+}
+
+/** Fills `out` with the enabled options in canonical order (steps by id, then due timers). */
+function collectEnabled(actors: readonly ActorState[], out: Decision[], horizon_ms: number): void {
+  out.length = 0;
+  let earliest = Number.POSITIVE_INFINITY;
+  let waiters = 0;
+  for (let i = 0; i < actors.length; i++) {
+    const a = actors[i] as ActorState;
+    if (a.status === ActorStatus.Ready) {
+      out.push(i * 3);
+    } else if (a.status === ActorStatus.Waiting) {
+      if (a.until?.()) {
+        out.push(i * 3);
+      } else {
+        waiters++;
+        if (a.deadline_ms < earliest) earliest = a.deadline_ms;
+      }
+    }
+  }
+  if (waiters === 0 || earliest > horizon_ms) return;
+  // Firing the earliest timer is a choice like any other. Timers of waiters whose
+  // predicate already holds are not offered: that waiter wakes with "ok" instead.
+  const steps = out.length;
+  for (let i = 0; i < actors.length; i++) {
+    const a = actors[i] as ActorState;
+    if (a.status === ActorStatus.Waiting && a.deadline_ms === earliest && !hasStep(out, steps, i)) {
+      out.push(timerOf(i));
+    }
+  }
+}
+
+function hasStep(out: readonly Decision[], count: number, actor: number): boolean {
+  const d = stepOf(actor);
+  for (let i = 0; i < count; i++) if (out[i] === d) return true;
+  return false;
+}
+
+/** Nothing is enabled: completed, deadlocked, or stopped at the time horizon. */
+function endWithoutOptions(world: World, horizon_ms: number): Outcome {
+  const steps = world.stepIndex;
+  const blocked: BlockedActor[] = [];
+  let pastHorizon = false;
+  for (const a of world.actors) {
+    if (a.status === ActorStatus.Done || a.daemon) continue;
+    if (a.deadline_ms > horizon_ms && a.deadline_ms !== Number.POSITIVE_INFINITY)
+      pastHorizon = true;
+    blocked.push({ actor: a.name, label: a.label, on: a.on });
+  }
+  if (blocked.length === 0) {
+    world.recording = false;
+    const broken = firstBroken(world.finalChecks);
+    return broken === null ? { kind: "completed", steps } : { kind: "violation", ...broken, steps };
+  }
+  if (pastHorizon) return { kind: "horizon", horizon_ms, steps };
+  return { kind: "deadlock", blocked, steps };
+}
+
+/** Runs the actor's next step. Returns the error message if the actor threw. */
+function runStep(world: World, actor: ActorState, firedTimer: boolean): string | null {
+  world.accesses.length = 0;
+  world.spawnedThisStep.length = 0;
+  world.running = actor.id;
+  world.recording = true;
+  try {
+    // A waiter resumed by its predicate re-reads it inside the step, so the reads that
+    // made it runnable are recorded as this step's accesses (partial-order reduction
+    // needs them: the write that enabled the step is dependent with it).
+    if (!firedTimer && actor.status === ActorStatus.Waiting && actor.until !== null) actor.until();
+    const r = actor.gen.next(firedTimer ? "timeout" : "ok");
+    if (r.done === true) {
+      actor.status = ActorStatus.Done;
+      actor.label = "done";
+    } else if (typeof r.value === "string") {
+      actor.status = ActorStatus.Ready;
+      actor.label = r.value;
+    } else {
+      const w = r.value;
+      actor.status = ActorStatus.Waiting;
+      actor.label = w.label;
+      actor.until = w.until;
+      actor.deadline_ms = world.clock_ms + w.timeout_ms;
+      actor.on = w.on;
+    }
+    return null;
+  } catch (e) {
+    // The user's input errors (a replay that diverged inside `choose`) are not crashes.
+    if (e instanceof InputError) throw e;
+    actor.status = ActorStatus.Done;
+    return e instanceof Error ? e.message : String(e);
+  } finally {
+    world.recording = false;
+    world.running = -1;
+  }
+}
+
+function firstBroken(
+  checks: readonly { name: string; check: () => string | undefined }[],
+): { property: string; message: string } | null {
+  for (let i = 0; i < checks.length; i++) {
+    const c = checks[i] as { name: string; check: () => string | undefined };
+    const message = c.check();
+    if (message !== undefined) return { property: c.name, message };
+  }
+  return null;
+}

@@ -1,0 +1,58 @@
+import type { Json } from "../types.ts";
+
+/**
+ * Every shared object that simulated code touches records each access against the running
+ * step, as loom's tracked objects do: the object and whether it was read or written. Those
+ * records drive partial-order reduction and appear in traces. Recording is one array push,
+ * so it stays on for every execution.
+ */
+export interface AccessRecorder {
+  /** code = objectId * 2 + (write ? 1 : 0). */
+  access(code: number): void;
+}
+
+export type ObjectKind = "cell" | "queue" | "map" | "log";
+
+export abstract class Tracked {
+  abstract readonly kind: ObjectKind;
+  protected readonly readCode: number;
+  protected readonly writeCode: number;
+
+  constructor(
+    protected readonly recorder: AccessRecorder,
+    readonly id: number,
+    readonly name: string,
+  ) {
+    this.readCode = id * 2;
+    this.writeCode = id * 2 + 1;
+  }
+
+  /** The object's state as JSON, for traces and the report viewer. Not recorded. */
+  abstract snapshot(): Json;
+}
+
+/** Converts a value held by a tracked object into JSON for a trace. */
+export function toJson(value: unknown, depth = 0): Json {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case "number":
+      return Number.isFinite(value) ? value : String(value);
+    case "string":
+    case "boolean":
+      return value;
+    case "bigint":
+      return value.toString();
+    case "function":
+    case "symbol":
+      return `[${typeof value}]`;
+  }
+  if (depth > 6) return "[…]";
+  if (Array.isArray(value)) return value.map((v) => toJson(v, depth + 1));
+  if (value instanceof Map) {
+    return [...value.entries()].map(([k, v]) => [toJson(k, depth + 1), toJson(v, depth + 1)]);
+  }
+  const out: Record<string, Json> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>))
+    out[k] = toJson(v, depth + 1);
+  return out;
+}

@@ -1,0 +1,173 @@
+import { type ExecutionLimits, type ExecutionResult, execute } from "./execute.ts";
+import type { Scenario } from "./scenario.ts";
+import type { Schedule } from "./schedule.ts";
+import type { Strategy } from "./strategy.ts";
+import type { Decision, Outcome, OutcomeKind, Params } from "./types.ts";
+import { wallNow_ms } from "./wallclock.ts";
+import { World } from "./world.ts";
+
+export interface RunOnceOptions {
+  /** Record the full step log (for replay and reports). Default false: it costs. */
+  readonly trace?: boolean;
+  /** Overrides the scenario's own limits. */
+  readonly limits?: ExecutionLimits;
+  /** Execution index handed to the strategy. Default 0. */
+  readonly index?: number;
+}
+
+/**
+ * Builds a fresh world from the scenario and runs one execution with the strategy. Returns
+ * null when the strategy has nothing left to explore.
+ */
+export function runOnce<P extends Params>(
+  scenario: Scenario<P>,
+  params: P,
+  strategy: Strategy,
+  options: RunOnceOptions = {},
+): (ExecutionResult & { readonly world: World }) | null {
+  if (!strategy.beginExecution(options.index ?? 0)) return null;
+  const world = new World(strategy, { tracing: options.trace ?? false });
+  scenario.setup(world, params);
+  const result = execute(world, strategy, options.limits ?? scenario.limits ?? {});
+  return { ...result, world };
+}
+
+/** A failing execution found by `explore`. */
+export interface Failure {
+  /** 0-based index of the execution within the run. */
+  readonly execution: number;
+  readonly outcome: Outcome;
+  readonly schedule: Schedule;
+  readonly steps: number;
+  readonly preemptions: number;
+}
+
+export interface Progress {
+  readonly executions: number;
+  readonly failures: number;
+  readonly elapsed_ms: number;
+}
+
+export interface ExploreOptions<P extends Params> {
+  readonly scenario: Scenario<P>;
+  readonly params: P;
+  readonly strategy: Strategy;
+  /** At most this many executions. Default 1,000. */
+  readonly max_executions?: number;
+  /** Stop starting executions after this much wall-clock time. Default: no limit. */
+  readonly budget_ms?: number;
+  /** Stop at the first failure (default) or collect every failing execution. */
+  readonly stop_on_first?: boolean;
+  /** Keep at most this many failures when collecting. Default 100. */
+  readonly max_failures?: number;
+  readonly limits?: ExecutionLimits;
+  /** Called every `progress_every` executions (default 1,000) and at the end. */
+  readonly onProgress?: (p: Progress) => void;
+  readonly progress_every?: number;
+}
+
+export interface ExploreResult {
+  readonly executions: number;
+  readonly steps: number;
+  /** Executions whose decision sequences differ (by a 53-bit hash). */
+  readonly distinct_schedules: number;
+  readonly elapsed_ms: number;
+  /** True when the strategy said it had nothing left to explore. */
+  readonly exhausted: boolean;
+  readonly outcomes: Readonly<Record<OutcomeKind, number>>;
+  readonly failures: readonly Failure[];
+  /** Reachability probes hit, with the number of executions that hit each. */
+  readonly reached: ReadonlyMap<string, number>;
+  readonly strategy: string;
+}
+
+/**
+ * Runs executions of one scenario under one strategy until the strategy is exhausted, the
+ * execution count or the wall-clock budget is reached, or (by default) the first failure.
+ * Any outcome but "completed" is a failure: a step budget or time horizon is never a pass.
+ */
+export function explore<P extends Params>(options: ExploreOptions<P>): ExploreResult {
+  const max_executions = options.max_executions ?? 1_000;
+  const stop_on_first = options.stop_on_first ?? true;
+  const max_failures = options.max_failures ?? 100;
+  const progress_every = options.progress_every ?? 1_000;
+  const started = wallNow_ms();
+  const deadline =
+    options.budget_ms === undefined ? Number.POSITIVE_INFINITY : started + options.budget_ms;
+  const outcomes: Record<OutcomeKind, number> = {
+    completed: 0,
+    violation: 0,
+    deadlock: 0,
+    budget: 0,
+    horizon: 0,
+    crash: 0,
+  };
+  const schedules = new Set<number>();
+  const reached = new Map<string, number>();
+  const failures: Failure[] = [];
+  let executions = 0;
+  let steps = 0;
+  let exhausted = false;
+
+  while (executions < max_executions && wallNow_ms() < deadline) {
+    const r = runOnce(options.scenario, options.params, options.strategy, {
+      index: executions,
+      ...(options.limits === undefined ? {} : { limits: options.limits }),
+    });
+    if (r === null) {
+      exhausted = true;
+      break;
+    }
+    executions++;
+    steps += r.steps;
+    outcomes[r.outcome.kind]++;
+    schedules.add(hashDecisions(r.decisions));
+    for (const probe of r.world.reached) reached.set(probe, (reached.get(probe) ?? 0) + 1);
+    if (r.outcome.kind !== "completed" && failures.length < max_failures) {
+      failures.push({
+        execution: executions - 1,
+        outcome: r.outcome,
+        schedule: {
+          scenario: options.scenario.name,
+          params: options.params,
+          decisions: [...r.decisions],
+        },
+        steps: r.steps,
+        preemptions: r.preemptions,
+      });
+      if (stop_on_first) break;
+    }
+    if (options.onProgress !== undefined && executions % progress_every === 0) {
+      options.onProgress({
+        executions,
+        failures: failures.length,
+        elapsed_ms: wallNow_ms() - started,
+      });
+    }
+  }
+  const elapsed_ms = wallNow_ms() - started;
+  options.onProgress?.({ executions, failures: failures.length, elapsed_ms });
+  return {
+    executions,
+    steps,
+    distinct_schedules: schedules.size,
+    elapsed_ms,
+    exhausted,
+    outcomes,
+    failures,
+    reached,
+    strategy: options.strategy.describe?.() ?? options.strategy.name,
+  };
+}
+
+/** A 53-bit FNV-style hash of a decision sequence, for counting distinct schedules. */
+export function hashDecisions(decisions: readonly Decision[]): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < decisions.length; i++) {
+    const d = decisions[i] as Decision;
+    h1 = Math.imul(h1 ^ d, 0x01000193);
+    h2 = Math.imul(h2 ^ (d + i), 0x5bd1e995);
+  }
+  return (h1 >>> 0) * 0x20_0000 + ((h2 >>> 0) & 0x1f_ffff);
+}

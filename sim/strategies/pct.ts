@@ -1,0 +1,143 @@
+import { executionSeed, Prng } from "../prng.ts";
+import type { ExecutionSummary, Strategy } from "../strategy.ts";
+import { type Decision, decisionSubject } from "../types.ts";
+
+export interface PctOptions {
+  readonly seed: number;
+  /** Bug depth d: the number of ordering constraints the bug needs. d − 1 change points. */
+  readonly depth: number;
+  /**
+   * k, the expected number of steps of one execution; change points are drawn from
+   * [1, k]. Default: learnt, the longest execution seen so far (32 before the first).
+   */
+  readonly steps_estimate?: number;
+}
+
+/**
+ * Probabilistic Concurrency Testing (Burckhardt, Kothari, Musuvathi, Nagarakatte,
+ * ASPLOS 2010). Each actor gets a random initial priority from {d, …, d+n−1}; d−1 change
+ * points k_1..k_{d−1} are drawn from [1, k]; at every step the highest-priority enabled
+ * actor runs, and at step k_i the actor about to run drops to priority d−i, below every
+ * initial priority. A bug of depth d is then found with probability at least 1/(n·k^(d−1))
+ * per execution.
+ *
+ * Actors are spawned during an execution, so n is not known upfront: a new actor draws
+ * a random rank among those already present, which gives the same distribution over
+ * relative orders as the paper's random permutation. Data choices are uniform.
+ */
+export class PctStrategy implements Strategy {
+  readonly name = "pct";
+  readonly depth: number;
+  private prng: Prng;
+  private learnt_k: number;
+  private readonly fixed_k: number | undefined;
+  private max_actors = 1;
+  /** Priority of each actor in this execution; higher runs first. */
+  private priorities: number[] = [];
+  /** Change points of this execution, sorted (1-based step numbers). */
+  private changePoints: number[] = [];
+  private changesTaken = 0;
+
+  constructor(private readonly options: PctOptions) {
+    this.depth = options.depth;
+    this.fixed_k = options.steps_estimate;
+    this.learnt_k = options.steps_estimate ?? 32;
+    this.prng = new Prng(options.seed);
+  }
+
+  /** The k used for the current execution. */
+  get steps_estimate(): number {
+    return this.fixed_k ?? this.learnt_k;
+  }
+
+  beginExecution(index: number): boolean {
+    this.prng = new Prng(executionSeed(this.options.seed, index));
+    this.priorities = [];
+    this.changesTaken = 0;
+    this.changePoints = drawDistinct(this.prng, this.depth - 1, this.steps_estimate);
+    return true;
+  }
+
+  /** The change points of the current execution (for tests and reports). */
+  currentChangePoints(): readonly number[] {
+    return this.changePoints;
+  }
+
+  /** The priority of each actor seen so far in the current execution. */
+  currentPriorities(): readonly number[] {
+    return this.priorities;
+  }
+
+  pickStep(enabled: readonly Decision[], _current: number, step: number): number {
+    for (const d of enabled) this.priorityOf(decisionSubject(d));
+    let best = this.highest(enabled);
+    // Step numbers are 1-based in the paper.
+    if (this.changePoints[this.changesTaken] === step + 1) {
+      this.changesTaken++;
+      this.priorities[decisionSubject(enabled[best] as Decision)] = this.depth - this.changesTaken;
+      best = this.highest(enabled);
+    }
+    return best;
+  }
+
+  pickChoice(n: number): number {
+    return this.prng.below(n);
+  }
+
+  endExecution(info: ExecutionSummary): void {
+    if (info.steps > this.learnt_k) this.learnt_k = info.steps;
+    if (info.actors > this.max_actors) this.max_actors = info.actors;
+  }
+
+  /** The paper's lower bound on the chance that one execution finds a depth-d bug. */
+  guarantee(): number {
+    return 1 / (this.max_actors * this.steps_estimate ** (this.depth - 1));
+  }
+
+  describe(): string {
+    const n = this.max_actors;
+    const k = this.steps_estimate;
+    return `pct, seed ${this.options.seed}, depth ${this.depth}: each execution finds a depth-${this.depth} bug with probability >= 1/(n*k^(d-1)) = 1/(${n}*${k}^${this.depth - 1}) = ${this.guarantee().toExponential(2)}`;
+  }
+
+  private priorityOf(actor: number): number {
+    let p = this.priorities[actor];
+    if (p === undefined) {
+      // Insert the newcomer at a uniformly random rank among the initial priorities
+      // present so far; ranks stay within {d, …, d+n−1} after renumbering.
+      const initial: number[] = [];
+      for (let a = 0; a < this.priorities.length; a++) {
+        const q = this.priorities[a];
+        if (q !== undefined && q >= this.depth) initial.push(a);
+      }
+      initial.sort((x, y) => (this.priorities[x] as number) - (this.priorities[y] as number));
+      const rank = this.prng.below(initial.length + 1);
+      initial.splice(rank, 0, actor);
+      for (let r = 0; r < initial.length; r++)
+        this.priorities[initial[r] as number] = this.depth + r;
+      p = this.priorities[actor] as number;
+    }
+    return p;
+  }
+
+  private highest(enabled: readonly Decision[]): number {
+    let best = 0;
+    let bestPriority = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < enabled.length; i++) {
+      const p = this.priorities[decisionSubject(enabled[i] as Decision)] as number;
+      if (p > bestPriority) {
+        bestPriority = p;
+        best = i;
+      }
+    }
+    return best;
+  }
+}
+
+/** `count` distinct integers drawn uniformly from [1, max], sorted. */
+function drawDistinct(prng: Prng, count: number, max: number): number[] {
+  const n = Math.min(count, max);
+  const picked = new Set<number>();
+  while (picked.size < n) picked.add(1 + prng.below(max));
+  return [...picked].sort((a, b) => a - b);
+}

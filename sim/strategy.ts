@@ -1,0 +1,48 @@
+import type { Decision } from "./types.ts";
+
+/**
+ * The one interface between the engine and an exploration strategy, after shuttle's
+ * `Scheduler`: "new execution?", "which enabled step next?", "which data value?". The
+ * engine never knows which strategy runs it.
+ *
+ * Enabled options arrive as decisions in canonical order: every runnable actor's step by
+ * actor id, then the timers due first (by actor id). `current` is the actor that ran the
+ * previous step, or -1 before the first step.
+ */
+export interface Strategy {
+  readonly name: string;
+  /**
+   * Prepares execution number `index` (0-based). Returns false when the strategy has
+   * nothing left to explore (an exhaustive search is done, a replay was used once).
+   */
+  beginExecution(index: number): boolean;
+  /** Picks one of `enabled` (non-empty); returns its index in the array. */
+  pickStep(enabled: readonly Decision[], current: number, step: number): number;
+  /** Picks a data value in [0, n), n >= 2. */
+  pickChoice(n: number, label: string): number;
+  /** Called after each step, with the step's tracked accesses (for partial-order reduction). */
+  onStep?(info: StepInfo): void;
+  /** Called when an execution ends. */
+  endExecution?(info: ExecutionSummary): void;
+  /** A line about the strategy's parameters and guarantees, for reports. */
+  describe?(): string;
+}
+
+/** What the engine tells `onStep` about a finished step. Valid only during the call. */
+export interface StepInfo {
+  readonly index: number;
+  readonly decision: Decision;
+  readonly actor: number;
+  /** objectId * 2 + (write ? 1 : 0), in access order, possibly repeated. */
+  readonly accesses: readonly number[];
+  /** Ids of actors spawned by this step. */
+  readonly spawned: readonly number[];
+  /** The options that were enabled when this step was chosen. */
+  readonly enabled: readonly Decision[];
+}
+
+export interface ExecutionSummary {
+  readonly steps: number;
+  readonly actors: number;
+  readonly failed: boolean;
+}

@@ -1,0 +1,170 @@
+import { ReplayDivergenceError, SchemaVersionError, TraceFormatError } from "./errors.ts";
+import type { ExecutionLimits } from "./execute.ts";
+import { runOnce } from "./runner.ts";
+import type { Scenario } from "./scenario.ts";
+import { formatSchedule, parseSchedule, type Schedule } from "./schedule.ts";
+import { ReplayStrategy } from "./strategies/replay.ts";
+import type { TraceStep } from "./trace-step.ts";
+import type { Json, Outcome, Params } from "./types.ts";
+import { HARNESS_VERSION } from "./version.ts";
+
+export const TRACE_FORMAT = "streamsim.trace";
+export const TRACE_SCHEMA = 1;
+
+/**
+ * A recorded execution, as JSON: the schedule that reproduces it, the harness version and
+ * scenario parameters, and the step log. The same scenario and schedule give a
+ * byte-identical trace in every process.
+ */
+export interface Trace {
+  readonly format: typeof TRACE_FORMAT;
+  readonly schema: typeof TRACE_SCHEMA;
+  readonly harness: string;
+  readonly scenario: string;
+  readonly params: Params;
+  /** The schedule text (see schedule.ts): paste it to `streamsim replay`. */
+  readonly schedule: string;
+  readonly outcome: Outcome;
+  readonly preemptions: number;
+  readonly time_ms: number;
+  readonly actors: readonly {
+    readonly id: number;
+    readonly name: string;
+    readonly spawnedBy: number;
+  }[];
+  readonly objects: readonly {
+    readonly id: number;
+    readonly name: string;
+    readonly kind: string;
+  }[];
+  readonly steps: readonly TraceStep[];
+  readonly final_state: { readonly [object: string]: Json };
+}
+
+/**
+ * Replays a schedule with tracing on and returns its trace. Throws ReplayDivergenceError
+ * when the schedule does not fit the scenario (including decisions left over at the end).
+ */
+export function recordTrace<P extends Params>(
+  scenario: Scenario<P>,
+  params: P,
+  schedule: Schedule,
+  limits?: ExecutionLimits,
+): Trace {
+  const replay = new ReplayStrategy(schedule.decisions);
+  const r = runOnce(scenario, params, replay, { trace: true, ...(limits ? { limits } : {}) });
+  if (r === null) throw new Error("a fresh replay strategy refused to start");
+  if (replay.consumed !== schedule.decisions.length) {
+    throw new ReplayDivergenceError(
+      `schedule diverges: the execution ended (${r.outcome.kind}) after ${r.steps} steps with ${schedule.decisions.length - replay.consumed} of ${schedule.decisions.length} decisions unused`,
+      r.steps,
+    );
+  }
+  const w = r.world;
+  return {
+    format: TRACE_FORMAT,
+    schema: TRACE_SCHEMA,
+    harness: HARNESS_VERSION,
+    scenario: scenario.name,
+    params,
+    schedule: formatSchedule({ scenario: scenario.name, params, decisions: schedule.decisions }),
+    outcome: r.outcome,
+    preemptions: r.preemptions,
+    time_ms: r.time_ms,
+    actors: w.actors.map((a) => ({ id: a.id, name: a.name, spawnedBy: a.spawnedBy })),
+    objects: w.objects.map((o) => ({ id: o.id, name: o.name, kind: o.kind })),
+    steps: r.trace ?? [],
+    final_state: w.snapshotObjects(),
+  };
+}
+
+/** Serialises a trace: stable key order, one step per line so that diffs stay readable. */
+export function stringifyTrace(trace: Trace): string {
+  const { steps, ...head } = trace;
+  const headText = JSON.stringify(head, null, 2).replace(/\n}$/, "");
+  const stepLines = steps.map((s) => `    ${JSON.stringify(s)}`).join(",\n");
+  return `${headText},\n  "steps": [\n${stepLines}\n  ]\n}\n`;
+}
+
+/** Parses and validates trace JSON text; throws TraceFormatError or SchemaVersionError. */
+export function parseTrace(text: string, source = "trace"): Trace {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new TraceFormatError(`${source} is not JSON (${(e as Error).message})`);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new TraceFormatError(`${source} is not a streamsim trace: expected a JSON object`);
+  }
+  const t = value as Record<string, unknown>;
+  if (t.format !== TRACE_FORMAT) {
+    throw new TraceFormatError(
+      `${source} is not a streamsim trace: "format" must be "${TRACE_FORMAT}"`,
+    );
+  }
+  if (typeof t.schema !== "number") {
+    throw new TraceFormatError(`${source} has no schema version`);
+  }
+  if (t.schema > TRACE_SCHEMA) {
+    throw new SchemaVersionError(
+      `${source} has schema ${t.schema}, newer than this streamsim's ${TRACE_SCHEMA}; upgrade streamsim to read it`,
+    );
+  }
+  if (t.schema < TRACE_SCHEMA) {
+    throw new SchemaVersionError(
+      `${source} has schema ${t.schema}, older than this streamsim's ${TRACE_SCHEMA}; re-record it with 'streamsim replay "<its schedule>" --out <file>'`,
+    );
+  }
+  if (typeof t.schedule !== "string")
+    throw new TraceFormatError(`${source} has no "schedule" string`);
+  if (!Array.isArray(t.steps)) throw new TraceFormatError(`${source} has no "steps" array`);
+  if (typeof t.scenario !== "string") throw new TraceFormatError(`${source} has no "scenario"`);
+  const schedule = parseSchedule(t.schedule);
+  if (schedule.scenario !== t.scenario) {
+    throw new TraceFormatError(
+      `${source} says scenario '${t.scenario}' but its schedule names '${schedule.scenario}'`,
+    );
+  }
+  return value as Trace;
+}
+
+/** Where two traces of the same schedule first differ. */
+export interface Divergence {
+  readonly step: number;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+/** Compares two traces step by step; null when identical. */
+export function firstDivergence(expected: Trace, actual: Trace): Divergence | null {
+  const n = Math.max(expected.steps.length, actual.steps.length);
+  for (let i = 0; i < n; i++) {
+    const a = JSON.stringify(expected.steps[i] ?? null);
+    const b = JSON.stringify(actual.steps[i] ?? null);
+    if (a !== b) return { step: i, expected: a, actual: b };
+  }
+  const a = JSON.stringify(expected.outcome);
+  const b = JSON.stringify(actual.outcome);
+  if (a !== b) return { step: n, expected: `outcome ${a}`, actual: `outcome ${b}` };
+  return null;
+}
+
+/**
+ * The determinism self-check: runs the same schedule twice and reports the first step at
+ * which the two traces differ (null when they are byte-identical).
+ */
+export function checkDeterminism<P extends Params>(
+  scenario: Scenario<P>,
+  params: P,
+  schedule: Schedule,
+  limits?: ExecutionLimits,
+): Divergence | null {
+  const first = recordTrace(scenario, params, schedule, limits);
+  const second = recordTrace(scenario, params, schedule, limits);
+  const d = firstDivergence(first, second);
+  if (d !== null) return d;
+  return stringifyTrace(first) === stringifyTrace(second)
+    ? null
+    : { step: first.steps.length, expected: "final state", actual: "final state differs" };
+}

@@ -1,0 +1,113 @@
+/**
+ * The vocabulary shared by the engine, the strategies and the models.
+ *
+ * An actor is a generator. The code between two `yield`s runs atomically; each `yield`
+ * ends the current step and says what the actor's next step is: a plain label (the actor
+ * stays runnable), or a `Wait` (the actor blocks until a predicate over tracked state holds,
+ * or until virtual time passes).
+ */
+
+/** Why a blocked actor resumed: its predicate held ("ok"), or its timer fired ("timeout"). */
+export type Resume = "ok" | "timeout";
+
+/** Blocks the actor; made by `world.until` and `world.sleep`. */
+export interface Wait {
+  readonly kind: "wait";
+  /** Label of the step that runs when the actor resumes. */
+  readonly label: string;
+  /** The actor becomes runnable when this holds; null waits for the timer alone. */
+  readonly until: (() => boolean) | null;
+  /** Relative virtual timeout; Infinity for none. */
+  readonly timeout_ms: number;
+  /** Free text naming what is waited on, shown in deadlock reports. */
+  readonly on: string;
+}
+
+export type Yielded = string | Wait;
+
+/** What an actor is: a generator whose yields are scheduling points. */
+export type Actor = Generator<Yielded, void, Resume>;
+
+/**
+ * A scheduling decision, as a small integer so that recording costs nothing:
+ *   step of actor a      -> a * 3
+ *   timer fire of actor a -> a * 3 + 1
+ *   data choice value v   -> v * 3 + 2
+ * The enabled options offered to a strategy use the same encoding.
+ */
+export type Decision = number;
+
+export const DecisionKind = { step: 0, timer: 1, choice: 2 } as const;
+
+export function stepOf(actor: number): Decision {
+  return actor * 3;
+}
+export function timerOf(actor: number): Decision {
+  return actor * 3 + 1;
+}
+export function choiceOf(value: number): Decision {
+  return value * 3 + 2;
+}
+export function decisionKind(d: Decision): 0 | 1 | 2 {
+  return (d % 3) as 0 | 1 | 2;
+}
+/** The actor of a step or timer decision, or the value of a choice. */
+export function decisionSubject(d: Decision): number {
+  return Math.floor(d / 3);
+}
+
+/** One actor blocked forever, for deadlock reports. */
+export interface BlockedActor {
+  readonly actor: string;
+  readonly label: string;
+  readonly on: string;
+}
+
+/** How one execution ended. Anything but "completed" is a failure: never a pass. */
+export type Outcome =
+  | { readonly kind: "completed"; readonly steps: number }
+  | {
+      readonly kind: "violation";
+      readonly property: string;
+      readonly message: string;
+      readonly steps: number;
+    }
+  | { readonly kind: "deadlock"; readonly blocked: readonly BlockedActor[]; readonly steps: number }
+  | { readonly kind: "budget"; readonly max_steps: number; readonly steps: number }
+  | { readonly kind: "horizon"; readonly horizon_ms: number; readonly steps: number }
+  | {
+      readonly kind: "crash";
+      readonly actor: string;
+      readonly message: string;
+      readonly steps: number;
+    };
+
+export type OutcomeKind = Outcome["kind"];
+
+/** A one-line description of an outcome, for reports. */
+export function describeOutcome(o: Outcome): string {
+  switch (o.kind) {
+    case "completed":
+      return `completed after ${o.steps} steps`;
+    case "violation":
+      return `${o.property} violated at step ${o.steps}: ${o.message}`;
+    case "deadlock":
+      return `deadlock after ${o.steps} steps: ${o.blocked.map((b) => `${b.actor} waits at '${b.label}' on ${b.on}`).join("; ")}`;
+    case "budget":
+      return `step budget of ${o.max_steps} exceeded (an actor never finishes)`;
+    case "horizon":
+      return `virtual time horizon of ${o.horizon_ms} ms exceeded after ${o.steps} steps`;
+    case "crash":
+      return `actor ${o.actor} threw at step ${o.steps}: ${o.message}`;
+  }
+}
+
+/** JSON-compatible values, for scenario parameters and snapshots. */
+export type Json =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly Json[]
+  | { readonly [k: string]: Json };
+export type Params = { readonly [k: string]: Json };

@@ -1,0 +1,235 @@
+import { EngineAssertionError, StreamsimError } from "./errors.ts";
+import { Cell } from "./objects/cell.ts";
+import { Log } from "./objects/log.ts";
+import { TrackedMap } from "./objects/map.ts";
+import { Queue, type QueueOptions } from "./objects/queue.ts";
+import type { AccessRecorder, Tracked } from "./objects/tracked.ts";
+import { type Actor, choiceOf, type Decision, type Json, type Wait } from "./types.ts";
+
+/** A property check: returns a description of the violation, or undefined when it holds. */
+export type Check = () => string | undefined;
+
+export interface SpawnOptions {
+  /** Label of the actor's first step (the code before its first yield). Default "start". */
+  readonly label?: string;
+  /**
+   * A daemon (a metering ticker, say) does not keep the execution alive: the execution
+   * completes when every non-daemon actor has finished, whatever daemons are doing.
+   */
+  readonly daemon?: boolean;
+}
+
+export interface UntilOptions {
+  /** Label of the step that runs on resume. Default "resume". */
+  readonly label?: string;
+  /** Give up after this much virtual time; the actor then resumes with "timeout". */
+  readonly timeout_ms?: number;
+  /** What is waited on, for deadlock reports. */
+  readonly on?: string;
+}
+
+/** @internal */
+export const ActorStatus = { Ready: 0, Waiting: 1, Done: 2 } as const;
+/** @internal */
+export type ActorStatus = (typeof ActorStatus)[keyof typeof ActorStatus];
+
+/** @internal The engine's bookkeeping for one actor. */
+export interface ActorState {
+  readonly id: number;
+  readonly name: string;
+  readonly gen: Actor;
+  readonly daemon: boolean;
+  /** The actor whose step spawned this one, or -1 when spawned by the scenario's setup. */
+  readonly spawnedBy: number;
+  /** Index of the step that spawned it, or -1. */
+  readonly spawnedAtStep: number;
+  status: ActorStatus;
+  label: string;
+  until: (() => boolean) | null;
+  deadline_ms: number;
+  on: string;
+}
+
+/** A chooser of data values, supplied by the running strategy. */
+export interface ChoiceSource {
+  pickChoice(n: number, label: string): number;
+}
+
+/** @internal Per-step trace annotations, collected only when tracing. */
+export interface StepNotes {
+  notes: string[];
+}
+
+/**
+ * The world of one execution: the tracked objects, the actors, the virtual clock and the
+ * checks. A scenario's setup receives a fresh world, makes its objects, spawns its actors
+ * and registers its checks; actors capture the world in their closures and use it for
+ * waits, time, data choices and trace notes.
+ */
+export class World implements AccessRecorder {
+  /** True when this execution records a full trace; use it to skip building note text. */
+  readonly tracing: boolean;
+
+  /** @internal */ readonly actors: ActorState[] = [];
+  /** @internal */ readonly objects: Tracked[] = [];
+  /** @internal */ readonly invariants: { name: string; check: Check }[] = [];
+  /** @internal */ readonly finalChecks: { name: string; check: Check }[] = [];
+  /** @internal */ readonly decisions: Decision[] = [];
+  /** @internal Accesses of the running step: objectId * 2 + (write ? 1 : 0). */
+  readonly accesses: number[] = [];
+  /** @internal */ recording = false;
+  /** @internal */ clock_ms = 0;
+  /** @internal Actor running the current step, or -1 outside steps. */
+  running = -1;
+  /** @internal Number of steps taken so far. */
+  stepIndex = 0;
+  /** @internal */ violation: { property: string; message: string } | null = null;
+  /** @internal */ stepNotes: string[] = [];
+  /** @internal Names of reachability probes hit in this execution. */
+  readonly reached = new Set<string>();
+  /** @internal Actors spawned by the running step. */
+  readonly spawnedThisStep: number[] = [];
+
+  constructor(
+    private readonly chooser: ChoiceSource,
+    options: { readonly tracing: boolean },
+  ) {
+    this.tracing = options.tracing;
+  }
+
+  // ---- tracked objects -------------------------------------------------------------
+
+  cell<T>(name: string, initial: T): Cell<T> {
+    return this.register(new Cell<T>(this, this.objects.length, name, initial));
+  }
+
+  queue<T>(name: string, options: QueueOptions = {}): Queue<T> {
+    return this.register(new Queue<T>(this, this.objects.length, name, options));
+  }
+
+  map<K, V>(name: string): TrackedMap<K, V> {
+    return this.register(new TrackedMap<K, V>(this, this.objects.length, name));
+  }
+
+  log<T>(name: string): Log<T> {
+    return this.register(new Log<T>(this, this.objects.length, name));
+  }
+
+  private register<O extends Tracked>(object: O): O {
+    this.objects.push(object);
+    return object;
+  }
+
+  /** @internal Records an access of the running step (AccessRecorder). */
+  access(code: number): void {
+    if (!this.recording) return;
+    const acc = this.accesses;
+    if (acc.length >= 1_000_000) {
+      throw new EngineAssertionError(
+        "a step made over 1,000,000 tracked accesses without yielding (a loop with no yield?)",
+      );
+    }
+    acc.push(code);
+  }
+
+  // ---- actors ----------------------------------------------------------------------
+
+  /** Adds an actor; it first runs when the strategy schedules it. Returns its id. */
+  spawn(name: string, actor: Actor, options: SpawnOptions = {}): number {
+    const id = this.actors.length;
+    this.actors.push({
+      id,
+      name,
+      gen: actor,
+      daemon: options.daemon ?? false,
+      spawnedBy: this.running,
+      spawnedAtStep: this.running >= 0 ? this.stepIndex : -1,
+      status: ActorStatus.Ready,
+      label: options.label ?? "start",
+      until: null,
+      deadline_ms: Number.POSITIVE_INFINITY,
+      on: "",
+    });
+    if (this.running >= 0) this.spawnedThisStep.push(id);
+    return id;
+  }
+
+  /** Yield this to block until `predicate` holds (over tracked state) or the timeout passes. */
+  until(predicate: () => boolean, options: UntilOptions = {}): Wait {
+    return {
+      kind: "wait",
+      label: options.label ?? "resume",
+      until: predicate,
+      timeout_ms: options.timeout_ms ?? Number.POSITIVE_INFINITY,
+      on: options.on ?? "a condition",
+    };
+  }
+
+  /** Yield this to let `ms` of virtual time pass. */
+  sleep(ms: number, label = "wake"): Wait {
+    if (!(ms >= 0))
+      throw new EngineAssertionError(`sleep needs a non-negative duration, got ${ms}`);
+    return { kind: "wait", label, until: null, timeout_ms: ms, on: `the clock (+${ms} ms)` };
+  }
+
+  /** Virtual time in milliseconds. Moves only when the scheduler fires a timer. */
+  now(): number {
+    return this.clock_ms;
+  }
+
+  /**
+   * A nondeterministic data value in [0, n), drawn from the strategy and recorded in the
+   * schedule like a scheduling decision ("does this journal append fail?").
+   */
+  choose(n: number, label = "choice"): number {
+    if (!Number.isInteger(n) || n < 1)
+      throw new EngineAssertionError(`choose needs n >= 1, got ${n}`);
+    if (n === 1) return 0;
+    const v = this.chooser.pickChoice(n, label);
+    if (!Number.isInteger(v) || v < 0 || v >= n) {
+      throw new EngineAssertionError(`strategy chose ${v} outside [0, ${n})`);
+    }
+    this.decisions.push(choiceOf(v));
+    if (this.tracing) this.stepNotes.push(`${label}: chose ${v} of ${n}`);
+    return v;
+  }
+
+  // ---- checks ----------------------------------------------------------------------
+
+  /** A property checked after every step. */
+  invariant(name: string, check: Check): void {
+    this.invariants.push({ name, check });
+  }
+
+  /** A property checked once, when every actor has finished. */
+  atEnd(name: string, check: Check): void {
+    this.finalChecks.push({ name, check });
+  }
+
+  /** Reports a violation from inside a step; the execution stops after the step. */
+  fail(property: string, message: string): void {
+    if (this.violation === null) this.violation = { property, message };
+  }
+
+  /** Marks a reachability probe as hit ("did any execution get here?"). */
+  reach(probe: string): void {
+    this.reached.add(probe);
+  }
+
+  /** Adds a line to the current step in the trace. Free when not tracing. */
+  note(text: string | (() => string)): void {
+    if (this.tracing) this.stepNotes.push(typeof text === "string" ? text : text());
+  }
+
+  /** The state of every tracked object, by name (unrecorded). */
+  snapshotObjects(): Record<string, Json> {
+    const out: Record<string, Json> = {};
+    for (const o of this.objects) out[o.name] = o.snapshot();
+    return out;
+  }
+}
+
+/** Raised inside the engine when user model code misuses the world. */
+export class ModelError extends StreamsimError {
+  override readonly name = "ModelError";
+}
