@@ -33,6 +33,8 @@ export interface ExecutionResult {
   readonly actors: number;
   /** The full step log, only when the world was made with tracing on. */
   readonly trace: readonly TraceStep[] | null;
+  /** The world after the execution: its objects' final state, actors and probes hit. */
+  readonly world: World;
 }
 
 /**
@@ -49,7 +51,7 @@ export function execute(
   const actors = world.actors;
   const enabled: Decision[] = [];
   const trace: TraceStep[] | null = world.tracing ? [] : null;
-  const onStep = strategy.onStep?.bind(strategy);
+  const onStep = strategy.onStep === undefined ? undefined : strategy.onStep.bind(strategy);
   let current = -1;
   let preemptions = 0;
   let outcome: Outcome | null = null;
@@ -138,12 +140,13 @@ export function execute(
     time_ms: world.clock_ms,
     actors: actors.length,
     trace,
+    world,
   };
 }
 
 /** Fills `out` with the enabled options in canonical order (steps by id, then due timers). */
 function collectEnabled(actors: readonly ActorState[], out: Decision[], horizon_ms: number): void {
-  out.length = 0;
+  clear(out);
   let earliest = Number.POSITIVE_INFINITY;
   let waiters = 0;
   for (let i = 0; i < actors.length; i++) {
@@ -199,8 +202,8 @@ function endWithoutOptions(world: World, horizon_ms: number): Outcome {
 
 /** Runs the actor's next step. Returns the error message if the actor threw. */
 function runStep(world: World, actor: ActorState, firedTimer: boolean): string | null {
-  world.accesses.length = 0;
-  world.spawnedThisStep.length = 0;
+  clear(world.accesses);
+  clear(world.spawnedThisStep);
   world.running = actor.id;
   world.recording = true;
   try {
@@ -244,4 +247,13 @@ function firstBroken(
     if (message !== undefined) return { property: c.name, message };
   }
   return null;
+}
+
+/**
+ * Empties an array in place. Popping stays on V8's fast path for the short arrays of the
+ * hot loop, where assigning `length = 0` is a runtime call that cost 10% of a step.
+ */
+function clear(array: unknown[]): void {
+  if (array.length > 64) array.length = 0;
+  else while (array.length > 0) array.pop();
 }

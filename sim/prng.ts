@@ -14,17 +14,14 @@ export class Prng {
     const lo = seed >>> 0;
     const hi = Math.floor(seed / 0x1_0000_0000) >>> 0;
     let s = (lo ^ Math.imul(hi, 0x9e3779b9)) >>> 0;
-    const next = (): number => {
-      s = (s + 0x9e3779b9) | 0;
-      let z = s;
-      z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
-      z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
-      return (z ^ (z >>> 15)) >>> 0;
-    };
-    this.a = next();
-    this.b = next();
-    this.c = next() ^ hi;
-    this.d = next();
+    s = (s + 0x9e3779b9) | 0;
+    this.a = splitmix32(s);
+    s = (s + 0x9e3779b9) | 0;
+    this.b = splitmix32(s);
+    s = (s + 0x9e3779b9) | 0;
+    this.c = (splitmix32(s) ^ hi) >>> 0;
+    s = (s + 0x9e3779b9) | 0;
+    this.d = splitmix32(s);
     for (let i = 0; i < 12; i++) this.nextU32();
   }
 
@@ -55,10 +52,24 @@ export class Prng {
   }
 }
 
-/** Derives the seed of execution `index` of a run from the run's seed. */
+/** The splitmix32 finaliser: a well-mixed 32-bit value from a 32-bit state. */
+function splitmix32(state: number): number {
+  let z = state;
+  z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
+  z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
+  return (z ^ (z >>> 15)) >>> 0;
+}
+
+/**
+ * Derives the seed of execution `index` of a run from the run's seed: a hash, so that any
+ * execution can be rerun alone and seed ranges split across shards.
+ */
 export function executionSeed(runSeed: number, index: number): number {
-  const p = new Prng(runSeed);
-  const q = new Prng(index ^ p.nextU32());
+  const lo = runSeed >>> 0;
+  const hi = Math.floor(runSeed / 0x1_0000_0000) >>> 0;
+  const a = splitmix32((lo ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0);
+  const b = splitmix32((hi ^ Math.imul(a ^ index, 0xc2b2ae35) ^ 0x27d4eb2f) >>> 0);
+  const c = splitmix32((a + b + index) >>> 0);
   // 53 bits: high 21 bits from one draw, low 32 from another.
-  return (q.nextU32() & 0x1f_ffff) * 0x1_0000_0000 + q.nextU32();
+  return (b & 0x1f_ffff) * 0x1_0000_0000 + c;
 }

@@ -24,12 +24,11 @@ export function runOnce<P extends Params>(
   params: P,
   strategy: Strategy,
   options: RunOnceOptions = {},
-): (ExecutionResult & { readonly world: World }) | null {
+): ExecutionResult | null {
   if (!strategy.beginExecution(options.index ?? 0)) return null;
   const world = new World(strategy, { tracing: options.trace ?? false });
   scenario.setup(world, params);
-  const result = execute(world, strategy, options.limits ?? scenario.limits ?? {});
-  return { ...result, world };
+  return execute(world, strategy, options.limits ?? scenario.limits ?? {});
 }
 
 /** A failing execution found by `explore`. */
@@ -122,7 +121,9 @@ export function explore<P extends Params>(options: ExploreOptions<P>): ExploreRe
     steps += r.steps;
     outcomes[r.outcome.kind]++;
     schedules.add(hashDecisions(r.decisions));
-    for (const probe of r.world.reached) reached.set(probe, (reached.get(probe) ?? 0) + 1);
+    if (r.world.reached !== null) {
+      for (const probe of r.world.reached) reached.set(probe, (reached.get(probe) ?? 0) + 1);
+    }
     if (r.outcome.kind !== "completed" && failures.length < max_failures) {
       failures.push({
         execution: executions - 1,

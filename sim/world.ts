@@ -85,8 +85,8 @@ export class World implements AccessRecorder {
   stepIndex = 0;
   /** @internal */ violation: { property: string; message: string } | null = null;
   /** @internal */ stepNotes: string[] = [];
-  /** @internal Names of reachability probes hit in this execution. */
-  readonly reached = new Set<string>();
+  /** @internal Names of reachability probes hit in this execution (made on first use). */
+  reached: Set<string> | null = null;
   /** @internal Actors spawned by the running step. */
   readonly spawnedThisStep: number[] = [];
 
@@ -213,6 +213,7 @@ export class World implements AccessRecorder {
 
   /** Marks a reachability probe as hit ("did any execution get here?"). */
   reach(probe: string): void {
+    if (this.reached === null) this.reached = new Set();
     this.reached.add(probe);
   }
 

@@ -1,6 +1,14 @@
+import type { Cell } from "../objects/cell.ts";
 import type { Scenario } from "../scenario.ts";
 import type { Actor } from "../types.ts";
 import type { World } from "../world.ts";
+
+/** One worker: read the counter in one step, write it back plus one in the next. */
+function* increment(counter: Cell<number>): Actor {
+  const seen = counter.get();
+  yield "write";
+  counter.set(seen + 1);
+}
 
 /**
  * The lost update: each worker reads a shared counter in one step and writes it back plus
@@ -13,13 +21,8 @@ export const counterScenario: Scenario<{ workers: number }> = {
   defaults: { workers: 2 },
   setup(world: World, { workers }) {
     const counter = world.cell("counter", 0);
-    function* increment(): Actor {
-      const seen = counter.get();
-      yield "write";
-      counter.set(seen + 1);
-    }
     for (let i = 0; i < workers; i++) {
-      world.spawn(`worker-${i}`, increment(), { label: "read" });
+      world.spawn(`worker-${i}`, increment(counter), { label: "read" });
     }
     world.atEnd("no lost update", () =>
       counter.peek() === workers ? undefined : `counter is ${counter.peek()}, expected ${workers}`,
