@@ -63,7 +63,16 @@ export function execute(
 
   while (outcome === null) {
     const step = world.stepIndex;
-    collectEnabled(actors, enabled, horizon_ms);
+    if (world.liveActors === 0) {
+      // Every non-daemon actor has finished: daemons do not keep the execution alive.
+      outcome = complete(world);
+      break;
+    }
+    const thrower = collectEnabled(actors, enabled, horizon_ms);
+    if (thrower !== null) {
+      outcome = { kind: "crash", actor: thrower.actor, message: thrower.message, steps: step };
+      break;
+    }
     if (enabled.length === 0) {
       outcome = endWithoutOptions(world, horizon_ms);
       break;
@@ -144,8 +153,15 @@ export function execute(
   };
 }
 
-/** Fills `out` with the enabled options in canonical order (steps by id, then due timers). */
-function collectEnabled(actors: readonly ActorState[], out: Decision[], horizon_ms: number): void {
+/**
+ * Fills `out` with the enabled options in canonical order (steps by id, then due timers).
+ * A wait predicate is actor code: if one throws, that actor crashed, and it is returned.
+ */
+function collectEnabled(
+  actors: readonly ActorState[],
+  out: Decision[],
+  horizon_ms: number,
+): { actor: string; message: string } | null {
   clear(out);
   let earliest = Number.POSITIVE_INFINITY;
   let waiters = 0;
@@ -154,7 +170,16 @@ function collectEnabled(actors: readonly ActorState[], out: Decision[], horizon_
     if (a.status === ActorStatus.Ready) {
       out.push(i * 3);
     } else if (a.status === ActorStatus.Waiting) {
-      if (a.until?.()) {
+      let ready = false;
+      if (a.until !== null) {
+        try {
+          ready = a.until();
+        } catch (e) {
+          if (e instanceof InputError) throw e;
+          return { actor: a.name, message: errorMessage(e) };
+        }
+      }
+      if (ready) {
         out.push(i * 3);
       } else {
         waiters++;
@@ -162,7 +187,7 @@ function collectEnabled(actors: readonly ActorState[], out: Decision[], horizon_
       }
     }
   }
-  if (waiters === 0 || earliest > horizon_ms) return;
+  if (waiters === 0 || earliest > horizon_ms) return null;
   // Firing the earliest timer is a choice like any other. Timers of waiters whose
   // predicate already holds are not offered: that waiter wakes with "ok" instead.
   const steps = out.length;
@@ -172,6 +197,11 @@ function collectEnabled(actors: readonly ActorState[], out: Decision[], horizon_
       out.push(timerOf(i));
     }
   }
+  return null;
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 function hasStep(out: readonly Decision[], count: number, actor: number): boolean {
@@ -191,13 +221,17 @@ function endWithoutOptions(world: World, horizon_ms: number): Outcome {
       pastHorizon = true;
     blocked.push({ actor: a.name, label: a.label, on: a.on });
   }
-  if (blocked.length === 0) {
-    world.recording = false;
-    const broken = firstBroken(world.finalChecks);
-    return broken === null ? { kind: "completed", steps } : { kind: "violation", ...broken, steps };
-  }
+  if (blocked.length === 0) return complete(world);
   if (pastHorizon) return { kind: "horizon", horizon_ms, steps };
   return { kind: "deadlock", blocked, steps };
+}
+
+/** Every non-daemon actor finished: run the final checks. */
+function complete(world: World): Outcome {
+  const steps = world.stepIndex;
+  world.recording = false;
+  const broken = firstBroken(world.finalChecks);
+  return broken === null ? { kind: "completed", steps } : { kind: "violation", ...broken, steps };
 }
 
 /** Runs the actor's next step. Returns the error message if the actor threw. */
@@ -213,8 +247,7 @@ function runStep(world: World, actor: ActorState, firedTimer: boolean): string |
     if (!firedTimer && actor.status === ActorStatus.Waiting && actor.until !== null) actor.until();
     const r = actor.gen.next(firedTimer ? "timeout" : "ok");
     if (r.done === true) {
-      actor.status = ActorStatus.Done;
-      actor.label = "done";
+      finish(world, actor);
     } else if (typeof r.value === "string") {
       actor.status = ActorStatus.Ready;
       actor.label = r.value;
@@ -230,12 +263,18 @@ function runStep(world: World, actor: ActorState, firedTimer: boolean): string |
   } catch (e) {
     // The user's input errors (a replay that diverged inside `choose`) are not crashes.
     if (e instanceof InputError) throw e;
-    actor.status = ActorStatus.Done;
-    return e instanceof Error ? e.message : String(e);
+    finish(world, actor);
+    return errorMessage(e);
   } finally {
     world.recording = false;
     world.running = -1;
   }
+}
+
+function finish(world: World, actor: ActorState): void {
+  actor.status = ActorStatus.Done;
+  actor.label = "done";
+  if (!actor.daemon) world.liveActors--;
 }
 
 function firstBroken(

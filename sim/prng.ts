@@ -38,6 +38,7 @@ export class Prng {
   /** A uniform integer in [0, n). n must be a positive integer below 2^32. */
   below(n: number): number {
     if (n <= 1) return 0;
+    if (n > 0x1_0000_0000) throw new RangeError(`Prng.below needs n <= 2^32, got ${n}`);
     // Rejection sampling keeps the draw exactly uniform.
     const limit = 0x1_0000_0000 - (0x1_0000_0000 % n);
     for (;;) {

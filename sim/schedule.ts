@@ -95,7 +95,8 @@ export function parseParams(text: string): Params {
     }
     return value as Params;
   }
-  const out: Record<string, Json> = {};
+  // A Map, then fromEntries: keys such as "constructor" or "__proto__" stay plain own keys.
+  const out = new Map<string, Json>();
   for (const pair of text.split(",")) {
     const eq = pair.indexOf("=");
     const key = pair.slice(0, eq);
@@ -103,18 +104,16 @@ export function parseParams(text: string): Params {
     if (eq <= 0 || !KEY.test(key)) {
       throw new ScheduleSyntaxError(`schedule parameter '${pair}' is not key=value`);
     }
-    if (key in out) throw new ScheduleSyntaxError(`schedule parameter '${key}' is given twice`);
-    out[key] =
-      raw === "true"
-        ? true
-        : raw === "false"
-          ? false
-          : /^-?\d+(\.\d+)?$/.test(raw)
-            ? Number(raw)
-            : raw;
+    if (out.has(key)) throw new ScheduleSyntaxError(`schedule parameter '${key}' is given twice`);
+    out.set(
+      key,
+      raw === "true" ? true : raw === "false" ? false : NUMBER.test(raw) ? Number(raw) : raw,
+    );
   }
-  return out;
+  return Object.fromEntries(out);
 }
+
+const NUMBER = /^-?\d+(\.\d+)?$/;
 
 const DECISION = /^(?:(\d+)(?:x(\d+))?|t(\d+)|c(\d+))$/;
 
@@ -127,6 +126,10 @@ export function parseDecisions(text: string): Decision[] {
       throw new ScheduleSyntaxError(
         `schedule decision '${token}' is not one of N, NxCOUNT, tN or cN (N a whole number)`,
       );
+    }
+    const subject = Number(m[1] ?? m[3] ?? m[4]);
+    if (!Number.isSafeInteger(subject * 3 + 2)) {
+      throw new ScheduleSyntaxError(`schedule decision '${token}' is out of range`);
     }
     if (m[1] !== undefined) {
       const count = m[2] === undefined ? 1 : Number(m[2]);

@@ -87,6 +87,8 @@ export class World implements AccessRecorder {
   /** @internal */ stepNotes: string[] = [];
   /** @internal Names of reachability probes hit in this execution (made on first use). */
   reached: Set<string> | null = null;
+  /** @internal Non-daemon actors not yet finished: the execution completes at zero. */
+  liveActors = 0;
   /** @internal Actors spawned by the running step. */
   readonly spawnedThisStep: number[] = [];
 
@@ -150,12 +152,17 @@ export class World implements AccessRecorder {
       deadline_ms: Number.POSITIVE_INFINITY,
       on: "",
     });
+    if (!(options.daemon ?? false)) this.liveActors++;
     if (this.running >= 0) this.spawnedThisStep.push(id);
     return id;
   }
 
   /** Yield this to block until `predicate` holds (over tracked state) or the timeout passes. */
   until(predicate: () => boolean, options: UntilOptions = {}): Wait {
+    const timeout = options.timeout_ms;
+    if (timeout !== undefined && !(timeout >= 0)) {
+      throw new EngineAssertionError(`until needs a non-negative timeout_ms, got ${timeout}`);
+    }
     return {
       kind: "wait",
       label: options.label ?? "resume",

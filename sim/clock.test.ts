@@ -1,0 +1,240 @@
+import { describe, expect, it } from "vitest";
+import { runOnce } from "./runner.ts";
+import type { Scenario } from "./scenario.ts";
+import { ChoicesStrategy } from "./strategies/choices.ts";
+import { RandomStrategy } from "./strategies/random.ts";
+import { ReplayStrategy } from "./strategies/replay.ts";
+import type { Strategy } from "./strategy.ts";
+import { type Actor, type Decision, type Resume, stepOf, timerOf } from "./types.ts";
+import type { World } from "./world.ts";
+
+function scenario(setup: (world: World) => void): Scenario {
+  return { name: "t", summary: "test", defaults: {}, setup };
+}
+
+function traced(s: Scenario, strategy: Strategy) {
+  const r = runOnce(s, {}, strategy, { trace: true });
+  if (r === null || r.trace === null) throw new Error("no trace");
+  return r;
+}
+
+/** A heartbeat sleeping 5 s and a worker taking two puts: who goes first is a choice. */
+const heartbeatVsWorker = scenario((world) => {
+  const q = world.queue<string>("q");
+  world.spawn(
+    "heartbeat",
+    (function* (): Actor {
+      yield world.sleep(5000, "beat");
+      q.push(`beat at ${world.now()}`);
+    })(),
+  );
+  world.spawn(
+    "worker",
+    (function* (): Actor {
+      q.push(`put1 at ${world.now()}`);
+      yield "put2";
+      q.push(`put2 at ${world.now()}`);
+    })(),
+  );
+});
+
+describe("virtual clock", () => {
+  it("fires the 5 s timer before or after the worker's next step, by schedule", () => {
+    // Step 0: heartbeat sleeps. Step 1: worker's put1. Then both the worker's put2 and the
+    // heartbeat's timer are enabled: firing the timer is a choice like any other.
+    const hb = 0;
+    const worker = 1;
+    const timerFirst: Decision[] = [stepOf(hb), stepOf(worker), timerOf(hb), stepOf(worker)];
+    const workerFirst: Decision[] = [stepOf(hb), stepOf(worker), stepOf(worker), timerOf(hb)];
+    const a = traced(heartbeatVsWorker, new ReplayStrategy(timerFirst));
+    const b = traced(heartbeatVsWorker, new ReplayStrategy(workerFirst));
+    expect(a.world.snapshotObjects().q).toEqual(["put1 at 0", "beat at 5000", "put2 at 5000"]);
+    expect(b.world.snapshotObjects().q).toEqual(["put1 at 0", "put2 at 0", "beat at 5000"]);
+    expect(a.trace?.map((s) => [s.name, s.label, s.kind, s.t])).toEqual([
+      ["heartbeat", "start", "step", 0],
+      ["worker", "start", "step", 0],
+      ["heartbeat", "beat", "timer", 5000],
+      ["worker", "put2", "step", 5000],
+    ]);
+    expect(b.trace?.map((s) => [s.name, s.label, s.kind, s.t])).toEqual([
+      ["heartbeat", "start", "step", 0],
+      ["worker", "start", "step", 0],
+      ["worker", "put2", "step", 0],
+      ["heartbeat", "beat", "timer", 5000],
+    ]);
+    // Random exploration reaches both orders.
+    const orders = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      const r = runOnce(heartbeatVsWorker, {}, new RandomStrategy(5), { index: i });
+      orders.add(JSON.stringify(r?.world.snapshotObjects().q));
+    }
+    expect(orders.size).toBe(3);
+  });
+
+  it("offers only the earliest timer and never moves time backwards", () => {
+    const sleeps = { slow: 5000, fast: 1000, mid: 3000, "fast-too": 1000 };
+    const s = scenario((world) => {
+      const log = world.log<string>("log");
+      for (const [name, ms] of Object.entries(sleeps)) {
+        world.spawn(
+          name,
+          (function* (): Actor {
+            yield world.sleep(ms, "woke");
+            log.append(`${name}@${world.now()}`);
+            yield world.sleep(ms, "woke-again");
+            log.append(`${name}@${world.now()}`);
+          })(),
+        );
+      }
+    });
+    for (let seed = 0; seed < 30; seed++) {
+      const r = traced(s, new RandomStrategy(seed));
+      const times = (r.trace ?? []).map((t) => t.t);
+      expect([...times].sort((x, y) => x - y)).toEqual(times);
+      const rows = r.world.snapshotObjects().log as string[];
+      const at = rows.map((row) => Number(row.split("@")[1]));
+      expect([...at].sort((x, y) => x - y)).toEqual(at);
+      // Each sleep is relative to the virtual time of the step that began it.
+      const steps = r.trace ?? [];
+      for (const [name, ms] of Object.entries(sleeps)) {
+        const t = (label: string) => steps.find((x) => x.name === name && x.label === label)?.t;
+        expect(t("woke")).toBe((t("start") as number) + ms);
+        expect(t("woke-again")).toBe((t("woke") as number) + ms);
+      }
+      expect(r.outcome.kind).toBe("completed");
+    }
+  });
+
+  it("offers simultaneous timers together, in actor order", () => {
+    const seen: Decision[][] = [];
+    const s = scenario((world) => {
+      for (const name of ["a", "b"]) {
+        world.spawn(
+          name,
+          (function* (): Actor {
+            yield world.sleep(10);
+          })(),
+        );
+      }
+    });
+    const spy: Strategy = {
+      name: "spy",
+      beginExecution: () => true,
+      pickStep(enabled) {
+        seen.push([...enabled]);
+        return 0;
+      },
+      pickChoice: () => 0,
+    };
+    runOnce(s, {}, spy);
+    expect(seen).toEqual([
+      [stepOf(0), stepOf(1)],
+      [stepOf(1), timerOf(0)],
+      [timerOf(0), timerOf(1)],
+      [timerOf(1)],
+    ]);
+  });
+
+  it("resumes a wait with 'ok' when its predicate holds and 'timeout' when its timer fires", () => {
+    const resumes: Resume[] = [];
+    const s = scenario((world) => {
+      const flag = world.cell("flag", false);
+      world.spawn(
+        "waiter",
+        (function* (): Actor {
+          resumes.push(yield world.until(() => flag.get(), { timeout_ms: 5000, on: "flag" }));
+          resumes.push(world.now() === 5000 ? "timeout" : "ok");
+        })(),
+      );
+      world.spawn(
+        "setter",
+        (function* (): Actor {
+          yield "set";
+          flag.set(true);
+        })(),
+      );
+    });
+    // Timer first: waiter sleeps, setter starts, the timer fires before the flag is set.
+    runOnce(s, {}, new ReplayStrategy([stepOf(0), stepOf(1), timerOf(0), stepOf(1)]));
+    expect(resumes).toEqual(["timeout", "timeout"]);
+    resumes.length = 0;
+    // Flag first: once the predicate holds, the waiter's timer is no longer offered.
+    runOnce(s, {}, new ReplayStrategy([stepOf(0), stepOf(1), stepOf(1), stepOf(0)]));
+    expect(resumes).toEqual(["ok", "ok"]);
+    expect(() =>
+      runOnce(s, {}, new ReplayStrategy([stepOf(0), stepOf(1), stepOf(1), timerOf(0)])),
+    ).toThrow(/cannot run now/);
+  });
+
+  it("records the reads of a predicate that resumed a waiter against its step", () => {
+    const s = scenario((world) => {
+      const q = world.queue<number>("q");
+      world.spawn(
+        "consumer",
+        (function* (): Actor {
+          yield world.until(() => q.size > 0, { label: "take" });
+          world.note(`took ${q.shift()}`);
+        })(),
+      );
+      world.spawn(
+        "producer",
+        // biome-ignore lint/correctness/useYield: a one-step actor has no scheduling point
+        (function* (): Actor {
+          q.push(1);
+        })(),
+      );
+    });
+    const r = traced(s, new ChoicesStrategy([]));
+    expect(r.trace?.map((t) => [t.name, t.label, t.accesses, t.notes])).toEqual([
+      ["consumer", "start", [], []],
+      ["producer", "start", [["q", "w"]], []],
+      ["consumer", "take", [["q", "rw"]], ["took 1"]],
+    ]);
+  });
+
+  it("lets time pass only through timers: a sleep of 0 still is a timer step", () => {
+    const s = scenario((world) => {
+      world.spawn(
+        "napper",
+        (function* (): Actor {
+          yield world.sleep(0, "nap");
+        })(),
+      );
+    });
+    const r = traced(s, new ChoicesStrategy([]));
+    expect(r.trace?.map((t) => [t.label, t.kind, t.t])).toEqual([
+      ["start", "step", 0],
+      ["nap", "timer", 0],
+    ]);
+  });
+
+  it("never moves the clock backwards, even for a negative wait timeout", () => {
+    const s = scenario((world) => {
+      world.spawn(
+        "a",
+        (function* (): Actor {
+          yield world.sleep(100);
+          yield world.until(() => false, { timeout_ms: -50, label: "back" });
+        })(),
+      );
+    });
+    const r = traced(s, new ChoicesStrategy([]));
+    const times = (r.trace ?? []).map((t) => t.t);
+    expect([...times].sort((x, y) => x - y)).toEqual(times);
+    expect(r.time_ms).toBeGreaterThanOrEqual(100);
+  });
+
+  it("rejects a negative sleep", () => {
+    const s = scenario((world) => {
+      world.spawn(
+        "bad",
+        (function* (): Actor {
+          yield world.sleep(-1);
+        })(),
+      );
+    });
+    const r = runOnce(s, {}, new ChoicesStrategy([]));
+    expect(r?.outcome.kind).toBe("crash");
+    expect(r?.outcome.kind === "crash" && r.outcome.message).toContain("non-negative");
+  });
+});

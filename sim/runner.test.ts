@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import { counterScenario } from "./examples/counter.ts";
+import { explore, hashDecisions, type Progress, runOnce } from "./runner.ts";
+import type { Scenario } from "./scenario.ts";
+import { ChoicesStrategy } from "./strategies/choices.ts";
+import { RandomStrategy } from "./strategies/random.ts";
+import { recordTrace } from "./trace.ts";
+import type { Actor } from "./types.ts";
+
+/** Reaches "interleaved" only when y increments between x's two steps; never fails. */
+const probes: Scenario<Record<string, never>> = {
+  name: "probes",
+  summary: "reachability probes",
+  defaults: {},
+  setup(world) {
+    const c = world.cell("c", 0);
+    for (const name of ["x", "y"]) {
+      world.spawn(
+        name,
+        (function* (): Actor {
+          c.update((v) => v + 1);
+          yield "check";
+          world.reach("ran");
+          if (name === "x" && c.get() === 2) world.reach("interleaved");
+        })(),
+      );
+    }
+  },
+};
+
+describe("explore", () => {
+  it("stops at the first failure by default, with statistics", () => {
+    const r = explore({
+      scenario: counterScenario,
+      params: { workers: 2 },
+      strategy: new RandomStrategy(1),
+      max_executions: 1000,
+    });
+    expect(r.failures.length).toBe(1);
+    const f = r.failures[0];
+    expect(f?.execution).toBe(r.executions - 1);
+    expect(r.outcomes.violation).toBe(1);
+    expect(r.outcomes.completed).toBe(r.executions - 1);
+    expect(r.steps).toBe(r.executions * 4);
+    expect(r.exhausted).toBe(false);
+    expect(r.strategy).toBe("random, seed 1");
+    // The failure's schedule reproduces it.
+    const t = recordTrace(
+      counterScenario,
+      { workers: 2 },
+      f?.schedule ?? { scenario: "", params: {}, decisions: [] },
+    );
+    expect(t.outcome).toEqual(f?.outcome);
+  });
+
+  it("collects failures up to max_failures when asked", () => {
+    const r = explore({
+      scenario: counterScenario,
+      params: { workers: 2 },
+      strategy: new RandomStrategy(1),
+      max_executions: 200,
+      stop_on_first: false,
+      max_failures: 5,
+    });
+    expect(r.executions).toBe(200);
+    expect(r.failures.length).toBe(5);
+    expect(r.outcomes.violation).toBeGreaterThan(5);
+    expect(r.outcomes.violation + r.outcomes.completed).toBe(200);
+    // Two workers of two steps have 6 interleavings, 4 of them lose an update.
+    expect(r.distinct_schedules).toBe(6);
+    expect(r.outcomes.violation / 200).toBeGreaterThan(0.5);
+  });
+
+  it("reports exhaustion when the strategy has nothing left", () => {
+    const r = explore({
+      scenario: counterScenario,
+      params: { workers: 2 },
+      strategy: new ChoicesStrategy([]),
+      max_executions: 10,
+    });
+    expect(r.executions).toBe(1);
+    expect(r.exhausted).toBe(true);
+    expect(r.outcomes.completed).toBe(1);
+  });
+
+  it("counts reachability probes per execution", () => {
+    const r = explore({
+      scenario: probes,
+      params: {},
+      strategy: new RandomStrategy(3),
+      max_executions: 100,
+    });
+    expect(r.failures).toEqual([]);
+    expect(r.reached.get("ran")).toBe(100);
+    const interleaved = r.reached.get("interleaved") ?? 0;
+    expect(interleaved).toBeGreaterThan(0);
+    expect(interleaved).toBeLessThan(100);
+  });
+
+  it("calls onProgress every progress_every executions and at the end", () => {
+    const seen: Progress[] = [];
+    explore({
+      scenario: probes,
+      params: {},
+      strategy: new RandomStrategy(3),
+      max_executions: 25,
+      progress_every: 10,
+      onProgress: (p) => seen.push(p),
+    });
+    expect(seen.map((p) => p.executions)).toEqual([10, 20, 25]);
+    expect(seen.every((p) => p.failures === 0)).toBe(true);
+  });
+
+  it("stops starting executions when the wall-clock budget is spent", () => {
+    const r = explore({
+      scenario: probes,
+      params: {},
+      strategy: new RandomStrategy(3),
+      max_executions: 1_000_000,
+      budget_ms: 0,
+    });
+    expect(r.executions).toBe(0);
+  });
+
+  it("passes the scenario's limits, or the run's, to every execution", () => {
+    const r = explore({
+      scenario: counterScenario,
+      params: { workers: 3 },
+      strategy: new RandomStrategy(1),
+      limits: { max_steps: 3 },
+    });
+    expect(r.failures[0]?.outcome).toEqual({ kind: "budget", max_steps: 3, steps: 3 });
+  });
+});
+
+describe("runOnce", () => {
+  it("returns null when the strategy will not start", () => {
+    const used = new ChoicesStrategy([]);
+    expect(runOnce(counterScenario, { workers: 2 }, used)).not.toBeNull();
+    expect(runOnce(counterScenario, { workers: 2 }, used)).toBeNull();
+  });
+
+  it("records no trace unless asked", () => {
+    expect(runOnce(counterScenario, { workers: 2 }, new RandomStrategy(0))?.trace).toBeNull();
+  });
+});
+
+describe("hashDecisions", () => {
+  it("tells apart orders of the same decisions", () => {
+    expect(hashDecisions([0, 3])).not.toBe(hashDecisions([3, 0]));
+    expect(hashDecisions([0, 3])).toBe(hashDecisions([0, 3]));
+    expect(Number.isSafeInteger(hashDecisions([5, 7, 11]))).toBe(true);
+  });
+});
