@@ -1,3 +1,4 @@
+import { InputError } from "../errors.ts";
 import { executionSeed, Prng } from "../prng.ts";
 import type { ExecutionSummary, Strategy } from "../strategy.ts";
 import { type Decision, decisionSubject } from "../types.ts";
@@ -39,6 +40,13 @@ export class PctStrategy implements Strategy {
   private changesTaken = 0;
 
   constructor(private readonly options: PctOptions) {
+    if (!Number.isInteger(options.depth) || options.depth < 1 || options.depth > 64) {
+      throw new InputError(`PCT depth must be a whole number from 1 to 64, got ${options.depth}`);
+    }
+    const k = options.steps_estimate;
+    if (k !== undefined && (!Number.isInteger(k) || k < 1)) {
+      throw new InputError(`PCT steps estimate must be a whole number of at least 1, got ${k}`);
+    }
     this.depth = options.depth;
     this.fixed_k = options.steps_estimate;
     this.learnt_k = options.steps_estimate ?? 32;
