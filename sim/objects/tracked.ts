@@ -46,6 +46,9 @@ export function toJson(value: unknown, depth = 0): Json {
     case "symbol":
       return `[${typeof value}]`;
   }
+  // A tracked object held inside another one (the STREAMS map holds channels, a cell holds
+  // subscriber queues) is shown by reference: its own state has its own entry.
+  if (value instanceof Tracked) return `<${value.kind} ${value.name}>`;
   if (depth > 6) return "[…]";
   if (Array.isArray(value)) return value.map((v) => toJson(v, depth + 1));
   if (value instanceof Map) {
