@@ -50,6 +50,12 @@ export function toJson(value: unknown, depth = 0): Json {
   // subscriber queues) is shown by reference: its own state has its own entry.
   if (value instanceof Tracked) return `<${value.kind} ${value.name}>`;
   if (depth > 6) return "[…]";
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (!Array.isArray(value) && !(value instanceof Map) && proto !== Object.prototype && proto !== null) {
+    // A model object (a channel, a handler) is shown by class name: its tracked fields
+    // have entries of their own, and following its references could reach the whole world.
+    return `<${(value as { constructor?: { name?: string } }).constructor?.name ?? "object"}>`;
+  }
   if (Array.isArray(value)) return value.map((v) => toJson(v, depth + 1));
   if (value instanceof Map) {
     return [...value.entries()].map(([k, v]) => [toJson(k, depth + 1), toJson(v, depth + 1)]);
