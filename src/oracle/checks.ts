@@ -1,0 +1,108 @@
+import type { World } from "../../sim/index.ts";
+import type { ModelContext } from "../model/context.ts";
+import { eventId, type Row } from "../model/frame.ts";
+import type { InvariantName } from "./tab-record.ts";
+
+/** The invariants of PROTOCOL.md §2, each its own named check. */
+export const invariants: readonly { readonly name: InvariantName; readonly summary: string }[] = [
+  {
+    name: "exactly-once",
+    summary:
+      "each journaled event is rendered at most once by a tab, across buffer, replay, live frames and reconnects",
+  },
+  {
+    name: "no-silent-loss",
+    summary:
+      "a tab that gets its terminal has rendered every event journaled before it (a recovery signal reloads the transcript instead)",
+  },
+  { name: "in-order", summary: "a tab renders journaled events in seq order" },
+  {
+    name: "one-terminal-last",
+    summary: "a tab renders exactly one terminal frame, and nothing after it",
+  },
+  {
+    name: "no-endless-wait",
+    summary:
+      "once the run has ended no handler keeps a tab waiting on heartbeats (10 s of virtual silence)",
+  },
+  {
+    name: "cursor",
+    summary:
+      "a tab's cursor moves forward, is an id of its run, never passes a frame it has not rendered, and agrees with the persisted text",
+  },
+  {
+    name: "journal",
+    summary: "journal seqs are unique and contiguous from 1, ids are run:seq",
+  },
+  {
+    name: "bounded-memory",
+    summary: "the offline buffer and every subscriber queue stay within their caps",
+  },
+];
+
+/** Registers every invariant as a world check; the journal is the reference. */
+export function registerChecks(world: World, ctx: ModelContext): void {
+  const tabs = ctx.oracle.tabs;
+  const fromTabs = (name: InvariantName) => (): string | undefined => {
+    for (const t of tabs) {
+      const m = t.violations.get(name);
+      if (m !== undefined) return m;
+    }
+    return undefined;
+  };
+  for (const inv of invariants) {
+    switch (inv.name) {
+      case "journal":
+        world.invariant(inv.name, () => journalProblem(ctx.journal.rows.inspect(), false));
+        world.atEnd(inv.name, () => journalProblem(ctx.journal.rows.inspect(), true));
+        break;
+      case "bounded-memory":
+        world.invariant(inv.name, () => capsProblem(ctx));
+        break;
+      case "one-terminal-last":
+        world.invariant(inv.name, fromTabs(inv.name));
+        world.atEnd(inv.name, () => {
+          for (const t of tabs) {
+            if (t.finished === "terminal" && t.terminalCount !== 1) {
+              return `${t.name} finished with ${t.terminalCount} terminal frames`;
+            }
+          }
+          return undefined;
+        });
+        break;
+      default:
+        world.invariant(inv.name, fromTabs(inv.name));
+    }
+  }
+}
+
+/** Seqs unique, ids run:seq; at the end also contiguous from 1. */
+function journalProblem(rows: readonly Row[], atEnd: boolean): string | undefined {
+  const seen = new Set<number>();
+  for (const r of rows) {
+    if (seen.has(r.seq)) return `journal has seq ${r.seq} twice`;
+    seen.add(r.seq);
+    if (r.id !== eventId(r.seq))
+      return `journal row ${r.seq} has id ${r.id}, not ${eventId(r.seq)}`;
+  }
+  if (atEnd) {
+    for (let s = 1; s <= rows.length; s++) {
+      if (!seen.has(s)) return `journal misses seq ${s} of 1..${rows.length}`;
+    }
+  }
+  return undefined;
+}
+
+function capsProblem(ctx: ModelContext): string | undefined {
+  const { channel } = ctx;
+  const buffered = channel.buffer.inspect().items.length;
+  if (buffered > channel.options.buffer_cap) {
+    return `offline buffer holds ${buffered} frames, cap ${channel.options.buffer_cap}`;
+  }
+  for (const q of channel.queues) {
+    const n = q.inspect().items.length;
+    if (n > channel.options.queue_cap)
+      return `${q.name} holds ${n} frames, cap ${channel.options.queue_cap}`;
+  }
+  return undefined;
+}
