@@ -1,0 +1,276 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
+import { afterAll, describe, expect, it } from "vitest";
+import { runProgram } from "./cli/main.ts";
+import { capture, runMain } from "./testing/in-process.ts";
+import { type CliResult, streamsim } from "./testing/spawn-cli.ts";
+
+/**
+ * Every bad input the issue lists, through the real CLI: exit code 2, exactly one line on
+ * stderr that names the problem (and the fix), no stack trace, nothing on stdout, and no
+ * file written. Each case runs in its own empty working directory, checked afterwards.
+ */
+const root = mkdtempSync(join(tmpdir(), "streamsim-bad-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const fixtures = join(root, "fixtures");
+mkdirSync(fixtures);
+
+const GOOD_SCHEDULE = "ss1:counter:workers=2:0.1x2.0";
+const trace = (fields: Record<string, unknown>) =>
+  JSON.stringify({
+    format: "streamsim.trace",
+    schema: 1,
+    harness: "0.1.0",
+    scenario: "counter",
+    params: { workers: 2 },
+    schedule: GOOD_SCHEDULE,
+    steps: [],
+    ...fields,
+  });
+const file = (name: string, text: string) => {
+  const path = join(fixtures, name);
+  writeFileSync(path, text);
+  return path;
+};
+const notJson = file("not-json.json", "{ this is not json");
+const newer = file("newer.json", trace({ schema: 99 }));
+const older = file("older.json", trace({ schema: 0 }));
+const misfit = file("misfit.json", trace({ schedule: "ss1:counter:workers=2:0.0.0.0.0.0.0" }));
+const notATrace = file("array.json", "[1, 2, 3]");
+const corpusDir = join(root, "corpus");
+mkdirSync(corpusDir);
+writeFileSync(
+  join(corpusDir, "old-case.json"),
+  JSON.stringify({ format: "streamsim.corpus-case", schema: 0, schedule: GOOD_SCHEDULE }),
+);
+
+interface BadCase {
+  readonly name: string;
+  readonly args: readonly string[];
+  /** What the one stderr line must say. */
+  readonly says: RegExp;
+}
+
+/** The bad inputs the issue names: each through a spawned CLI, as a user meets them. */
+const spawned: readonly BadCase[] = [
+  {
+    name: "unknown variant",
+    args: ["run", "--variant", "nope"],
+    says: /unknown variant 'nope'; known variants: .*counter-race/,
+  },
+  {
+    name: "unknown strategy",
+    args: ["run", "--variant", "counter-race", "--strategy", "nope"],
+    says: /unknown strategy 'nope'; known strategies: random, pct, choices/,
+  },
+  {
+    name: "unknown scenario",
+    args: ["run", "--scenario", "nope"],
+    says: /unknown scenario 'nope'/,
+  },
+  {
+    name: "budget that does not parse",
+    args: ["run", "--variant", "counter-race", "--budget", "3x"],
+    says: /--budget '3x' is not a duration; write .*30s/,
+  },
+  {
+    name: "bad seed",
+    args: ["run", "--variant", "counter-race", "--seed", "-1"],
+    says: /seed must be a whole number/,
+  },
+  {
+    name: "missing trace file",
+    args: ["replay", "missing.json"],
+    says: /trace file 'missing.json' does not exist/,
+  },
+  { name: "trace that is not JSON", args: ["replay", notJson], says: /is not JSON/ },
+  {
+    name: "trace of a newer schema",
+    args: ["replay", newer],
+    says: /schema 99, newer than .* upgrade streamsim/,
+  },
+  {
+    name: "trace of an older schema",
+    args: ["replay", older],
+    says: /schema 0, older than .* re-record it/,
+  },
+  {
+    name: "trace that does not fit the scenario",
+    args: ["shrink", misfit],
+    says: /schedule diverges/,
+  },
+  { name: "unknown command", args: ["frobnicate"], says: /unknown command 'frobnicate'/ },
+];
+
+/** More bad input, through the same `main` in this process (no start-up cost). */
+const inProcess: readonly BadCase[] = [
+  { name: "nothing to explore", args: ["run"], says: /--variant NAME or --scenario NAME/ },
+  {
+    name: "runs that is not a number",
+    args: ["run", "--variant", "counter-race", "--runs", "lots"],
+    says: /--runs 'lots' must be a whole number/,
+  },
+  {
+    name: "bad shard",
+    args: ["run", "--variant", "counter-race", "--strategy", "random", "--shard", "3/2"],
+    says: /shard must be k\/n/,
+  },
+  {
+    name: "option the strategy ignores",
+    args: ["run", "--variant", "counter-race", "--strategy", "random", "--depth", "2"],
+    says: /strategy 'random' does not use --depth/,
+  },
+  {
+    name: "unknown parameter",
+    args: ["run", "--scenario", "counter", "--param", "speed=3"],
+    says: /has no parameter 'speed'/,
+  },
+  {
+    name: "parameter that is not key=value",
+    args: ["run", "--scenario", "counter", "--param", "speed"],
+    says: /--param 'speed' is not key=value/,
+  },
+  {
+    name: "output into a missing directory",
+    args: ["run", "--variant", "counter-race", "--out", join(root, "no/such/t.json")],
+    says: /directory '.*no\/such' does not exist/,
+  },
+  {
+    name: "html into a missing directory",
+    args: ["replay", GOOD_SCHEDULE, "--html", join(root, "no/such/r.html")],
+    says: /--html .* does not exist/,
+  },
+  {
+    name: "JSON that is not a trace",
+    args: ["replay", notATrace],
+    says: /is not a streamsim trace/,
+  },
+  { name: "trace file that is a directory", args: ["replay", fixtures], says: /is a directory/ },
+  {
+    name: "schedule that does not fit the scenario",
+    args: ["replay", "ss1:counter:workers=2:7.7"],
+    says: /schedule diverges at step 0: .*cannot run now/,
+  },
+  {
+    name: "schedule with decisions left over",
+    args: ["replay", "ss1:counter:workers=2:0.1x2.0.0"],
+    says: /schedule diverges: the execution ended .* unused/,
+  },
+  {
+    name: "schedule with a bad decision",
+    args: ["replay", "ss1:counter:workers=2:zz"],
+    says: /decision 'zz' is not one of/,
+  },
+  {
+    name: "schedule of an unknown format version",
+    args: ["replay", "ss9:counter:-:0"],
+    says: /schedule format 'ss9' is not supported/,
+  },
+  {
+    name: "schedule of an unknown scenario",
+    args: ["replay", "ss1:nope:-:0"],
+    says: /unknown scenario 'nope'/,
+  },
+  {
+    name: "shrink of an execution that does not fail",
+    args: ["shrink", "ss1:counter:workers=1:0x2"],
+    says: /completes with every check held: there is no failure to shrink/,
+  },
+  {
+    name: "corpus add of a scenario without variants",
+    args: ["corpus", "add", "ss1:lastzero:n=1:0x4", "--dir", corpusDir],
+    says: /no built-in variants|unknown scenario|diverges/,
+  },
+  {
+    name: "--expect with something that is not a verdict",
+    args: ["corpus", "add", GOOD_SCHEDULE, "--dir", corpusDir, "--expect", "counter-race=maybe"],
+    says: /--expect 'counter-race=maybe' must be variant=verdict/,
+  },
+  {
+    name: "--expect naming a variant of another scenario",
+    args: ["corpus", "add", GOOD_SCHEDULE, "--dir", corpusDir, "--expect", "fixed=pass"],
+    says: /--expect names 'fixed', which is not a variant of scenario 'counter'/,
+  },
+  {
+    name: "corpus add without input",
+    args: ["corpus", "add", "--dir", corpusDir],
+    says: /give a trace file or schedule to add, or --builtin/,
+  },
+  {
+    name: "corpus in a missing directory",
+    args: ["corpus", "replay", "--dir", join(root, "no-such-corpus")],
+    says: /corpus directory '.*no-such-corpus' does not exist/,
+  },
+  {
+    name: "verdicts of an unknown variant",
+    args: ["verdicts", "--variant", "nope"],
+    says: /unknown variant 'nope'/,
+  },
+  {
+    name: "unknown option",
+    args: ["run", "--variant", "counter-race", "--frobnicate"],
+    says: /unknown option '--frobnicate'/,
+  },
+];
+
+function expectOneLine(r: CliResult, says: RegExp): void {
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe("");
+  // Commander adds its one-line usage hint after its own error line.
+  const own = r.stderr
+    .trimEnd()
+    .split("\n")
+    .filter((l) => !l.startsWith("(add --help"));
+  expect(own).toHaveLength(1);
+  expect(own[0]).toMatch(says);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe.concurrent("bad input, spawned: one line on stderr, exit 2, nothing written", () => {
+  for (const c of spawned) {
+    it(c.name, async () => {
+      const cwd = mkdtempSync(join(root, "cwd-"));
+      expectOneLine(await streamsim(c.args, { cwd }), c.says);
+      expect(readdirSync(cwd)).toEqual([]);
+    });
+  }
+
+  it("corpus replay names an older-schema case and says how to migrate it", async () => {
+    const r = await streamsim(["corpus", "replay", "--dir", corpusDir]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(
+      /old-case\.json' has schema 0, older than this streamsim's 1; migrate it: npx streamsim replay 'ss1:counter:workers=2:0\.1x2\.0' --out case\.json && npx streamsim corpus add case\.json/,
+    );
+    expect(readdirSync(corpusDir)).toEqual(["old-case.json"]);
+  });
+});
+
+describe("bad input, in process: one line on stderr, exit 2, nothing written", () => {
+  for (const c of inProcess) {
+    it(c.name, async () => {
+      const before = readdirSync(root, { recursive: true });
+      expectOneLine(await runMain(c.args), c.says);
+      expect(readdirSync(root, { recursive: true })).toEqual(before);
+    });
+  }
+
+  it("an unexpected error is one 'internal error' line with a hint, exit 1, the stack only on request", async () => {
+    const exit = { code: 0 };
+    const failing = () =>
+      new Command("streamsim").exitOverride().action(() => {
+        throw new Error("boom\nsecond line");
+      });
+    const quiet = await capture(() => runProgram(failing(), exit, ["node", "streamsim"], {}));
+    expect(quiet.code).toBe(1);
+    expect(quiet.stderr).toBe(
+      "streamsim: internal error: boom (a bug in streamsim or in a model; rerun with STREAMSIM_DEBUG=1 for the stack trace)\n",
+    );
+    const debug = await capture(() =>
+      runProgram(failing(), exit, ["node", "streamsim"], { STREAMSIM_DEBUG: "1" }),
+    );
+    expect(debug.code).toBe(1);
+    expect(debug.stderr).toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,151 @@
+import { IndexShardedStrategy, type Shard } from "../../sim/dpor/shard.ts";
+import {
+  explore,
+  type Failure,
+  type Params,
+  PctStrategy,
+  RandomStrategy,
+  type Scenario,
+  type Strategy,
+} from "../../sim/index.ts";
+import { RandomChoicesStrategy } from "../strategies/random-choices.ts";
+
+/** What a user can set about a strategy from the command line. */
+export interface StrategyOptions {
+  readonly seed: number;
+  /** PCT bug depth. */
+  readonly depth: number;
+  /** Context bound for the systematic strategies; undefined for none. */
+  readonly preemption_bound?: number;
+  readonly shard?: Shard;
+  /** worker_threads for a sharded exhaustive search on this machine. */
+  readonly workers?: number;
+}
+
+/** Where a scenario is exported from, so worker threads can load it themselves. */
+export interface ScenarioSource {
+  readonly module: string;
+  readonly export_name: string;
+}
+
+/** One exploration asked of a strategy. */
+export interface ExploreRequest {
+  readonly scenario: Scenario;
+  readonly params: Params;
+  readonly options: StrategyOptions;
+  readonly max_executions: number;
+  /** Wall-clock budget; Infinity for none. */
+  readonly budget_ms: number;
+  readonly onProgress?: (executions: number, elapsed_ms: number) => void;
+  /** Needed by --workers only. */
+  readonly source?: ScenarioSource;
+}
+
+/** What an exploration did, whatever the strategy. */
+export interface Exploration {
+  /** The strategy's own description of itself and its guarantees. */
+  readonly strategy: string;
+  readonly executions: number;
+  readonly elapsed_ms: number;
+  /** True when the strategy ran out of things to explore. */
+  readonly exhausted: boolean;
+  /** True for a systematic strategy: exhausted and unbounded, it covered every interleaving. */
+  readonly systematic: boolean;
+  /** Bounds that applied (preemption, depth, executions); empty when none did. */
+  readonly bounds: readonly string[];
+  readonly failure: Failure | null;
+  /** 1-based: executions run until the failure was found. */
+  readonly executions_to_failure: number | null;
+  /** Extra figures from systematic strategies (coverage), as plain JSON. */
+  readonly coverage: Readonly<Record<string, unknown>> | null;
+}
+
+export interface StrategySpec {
+  readonly name: string;
+  readonly summary: string;
+  /** True when the strategy can say "no violation in any interleaving" (within its bounds). */
+  readonly systematic: boolean;
+  /** False for strategies that only make sense behind another command (replay). */
+  readonly explores: boolean;
+  /** Which options it reads, for `list` and for rejecting ones it would ignore. */
+  readonly reads: readonly ("seed" | "depth" | "preemption_bound" | "shard" | "workers")[];
+  explore(request: ExploreRequest): Exploration | Promise<Exploration>;
+}
+
+/** Explores with sim's runner: the seeded strategies, one execution after another. */
+function seeded(make: (o: StrategyOptions) => Strategy): (r: ExploreRequest) => Exploration {
+  return (r) => {
+    const strategy = make(r.options);
+    const e = explore({
+      scenario: r.scenario,
+      params: r.params,
+      strategy,
+      max_executions: r.max_executions,
+      ...(Number.isFinite(r.budget_ms) ? { budget_ms: r.budget_ms } : {}),
+      stop_on_first: true,
+      progress_every: 500,
+      ...(r.onProgress === undefined
+        ? {}
+        : {
+            onProgress: (p: { executions: number; elapsed_ms: number }) =>
+              r.onProgress?.(p.executions, p.elapsed_ms),
+          }),
+    });
+    const failure = e.failures[0] ?? null;
+    return {
+      strategy: e.strategy,
+      executions: e.executions,
+      elapsed_ms: e.elapsed_ms,
+      exhausted: e.exhausted,
+      systematic: false,
+      bounds: [],
+      failure,
+      executions_to_failure: failure === null ? null : failure.execution + 1,
+      coverage: null,
+    };
+  };
+}
+
+/** The strategies every streamsim has; the systematic ones are added when present. */
+export const builtinStrategies: readonly StrategySpec[] = [
+  {
+    name: "random",
+    summary: "uniform choice among the enabled steps, one seed per execution",
+    systematic: false,
+    explores: true,
+    reads: ["seed", "shard"],
+    explore: seeded((o) => sharded(new RandomStrategy(o.seed), o.shard)),
+  },
+  {
+    name: "pct",
+    summary:
+      "probabilistic concurrency testing: random priorities with depth-1 change points (finds a depth-d bug with a known probability)",
+    systematic: false,
+    explores: true,
+    reads: ["seed", "depth", "shard"],
+    explore: seeded((o) => sharded(new PctStrategy({ seed: o.seed, depth: o.depth }), o.shard)),
+  },
+  {
+    name: "choices",
+    summary: "random arrays in the fast-check `choices` encoding, biased to few context switches",
+    systematic: false,
+    explores: true,
+    reads: ["seed", "shard"],
+    explore: seeded((o) => sharded(new RandomChoicesStrategy({ seed: o.seed }), o.shard)),
+  },
+  {
+    name: "replay",
+    summary: "follows one recorded schedule exactly; use `streamsim replay <schedule>`",
+    systematic: false,
+    explores: false,
+    reads: [],
+    explore: () => {
+      throw new Error("the replay strategy is run by the replay command");
+    },
+  },
+];
+
+/** Shard k of n runs executions k-1, k-1+n, ... of the unsharded run (sim/dpor/shard.ts). */
+function sharded(inner: Strategy, shard: Shard | undefined): Strategy {
+  return shard === undefined || shard.count === 1 ? inner : new IndexShardedStrategy(inner, shard);
+}

@@ -1,0 +1,161 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Coverage } from "../../sim/dpor/coverage.ts";
+import type { SystematicOptions } from "../../sim/dpor/systematic.ts";
+import type { Params, Scenario } from "../../sim/index.ts";
+import { OptionValueError } from "../cli/input.ts";
+import type { Exploration, ExploreRequest, StrategySpec } from "./strategies.ts";
+
+type ExploreSystematic = (options: SystematicOptions<Params>) => Coverage;
+
+/**
+ * The systematic strategies (dpor, exhaustive) from sim/dpor/systematic.ts, when present.
+ * They explore the whole space of a bounded scenario, so a "pass" from them is a proof for
+ * that scope (unless a bound applied, which the result says).
+ */
+export async function loadSystematicStrategies(): Promise<StrategySpec[]> {
+  const path = fileURLToPath(new URL("../../sim/dpor/systematic.ts", import.meta.url));
+  if (!existsSync(path)) return [];
+  const mod = (await import(pathToFileURL(path).href)) as { exploreSystematic?: ExploreSystematic };
+  const run = mod.exploreSystematic;
+  if (run === undefined) return [];
+  return [
+    {
+      name: "dpor",
+      summary:
+        "optimal dynamic partial-order reduction: one execution per Mazurkiewicz trace, a proof for the bounded scope",
+      systematic: true,
+      explores: true,
+      reads: ["preemption_bound"],
+      explore: (r) => systematic(run, "dpor", r),
+    },
+    {
+      name: "exhaustive",
+      summary: "every interleaving, no reduction (the reference dpor is tested against)",
+      systematic: true,
+      explores: true,
+      reads: ["preemption_bound", "shard", "workers"],
+      explore: (r) =>
+        r.options.workers !== undefined && r.options.workers > 1
+          ? pooled(r)
+          : systematic(run, "exhaustive", r),
+    },
+  ];
+}
+
+/** Thrown from a scenario's setup to stop a systematic search at its wall-clock budget. */
+class BudgetReached extends Error {}
+
+function systematic(
+  run: ExploreSystematic,
+  kind: "dpor" | "exhaustive",
+  r: ExploreRequest,
+): Exploration {
+  // exploreSystematic has no wall-clock budget, only an execution bound. Every execution
+  // starts with the scenario's setup, so a wrapped setup can count executions, report
+  // progress and end the search once the budget is spent.
+  const started = performance.now();
+  let runs = 0;
+  const inner = r.scenario;
+  const scenario: Scenario = {
+    ...inner,
+    setup(world, params) {
+      const elapsed_ms = performance.now() - started;
+      if (runs > 0 && elapsed_ms > r.budget_ms) throw new BudgetReached();
+      runs++;
+      if (runs % 500 === 0) r.onProgress?.(runs, elapsed_ms);
+      inner.setup(world, params);
+    },
+  };
+  let c: Coverage;
+  try {
+    c = runSystematic(run, kind, r, scenario);
+  } catch (e) {
+    if (!(e instanceof BudgetReached)) throw e;
+    return {
+      strategy: `${kind}, stopped by the time budget after ${runs} executions`,
+      executions: runs,
+      elapsed_ms: performance.now() - started,
+      exhausted: false,
+      systematic: true,
+      bounds: [],
+      failure: null,
+      executions_to_failure: null,
+      coverage: null,
+    };
+  }
+  const { failures, trace_hashes: _t, state_hashes: _s, ...figures } = c;
+  return {
+    strategy: c.strategy,
+    executions: c.executions,
+    elapsed_ms: c.elapsed_ms,
+    exhausted: c.exhausted,
+    systematic: true,
+    bounds: c.bounds,
+    failure: failures[0] ?? null,
+    executions_to_failure: c.executions_to_first_failure,
+    coverage: { ...figures, failures: failures.length },
+  };
+}
+
+function runSystematic(
+  run: ExploreSystematic,
+  kind: "dpor" | "exhaustive",
+  r: ExploreRequest,
+  scenario: Scenario,
+): Coverage {
+  return run({
+    scenario,
+    params: r.params,
+    strategy: kind,
+    ...(r.options.preemption_bound === undefined
+      ? {}
+      : { preemption_bound: r.options.preemption_bound }),
+    ...(r.options.shard === undefined ? {} : { shard: r.options.shard }),
+    ...(Number.isFinite(r.max_executions) && r.max_executions < Number.MAX_SAFE_INTEGER
+      ? { max_executions: r.max_executions }
+      : {}),
+    stop_on_first: true,
+  });
+}
+
+/**
+ * An exhaustive search split over worker threads (sim/dpor/pool.ts): each worker loads the
+ * scenario from its module and explores one shard; the merged coverage equals an unsharded
+ * run's. The pool has no wall-clock budget: it runs to the end, or to --runs per worker.
+ */
+async function pooled(r: ExploreRequest): Promise<Exploration> {
+  if (r.source === undefined) {
+    throw new OptionValueError(`--workers cannot load scenario '${r.scenario.name}' in a worker`);
+  }
+  if (r.options.shard !== undefined) {
+    throw new OptionValueError("--workers shards the search itself; drop --shard");
+  }
+  const { explorePool } = await import("../../sim/dpor/pool.ts");
+  const c = await explorePool({
+    module: r.source.module,
+    export_name: r.source.export_name,
+    params: r.params,
+    strategy: "exhaustive",
+    workers: r.options.workers ?? 2,
+    stop_on_first: true,
+    ...(r.options.preemption_bound === undefined
+      ? {}
+      : { preemption_bound: r.options.preemption_bound }),
+    ...(Number.isFinite(r.max_executions) && r.max_executions < Number.MAX_SAFE_INTEGER
+      ? { max_executions: r.max_executions }
+      : {}),
+  });
+  const { failures, trace_hashes: _t, state_hashes: _s, ...figures } = c;
+  return {
+    strategy: `${c.strategy}, ${r.options.workers} workers`,
+    executions: c.executions,
+    elapsed_ms: c.elapsed_ms,
+    exhausted: c.exhausted,
+    systematic: true,
+    bounds: c.bounds,
+    failure: failures[0] ?? null,
+    executions_to_failure: c.executions_to_first_failure,
+    coverage: { ...figures, failures: failures.length },
+  };
+}

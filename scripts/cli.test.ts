@@ -1,0 +1,292 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { HARNESS_VERSION } from "../sim/index.ts";
+import { runMain } from "./testing/in-process.ts";
+import { lastLine, streamsim } from "./testing/spawn-cli.ts";
+
+/**
+ * End-to-end: the real CLI in a child process (`streamsim`), one command after another, the
+ * way the README's walkthrough uses it: run finds and shrinks a race, replay reproduces it,
+ * shrink writes a minimal trace, the corpus keeps it. Every command is spawned at least
+ * once; follow-up checks of the same command run `main` in process (`runMain`) to keep the
+ * suite fast. Budgets are tiny; the counter example's race is found in a few executions.
+ */
+const dir = mkdtempSync(join(tmpdir(), "streamsim-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const REPRODUCE = /^Reproduce: npx streamsim replay '(ss1:counter:[^']+)'$/;
+
+/** The timeline part of a report: from its header to the line before "Reproduce:". */
+function timeline(stdout: string): string {
+  const start = stdout.indexOf("#  time");
+  const end = stdout.indexOf("Reproduce:");
+  return stdout.slice(start, end).replace(/\n(Trace|Shrunk trace) written to .*\n/, "\n");
+}
+
+describe("streamsim CLI, end to end", () => {
+  it("prints its version and help", async () => {
+    const version = await streamsim(["--version"]);
+    expect(version).toMatchObject({ code: 0, stdout: `${HARNESS_VERSION}\n` });
+    const help = await streamsim(["--help"]);
+    expect(help.code).toBe(0);
+    for (const command of ["verdicts", "list", "run", "replay", "shrink", "corpus"]) {
+      expect(help.stdout).toContain(command);
+    }
+  });
+
+  it("lists scenarios, variants with their policies, invariants and strategies", async () => {
+    const text = await streamsim(["list"]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/counter-race\s+counter\s+violation: no lost update\s+workers=2/);
+    const json = await runMain(["list", "--json"]);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.command).toBe("list");
+    expect(doc.variants.map((v: { name: string }) => v.name)).toEqual(
+      expect.arrayContaining(["counter-race", "counter-solo"]),
+    );
+    expect(doc.strategies.map((s: { name: string }) => s.name)).toEqual(
+      expect.arrayContaining(["random", "pct", "choices", "replay"]),
+    );
+    expect(doc.invariants).toContainEqual(expect.objectContaining({ name: "no lost update" }));
+  });
+
+  let schedule = "";
+  let runTimeline = "";
+  const race = join(dir, "race.json");
+
+  it("run finds the race, prints the shrunk timeline and ends with the replay command (exit 1)", async () => {
+    const r = await streamsim([
+      "run",
+      "--variant",
+      "counter-race",
+      "--strategy",
+      "random",
+      "--seed",
+      "3",
+      "--runs",
+      "200",
+      "--out",
+      race,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("Found violation: no lost update after");
+    expect(r.stdout).toContain("✗ invariant 'no lost update' broken after step 3");
+    expect(r.stdout).toMatch(/^0\s+0ms\s+worker-\d\s+read\s+r counter$/m);
+    expect(r.stdout).toMatch(/^3\s+0ms\s+worker-\d\s+write\s+w counter$/m);
+    const m = REPRODUCE.exec(lastLine(r.stdout));
+    expect(m).not.toBeNull();
+    schedule = m?.[1] ?? "";
+    runTimeline = timeline(r.stdout);
+    expect(existsSync(race)).toBe(true);
+    expect(r.stderr).toBe("");
+  });
+
+  it("run reports no violation with exit 0 on a correct variant, and --json has the documented shape", async () => {
+    const r = await streamsim([
+      "run",
+      "--variant",
+      "counter-solo",
+      "--strategy",
+      "pct",
+      "--runs",
+      "50",
+      "--json",
+    ]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({
+      streamsim_json: 1,
+      command: "run",
+      variant: "counter-solo",
+      executions: 50,
+      verdict: "pass",
+      counterexample: null,
+    });
+    const failing = await runMain(["run", "--variant", "counter-race", "--runs", "100", "--json"]);
+    expect(failing.code).toBe(1);
+    expect(JSON.parse(failing.stdout).counterexample).toMatchObject({
+      verdict: "violation: no lost update",
+      steps: 4,
+      reproduce: expect.stringMatching(/^npx streamsim replay 'ss1:counter:/),
+    });
+  });
+
+  it("replay of the printed command reproduces the same timeline, from text and from the trace file", async () => {
+    const fromText = await streamsim(["replay", schedule]);
+    expect(fromText.code).toBe(1);
+    expect(timeline(fromText.stdout)).toBe(runTimeline);
+    expect(lastLine(fromText.stdout)).toBe(`Reproduce: npx streamsim replay '${schedule}'`);
+    const fromFile = await runMain(["replay", race]);
+    expect(fromFile.code).toBe(1);
+    expect(fromFile.stderr).toBe("");
+    expect(timeline(fromFile.stdout)).toBe(runTimeline);
+  });
+
+  it("replay fails loudly when the execution diverges from the recorded trace", async () => {
+    const edited = join(dir, "edited.json");
+    writeFileSync(
+      edited,
+      readFileSync(race, "utf8").replace('"label":"write"', '"label":"written"'),
+    );
+    const r = await runMain(["replay", edited]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/replay diverges from the recorded trace at step \d/);
+  });
+
+  it("shrink writes a minimal trace next to the input and never overwrites it silently", async () => {
+    const long = join(dir, "long.json");
+    const rec = await runMain(["replay", "ss1:counter:workers=3:0.1.2.0.1.2", "--out", long]);
+    expect(rec.code).toBe(1);
+    const r = await streamsim(["shrink", long]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Shrunk from 6 steps");
+    expect(r.stdout).toContain("to 4 steps");
+    const shrunk = JSON.parse(readFileSync(join(dir, "long.shrunk.json"), "utf8"));
+    expect(shrunk.steps).toHaveLength(4);
+    expect(shrunk.params).toEqual({ workers: 2 });
+    expect(lastLine(r.stdout)).toBe(`Reproduce: npx streamsim replay '${shrunk.schedule}'`);
+    const again = await runMain(["shrink", long]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already exists; pass --force/);
+  });
+
+  it("corpus add, list, replay and prune keep and check cases", async () => {
+    const corpus = mkdtempSync(join(dir, "corpus-"));
+    const add = await streamsim(["corpus", "add", race, "--dir", corpus]);
+    expect(add.code).toBe(0);
+    expect(add.stdout).toContain("counter-race: expected violation: no lost update");
+    const twice = await runMain(["corpus", "add", race, "--dir", corpus]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/already exists; pass --force to replace it/);
+    const list = JSON.parse(
+      (await streamsim(["corpus", "list", "--dir", corpus, "--json"])).stdout,
+    );
+    expect(list.cases).toHaveLength(1);
+    expect(list.cases[0]).toMatchObject({
+      found_on: "counter-race",
+      schedule,
+      expected: { "counter-race": "violation: no lost update", "counter-solo": "pass" },
+    });
+    const green = await streamsim(["corpus", "replay", "--dir", corpus]);
+    expect(green.code).toBe(0);
+    expect(lastLine(green.stdout)).toBe("1 cases, 2 checks: 0 changed, 0 unreadable");
+
+    // Expecting the fix before it exists: the corpus goes red until the variant passes.
+    const red = await runMain([
+      "corpus",
+      "add",
+      race,
+      "--dir",
+      corpus,
+      "--force",
+      "--expect",
+      "counter-race=pass",
+    ]);
+    expect(red.code).toBe(0);
+    const replayRed = await runMain(["corpus", "replay", "--dir", corpus]);
+    expect(replayRed.code).toBe(1);
+    expect(replayRed.stdout).toMatch(
+      /✗ \S+ on counter-race: violation: no lost update, expected pass/,
+    );
+
+    // A longer case with the same verdicts is redundant: prune removes it, keeps the shorter.
+    await runMain(["corpus", "add", race, "--dir", corpus, "--force"]);
+    await runMain(["corpus", "add", "ss1:counter:workers=3:0.1.2.0.1.2", "--dir", corpus]);
+    const dry = await runMain(["corpus", "prune", "--dir", corpus, "--dry-run"]);
+    expect(dry.stdout).toMatch(
+      /would remove \S+counter-[0-9a-f]{8}\.json: same verdicts as the shorter case/,
+    );
+    const pruned = await streamsim(["corpus", "prune", "--dir", corpus, "--json"]);
+    expect(pruned.code).toBe(0);
+    expect(JSON.parse(pruned.stdout).removed).toHaveLength(1);
+    const after = JSON.parse((await runMain(["corpus", "list", "--dir", corpus, "--json"])).stdout);
+    expect(after.cases.map((c: { steps: number }) => c.steps)).toEqual([4]);
+  });
+
+  it("verdicts prints the table: variant, verdict, invariant, shrunk steps, executions and time", async () => {
+    const r = await streamsim([
+      "verdicts",
+      "--variant",
+      "counter-race",
+      "counter-solo",
+      "--runs",
+      "200",
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/variant\s+verdict\s+invariant broken\s+steps\s+executions\s+time/);
+    expect(r.stdout).toMatch(/counter-race\s+FAIL\s+no lost update\s+4\s+\d+\s+\d+ ms/);
+    // dpor explores the one interleaving of one worker and stops: a proof, not a budget.
+    expect(r.stdout).toMatch(/counter-solo\s+pass\s+-\s+-\s+1 \(all interleavings\)/);
+    expect(r.stdout).toContain("Where to go next");
+    const json = await runMain([
+      "verdicts",
+      "--variant",
+      "counter-race",
+      "counter-solo",
+      "--runs",
+      "200",
+      "--json",
+    ]);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.variants).toEqual([
+      expect.objectContaining({
+        variant: "counter-race",
+        verdict: "violation: no lost update",
+        matches_expected: true,
+      }),
+      expect.objectContaining({
+        variant: "counter-solo",
+        verdict: "pass",
+        executions: 1,
+        exhausted: true,
+      }),
+    ]);
+  });
+
+  it("--quiet keeps only the result line", async () => {
+    const r = await runMain(["run", "--variant", "counter-race", "--runs", "100", "--quiet"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.trimEnd().split("\n")).toHaveLength(1);
+    expect(r.stdout.trimEnd()).toMatch(REPRODUCE);
+  });
+
+  it("--workers splits an exhaustive search over threads and covers the same space; --shard splits it across jobs", async () => {
+    const args = [
+      "run",
+      "--scenario",
+      "lastzero",
+      "--param",
+      "n=2",
+      "--strategy",
+      "exhaustive",
+      "--json",
+    ];
+    const whole = JSON.parse((await runMain(args)).stdout);
+    const pooled = JSON.parse((await runMain([...args, "--workers", "2"])).stdout);
+    expect(whole).toMatchObject({ verdict: "pass", exhausted: true });
+    expect(pooled).toMatchObject({
+      verdict: "pass",
+      exhausted: true,
+      executions: whole.executions,
+    });
+    expect(pooled.coverage.traces).toBe(whole.coverage.traces);
+    // runMain captures the process's stdout: one at a time.
+    const shards = [];
+    for (const k of ["1/2", "2/2"]) {
+      shards.push(JSON.parse((await runMain([...args, "--shard", k])).stdout));
+    }
+    expect(shards[0].executions + shards[1].executions).toBe(whole.executions);
+  });
+
+  it("replay --html writes a self-contained swimlane report of the execution", async () => {
+    const html = join(dir, "race.html");
+    const r = await runMain(["replay", schedule, "--html", html]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`HTML report written to ${html}`);
+    const page = readFileSync(html, "utf8");
+    expect(page.startsWith("<!doctype html>")).toBe(true);
+    expect(page).toContain(schedule);
+    expect(page).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+  });
+});

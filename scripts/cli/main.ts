@@ -1,0 +1,87 @@
+import { Command, CommanderError } from "commander";
+import { HARNESS_VERSION, InputError } from "../../sim/index.ts";
+import { addCorpusCommand } from "../commands/corpus.ts";
+import { addListCommand } from "../commands/list.ts";
+import { addReplayCommand } from "../commands/replay.ts";
+import { addRunCommand } from "../commands/run.ts";
+import { addShrinkCommand } from "../commands/shrink.ts";
+import { addVerdictsCommand } from "../commands/verdicts.ts";
+
+/** Exit codes: 0 nothing found (or success), 1 a violation or failure, 2 bad input. */
+export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
+
+/** Set by a command's action: what the process should exit with. */
+export interface ExitSlot {
+  code: number;
+}
+
+export function buildProgram(exit: ExitSlot): Command {
+  const program = new Command()
+    .name("streamsim")
+    .description(
+      "Deterministic simulation of live-stream reconnect/replay protocols: explore interleavings, reproduce and shrink races, keep a regression corpus.",
+    )
+    .version(HARNESS_VERSION, "-V, --version", "print the harness version")
+    .showHelpAfterError("(add --help for usage and examples)")
+    .exitOverride()
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ streamsim verdicts                       explore every built-in variant (what npm start runs)
+  $ streamsim list                           scenarios, variants, invariants, strategies
+  $ streamsim run --variant counter-race     hunt one variant's race and print it shrunk
+  $ streamsim replay 'ss1:counter:workers=2:0.1x2.0'
+  $ streamsim corpus replay                  check every saved case still has its verdict
+
+Exit codes: 0 no violation, 1 a violation (or a verdict change), 2 bad input.`,
+    );
+  addVerdictsCommand(program, exit);
+  addListCommand(program, exit);
+  addRunCommand(program, exit);
+  addReplayCommand(program, exit);
+  addShrinkCommand(program, exit);
+  addCorpusCommand(program, exit);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code. */
+export function main(argv: readonly string[]): Promise<number> {
+  const exit: ExitSlot = { code: EXIT.ok };
+  return runProgram(buildProgram(exit), exit, argv, process.env);
+}
+
+/**
+ * Parses and runs a program, turning what escapes into an exit code. Bad input (an
+ * InputError anywhere, or a usage error from commander) is one line on stderr and code 2;
+ * anything else is a bug, reported as one line with a hint, the stack only with
+ * STREAMSIM_DEBUG=1.
+ */
+export async function runProgram(
+  program: Command,
+  exit: ExitSlot,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  try {
+    await program.parseAsync([...argv]);
+    return exit.code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander has already printed its message (or the help, or the version).
+      return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`streamsim: ${e.message}\n`);
+      return EXIT.badInput;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(
+      `streamsim: internal error: ${message.split("\n")[0]} (a bug in streamsim or in a model; rerun with STREAMSIM_DEBUG=1 for the stack trace)\n`,
+    );
+    if (env.STREAMSIM_DEBUG === "1" && e instanceof Error && e.stack !== undefined) {
+      process.stderr.write(`${e.stack}\n`);
+    }
+    return EXIT.failed;
+  }
+}

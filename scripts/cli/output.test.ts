@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { Output } from "./output.ts";
+
+const stdout = process.stdout as { isTTY?: boolean };
+const original = stdout.isTTY;
+
+describe("colour", () => {
+  afterEach(() => {
+    stdout.isTTY = original;
+  });
+
+  it("is on for a terminal", () => {
+    stdout.isTTY = true;
+    expect(new Output({ json: false, quiet: false }, {}).paint("red", "x")).toBe(
+      "\u001b[31mx\u001b[39m",
+    );
+  });
+
+  it("is off when stdout is not a terminal", () => {
+    stdout.isTTY = false;
+    expect(new Output({ json: false, quiet: false }, {}).paint("red", "x")).toBe("x");
+  });
+
+  it("is off with NO_COLOR, even on a terminal", () => {
+    stdout.isTTY = true;
+    expect(new Output({ json: false, quiet: false }, { NO_COLOR: "1" }).paint("red", "x")).toBe(
+      "x",
+    );
+  });
+
+  it("is off with --json", () => {
+    stdout.isTTY = true;
+    expect(new Output({ json: true, quiet: false }, {}).paint("red", "x")).toBe("x");
+  });
+});
+
+describe("progress", () => {
+  const stderr = process.stderr as { isTTY?: boolean };
+  const originalErr = stderr.isTTY;
+  afterEach(() => {
+    stderr.isTTY = originalErr;
+    vi.restoreAllMocks();
+  });
+
+  function written(tty: boolean, run: (o: Output) => void): string {
+    stderr.isTTY = tty;
+    let text = "";
+    vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      text += String(chunk);
+      return true;
+    });
+    run(new Output({ json: false, quiet: false }, {}));
+    return text;
+  }
+
+  it("shows executions, rate and elapsed time on a terminal, for runs longer than a second", () => {
+    const text = written(true, (o) => {
+      o.progress(500, 900);
+      o.progress(3000, 2000);
+    });
+    expect(text).toBe("\r\u001b[2K  3,000 executions, 1,500/s, 2.0s");
+  });
+
+  it("stays silent when stderr is not a terminal", () => {
+    expect(written(false, (o) => o.progress(3000, 2000))).toBe("");
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * Where the CLI writes: human output on stdout, progress on stderr only when stderr is a
+ * terminal, colour only on a terminal and never with NO_COLOR (https://no-color.org), one
+ * JSON document on stdout with --json, and next to nothing with --quiet.
+ */
+
+export interface OutputMode {
+  readonly json: boolean;
+  readonly quiet: boolean;
+}
+
+const ANSI = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+} as const;
+export type Style = keyof typeof ANSI;
+
+export class Output {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  private readonly color: boolean;
+  private readonly progressOn: boolean;
+  private progressShown = false;
+
+  constructor(mode: OutputMode, env: NodeJS.ProcessEnv = process.env) {
+    this.json = mode.json;
+    this.quiet = mode.quiet;
+    const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== "";
+    this.color = !mode.json && !noColor && process.stdout.isTTY === true;
+    this.progressOn = !mode.json && !mode.quiet && process.stderr.isTTY === true;
+  }
+
+  /** A line of human output (suppressed with --json and --quiet). */
+  line(text = ""): void {
+    if (this.json || this.quiet) return;
+    this.write(text);
+  }
+
+  /** A line that --quiet keeps (the result itself); still suppressed with --json. */
+  essential(text: string): void {
+    if (this.json) return;
+    this.write(text);
+  }
+
+  /** The one JSON document of a --json run. */
+  document(value: unknown): void {
+    if (this.json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  paint(style: Style, text: string): string {
+    if (!this.color) return text;
+    const [on, off] = ANSI[style];
+    return `\u001b[${on}m${text}\u001b[${off}m`;
+  }
+
+  /**
+   * Redraws the progress line on stderr for runs longer than a second: executions done,
+   * rate, elapsed. A no-op when stderr is not a terminal, so logs and pipes stay clean.
+   */
+  progress(executions: number, elapsed_ms: number, what = "executions"): void {
+    if (!this.progressOn || elapsed_ms < 1_000) return;
+    const rate = Math.round((executions * 1_000) / elapsed_ms);
+    const text = `  ${executions.toLocaleString("en-US")} ${what}, ${rate.toLocaleString("en-US")}/s, ${(elapsed_ms / 1_000).toFixed(1)}s`;
+    process.stderr.write(`\r\u001b[2K${text}`);
+    this.progressShown = true;
+  }
+
+  /** Clears the progress line before other output. */
+  endProgress(): void {
+    if (!this.progressShown) return;
+    process.stderr.write("\r\u001b[2K");
+    this.progressShown = false;
+  }
+
+  private write(text: string): void {
+    this.endProgress();
+    process.stdout.write(`${text}\n`);
+  }
+}
+
+/** Pads or cuts `text` to `width` columns. */
+export function fitWidth(text: string, width: number): string {
+  if (text.length > width) return `${text.slice(0, Math.max(0, width - 1))}…`;
+  return text.padEnd(width);
+}
+
+/** A plain-text table: a header row, then rows, columns sized to their content. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const render = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  return [render(header), render(widths.map((w) => "-".repeat(w))), ...rows.map(render)];
+}
+
+/** Milliseconds as a short human duration. */
+export function formatDuration(ms: number): string {
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1_000)} s`;
+}

@@ -1,0 +1,58 @@
+import type { Params, Scenario } from "../../sim/index.ts";
+import type { Catalog } from "../catalog.ts";
+import { type HuntResult, hunt } from "./hunt.ts";
+import type { Output } from "./output.ts";
+
+/** Share of the budget a systematic strategy gets before the seeded fallback. */
+const SYSTEMATIC_SHARE = 0.6;
+
+export interface PreferredHunt {
+  /** The strategy whose result is shown ("pct after dpor" when dpor found nothing). */
+  readonly strategy: string;
+  readonly result: HuntResult;
+  /** The systematic exploration that came first, when it found nothing in its share. */
+  readonly earlier: HuntResult | null;
+}
+
+/**
+ * Explores with a variant's preferred strategy when no strategy was asked for. A systematic
+ * strategy (dpor) that neither fails nor exhausts its space within its share of the budget
+ * hands the rest to pct: dpor proves a bounded scope clean when it can finish, and pct finds
+ * deep-but-likely races fast when dpor's depth-first order starts far from them. Which one
+ * produced the result is always reported.
+ */
+export async function huntPreferred(
+  catalog: Catalog,
+  o: {
+    readonly preferred: string;
+    readonly scenario: Scenario;
+    readonly params: Params;
+    readonly seed: number;
+    readonly budget_ms: number;
+    readonly max_executions: number;
+    readonly shrink?: boolean;
+    readonly out: Output;
+  },
+): Promise<PreferredHunt> {
+  const primary =
+    catalog.strategies.find((s) => s.name === o.preferred && s.explores) ?? catalog.strategy("pct");
+  const request = (name: string, budget_ms: number) =>
+    hunt({
+      scenario: o.scenario,
+      params: o.params,
+      strategy: catalog.strategy(name),
+      options: { seed: o.seed, depth: 3 },
+      max_executions: o.max_executions,
+      budget_ms,
+      ...(o.shrink === undefined ? {} : { shrink: o.shrink }),
+      out: o.out,
+    });
+  const share = primary.systematic ? o.budget_ms * SYSTEMATIC_SHARE : o.budget_ms;
+  const first = await request(primary.name, share);
+  const e = first.explored;
+  if (!primary.systematic || first.counterexample !== null || e.exhausted) {
+    return { strategy: primary.name, result: first, earlier: null };
+  }
+  const second = await request("pct", Math.max(0, o.budget_ms - e.elapsed_ms));
+  return { strategy: `pct after ${primary.name}`, result: second, earlier: first };
+}

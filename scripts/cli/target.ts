@@ -1,0 +1,78 @@
+import { existsSync } from "node:fs";
+import {
+  type Params,
+  parseParams,
+  parseSchedule,
+  resolveParams,
+  type Scenario,
+  type Schedule,
+  type Trace,
+} from "../../sim/index.ts";
+import type { Catalog, Variant } from "../catalog.ts";
+import { readTraceFile } from "./files.ts";
+import { OptionValueError } from "./input.ts";
+
+/** What `run` explores: a scenario with its parameters, and the variant they come from. */
+export interface Target {
+  readonly scenario: Scenario;
+  readonly params: Params;
+  readonly variant: Variant | undefined;
+}
+
+/** Collects repeated `--param key=value` options into one object. */
+export function collectParam(raw: string, previous: Params = {}): Params {
+  if (!raw.includes("=")) {
+    throw new OptionValueError(`--param '${raw}' is not key=value, for example --param workers=3`);
+  }
+  return { ...previous, ...parseParams(raw) };
+}
+
+/** Resolves --variant / --scenario / --param into what to explore. */
+export function resolveTarget(
+  catalog: Catalog,
+  options: { variant?: string; scenario?: string; param?: Params },
+): Target {
+  const variant = options.variant === undefined ? undefined : catalog.variant(options.variant);
+  const scenario =
+    options.scenario === undefined ? variant?.scenario : catalog.scenarios.get(options.scenario);
+  if (scenario === undefined) {
+    throw new OptionValueError(
+      "say what to explore: --variant NAME or --scenario NAME (see 'streamsim list')",
+    );
+  }
+  if (variant !== undefined && variant.scenario.name !== scenario.name) {
+    throw new OptionValueError(
+      `variant '${variant.name}' belongs to scenario '${variant.scenario.name}', not '${scenario.name}'; drop --scenario`,
+    );
+  }
+  const base = variant === undefined ? {} : (variant.exploreParams ?? variant.params);
+  const params = resolveParams(scenario, { ...base, ...(options.param ?? {}) });
+  return { scenario, params, variant: variant ?? catalog.variantOf(scenario.name, params) };
+}
+
+/** A schedule to replay, and the trace it came from when the input was a trace file. */
+export interface ReplayInput {
+  readonly scenario: Scenario;
+  readonly params: Params;
+  readonly schedule: Schedule;
+  readonly recorded: Trace | null;
+}
+
+/**
+ * Reads `replay`'s and `shrink`'s argument: an existing file is a trace; otherwise the text
+ * must be a schedule (`ss1:...`); anything else is a missing file.
+ */
+export function readReplayInput(catalog: Catalog, arg: string): ReplayInput {
+  const isFile = existsSync(arg);
+  if (!isFile && /^ss\d+:/.test(arg.trim())) {
+    const schedule = parseSchedule(arg);
+    const scenario = catalog.scenarios.get(schedule.scenario);
+    const params = resolveParams(scenario, schedule.params);
+    return { scenario, params, schedule, recorded: null };
+  }
+  const recorded = readTraceFile(arg);
+  const schedule = parseSchedule(recorded.schedule);
+  const scenario = catalog.scenarios.get(schedule.scenario);
+  const params = resolveParams(scenario, schedule.params);
+  return { scenario, params, schedule, recorded };
+}

@@ -1,0 +1,372 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { recordTrace, scheduleToChoices } from "../../sim/index.ts";
+import { type Catalog, loadCatalog, UnknownNameError } from "../catalog.ts";
+import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts";
+import { OptionValueError } from "../cli/input.ts";
+import { EXIT, type ExitSlot } from "../cli/main.ts";
+import { type Output, table } from "../cli/output.ts";
+import { readReplayInput } from "../cli/target.ts";
+import { isVerdict, type Verdict } from "../cli/verdict.ts";
+import { makeCase, stringifyCase } from "../corpus/case.ts";
+import { checkCase, variantsOfScenario, verdictOn } from "../corpus/check.ts";
+import { minimalCaseOf } from "../corpus/minimal.ts";
+import { prunePlan } from "../corpus/prune.ts";
+import {
+  caseFile,
+  checkCorpusDir,
+  DEFAULT_CORPUS_DIR,
+  displayPath,
+  readCorpus,
+  removeCase,
+  rewriteCase,
+  writeCase,
+} from "../corpus/store.ts";
+
+interface DirFlags extends OutputFlags {
+  readonly dir?: string;
+}
+
+interface AddFlags extends DirFlags {
+  readonly force?: boolean;
+  readonly expect?: Record<string, Verdict>;
+  readonly note?: string;
+  readonly builtin?: boolean;
+}
+
+export function addCorpusCommand(program: Command, exit: ExitSlot): void {
+  const corpus = program
+    .command("corpus")
+    .description("the regression corpus: one JSON case per file in corpus/, replayed by CI")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ streamsim corpus add race.json
+  $ streamsim corpus add race.json --expect counter-race=pass   (red until fixed)
+  $ streamsim corpus add --builtin                             (every buggy variant's minimal case)
+  $ streamsim corpus replay
+  $ streamsim corpus list
+  $ streamsim corpus prune --dry-run`,
+    );
+  const dirOption = (cmd: Command) =>
+    addOutputOptions(
+      cmd.option("--dir <path>", "corpus directory (default: the repository's corpus/)"),
+    );
+
+  const add = corpus
+    .command("add")
+    .description(
+      "add a trace or schedule as a case, with the verdict each variant of its scenario gives now (or as --expect says)",
+    )
+    .argument("[trace-or-schedule]", "a trace .json file or schedule text 'ss1:...'")
+    .option("--force", "replace an existing case with the same id")
+    .option(
+      "--expect <variant=verdict>",
+      "expect this verdict instead of today's (repeatable), e.g. counter-race=pass",
+      collectExpect,
+    )
+    .option("--note <text>", "why this case is in the corpus")
+    .option("--builtin", "add the minimal counterexample of every buggy built-in variant");
+  dirOption(add).addHelpText(
+    "after",
+    `
+Examples:
+  $ streamsim corpus add race.json
+  $ streamsim corpus add 'ss1:counter:workers=2:0.1x2.0' --note "lost update, issue #12"
+  $ streamsim corpus add race.json --expect counter-race=pass
+  $ streamsim corpus add --builtin
+
+An existing case is never replaced without --force (exit 2).`,
+  );
+  add.action(async (input: string | undefined, flags: AddFlags) => {
+    exit.code = await corpusAdd(input, flags);
+  });
+
+  const replay = corpus
+    .command("replay")
+    .description("replay every case against every variant it lists; fail on any verdict change");
+  dirOption(replay).addHelpText(
+    "after",
+    `
+Examples:
+  $ streamsim corpus replay
+  $ streamsim corpus replay --dir other-corpus --json
+
+Exit code 0 when every verdict is as expected, 1 when one changed, 2 when a case cannot be read.`,
+  );
+  replay.action(async (flags: DirFlags) => {
+    exit.code = await corpusReplay(flags);
+  });
+
+  const list = corpus.command("list").description("list the cases and their expected verdicts");
+  dirOption(list).addHelpText(
+    "after",
+    "\nExamples:\n  $ streamsim corpus list\n  $ streamsim corpus list --json",
+  );
+  list.action(async (flags: DirFlags) => {
+    exit.code = await corpusList(flags);
+  });
+
+  const prune = corpus
+    .command("prune")
+    .description(
+      "remove cases made redundant by a shorter case with the same verdicts, and expectations for variants that no longer exist",
+    )
+    .option("--dry-run", "say what would be removed, change nothing");
+  dirOption(prune).addHelpText(
+    "after",
+    "\nExamples:\n  $ streamsim corpus prune --dry-run\n  $ streamsim corpus prune",
+  );
+  prune.action(async (flags: DirFlags & { dryRun?: boolean }) => {
+    exit.code = await corpusPrune(flags);
+  });
+}
+
+function collectExpect(
+  raw: string,
+  previous: Record<string, Verdict> = {},
+): Record<string, Verdict> {
+  const eq = raw.indexOf("=");
+  const variant = raw.slice(0, eq).trim();
+  const verdict = raw.slice(eq + 1).trim();
+  if (eq <= 0 || !isVerdict(verdict)) {
+    throw new OptionValueError(
+      `--expect '${raw}' must be variant=verdict, the verdict "pass" or "violation: <invariant>"`,
+    );
+  }
+  return { ...previous, [variant]: verdict };
+}
+
+async function corpusAdd(input: string | undefined, flags: AddFlags): Promise<number> {
+  const out = outputFor(flags);
+  const dir = flags.dir ?? DEFAULT_CORPUS_DIR;
+  checkCorpusDir(dir);
+  const catalog = await loadCatalog();
+  if (flags.builtin === true) {
+    if (input !== undefined) {
+      throw new OptionValueError("give either a trace/schedule or --builtin, not both");
+    }
+    return addBuiltin(catalog, dir, flags, out);
+  }
+  if (input === undefined) {
+    throw new OptionValueError("give a trace file or schedule to add, or --builtin");
+  }
+  const r = readReplayInput(catalog, input);
+  // Recording checks that the schedule fits its scenario before anything is written.
+  const trace = recordTrace(r.scenario, r.params, r.schedule);
+  const variants = variantsOfScenario(catalog, r.scenario.name);
+  if (variants.length === 0) {
+    throw new UnknownNameError(
+      `scenario '${r.scenario.name}' has no built-in variants to check a case against; the corpus holds cases of variants (see 'streamsim list')`,
+    );
+  }
+  const choices = scheduleToChoices(r.scenario, r.params, r.schedule.decisions);
+  const observed: Record<string, Verdict> = {};
+  for (const v of variants) observed[v.name] = verdictOn({ params: r.params, choices }, v);
+  for (const name of Object.keys(flags.expect ?? {})) {
+    if (!variants.some((v) => v.name === name)) {
+      throw new UnknownNameError(
+        `--expect names '${name}', which is not a variant of scenario '${r.scenario.name}' (${variants.map((v) => v.name).join(", ")})`,
+      );
+    }
+  }
+  const expected = { ...observed, ...(flags.expect ?? {}) };
+  const found_on = catalog.variantOf(r.scenario.name, r.params)?.name ?? null;
+  const c = makeCase({
+    id: `${found_on ?? r.scenario.name}-${createHash("sha256").update(trace.schedule).digest("hex").slice(0, 8)}`,
+    scenario: r.scenario.name,
+    found_on,
+    params: r.params,
+    schedule: trace.schedule,
+    choices,
+    steps: trace.steps.length,
+    expected,
+    note: flags.note ?? "",
+  });
+  const file = displayPath(writeCase(dir, c, flags.force === true));
+  const pending = Object.entries(expected).filter(([v, verdict]) => observed[v] !== verdict);
+  out.document({
+    streamsim_json: 1,
+    command: "corpus add",
+    added: [{ id: c.id, file, expected, observed }],
+  });
+  out.essential(`Added ${file} (${c.steps} steps)`);
+  for (const [v, verdict] of Object.entries(expected)) {
+    out.line(
+      `  ${v}: expected ${verdict}${observed[v] === verdict ? "" : `, today ${observed[v]}`}`,
+    );
+  }
+  for (const [v, verdict] of pending) {
+    out.line(
+      out.paint(
+        "yellow",
+        `'streamsim corpus replay' fails until variant ${v} gives ${verdict} on this case (today: ${observed[v]})`,
+      ),
+    );
+  }
+  return EXIT.ok;
+}
+
+/** Adds each buggy variant's minimal counterexample as `<variant>-minimal`. */
+function addBuiltin(catalog: Catalog, dir: string, flags: AddFlags, out: Output): number {
+  const added: { id: string; file: string; status: "added" | "unchanged" | "replaced" }[] = [];
+  for (const variant of catalog.variants) {
+    const c = minimalCaseOf(catalog, variant);
+    if (c === undefined) continue;
+    const file = caseFile(dir, c.id);
+    const same = existsSync(file) && readFileSync(file, "utf8") === stringifyCase(c);
+    if (same) {
+      added.push({ id: c.id, file: displayPath(file), status: "unchanged" });
+      continue;
+    }
+    const existed = existsSync(file);
+    writeCase(dir, c, flags.force === true);
+    added.push({ id: c.id, file: displayPath(file), status: existed ? "replaced" : "added" });
+  }
+  out.document({ streamsim_json: 1, command: "corpus add", added });
+  for (const a of added) out.line(`  ${a.status.padEnd(9)} ${a.file}`);
+  const fresh = added.filter((a) => a.status !== "unchanged").length;
+  out.essential(`${fresh} of ${added.length} minimal cases written to ${displayPath(dir)}`);
+  return EXIT.ok;
+}
+
+async function corpusReplay(flags: DirFlags): Promise<number> {
+  const out = outputFor(flags);
+  const entries = readCorpus(flags.dir ?? DEFAULT_CORPUS_DIR);
+  const catalog = await loadCatalog();
+  const results = entries.map((e) =>
+    e.ok
+      ? { file: e.file, id: e.value.id, checks: checkCase(catalog, e.value), error: null }
+      : { file: e.file, id: null, checks: [], error: e.error },
+  );
+  const changed = results.flatMap((r) => r.checks.filter((c) => !c.ok));
+  const unreadable = results.filter((r) => r.error !== null);
+  const checks = results.reduce((n, r) => n + r.checks.length, 0);
+  out.document({
+    streamsim_json: 1,
+    command: "corpus replay",
+    cases: results,
+    checks,
+    changed: changed.length,
+    unreadable: unreadable.length,
+  });
+  for (const r of results) {
+    if (r.error !== null) {
+      out.essential(out.paint("red", `✗ ${r.error}`));
+      continue;
+    }
+    for (const c of r.checks) {
+      const mark = c.ok ? out.paint("green", "✓") : out.paint("red", "✗");
+      const now =
+        c.actual === null
+          ? "variant no longer exists (run 'streamsim corpus prune')"
+          : c.ok
+            ? c.actual
+            : `${c.actual}, expected ${c.expected}`;
+      const text = `${mark} ${r.id} on ${c.variant}: ${now}`;
+      if (c.ok) out.line(text);
+      else out.essential(text);
+    }
+  }
+  out.essential(
+    `${results.length} cases, ${checks} checks: ${changed.length} changed, ${unreadable.length} unreadable`,
+  );
+  if (unreadable.length > 0) return EXIT.badInput;
+  return changed.length > 0 ? EXIT.failed : EXIT.ok;
+}
+
+async function corpusList(flags: DirFlags): Promise<number> {
+  const out = outputFor(flags);
+  const entries = readCorpus(flags.dir ?? DEFAULT_CORPUS_DIR);
+  out.document({
+    streamsim_json: 1,
+    command: "corpus list",
+    cases: entries.map((e) =>
+      e.ok
+        ? {
+            file: e.file,
+            id: e.value.id,
+            scenario: e.value.scenario,
+            found_on: e.value.found_on,
+            steps: e.value.steps,
+            harness: e.value.harness,
+            expected: e.value.expected,
+            schedule: e.value.schedule,
+            error: null,
+          }
+        : { file: e.file, error: e.error },
+    ),
+  });
+  const rows = entries.map((e) =>
+    e.ok
+      ? [
+          e.value.id,
+          e.value.found_on ?? e.value.scenario,
+          String(e.value.steps),
+          summariseExpected(e.value.expected),
+        ]
+      : [e.file, "-", "-", `unreadable: ${e.error}`],
+  );
+  for (const line of table(["case", "found on", "steps", "expected verdicts"], rows))
+    out.line(line);
+  out.essential(`${entries.length} cases`);
+  return EXIT.ok;
+}
+
+async function corpusPrune(flags: DirFlags & { dryRun?: boolean }): Promise<number> {
+  const out = outputFor(flags);
+  const dir = flags.dir ?? DEFAULT_CORPUS_DIR;
+  const entries = readCorpus(dir);
+  const unreadable = entries.filter((e) => !e.ok);
+  if (unreadable.length > 0) {
+    const first = unreadable[0];
+    throw new OptionValueError(
+      `cannot prune: ${unreadable.length} unreadable case(s), first ${first?.ok === false ? first.error : ""}`,
+    );
+  }
+  const catalog = await loadCatalog();
+  const cases = entries.flatMap((e) => (e.ok ? [{ file: e.file, value: e.value }] : []));
+  const plan = prunePlan(cases, new Set(catalog.variants.map((v) => v.name)));
+  const dry = flags.dryRun === true;
+  if (!dry) {
+    for (const r of plan.remove) removeCase(r.file);
+    for (const u of plan.rewrite) rewriteCase(u.file, u.value);
+  }
+  out.document({
+    streamsim_json: 1,
+    command: "corpus prune",
+    dry_run: dry,
+    removed: plan.remove.map((r) => ({ file: r.file, because: r.because })),
+    rewritten: plan.rewrite.map((u) => ({ file: u.file, dropped: u.dropped })),
+  });
+  for (const r of plan.remove)
+    out.line(`${dry ? "would remove" : "removed"} ${r.file}: ${r.because}`);
+  for (const u of plan.rewrite) {
+    out.line(
+      `${dry ? "would drop" : "dropped"} from ${u.file}: expectations for ${u.dropped.join(", ")}`,
+    );
+  }
+  out.essential(
+    dry
+      ? `${plan.remove.length} of ${cases.length} cases would be removed, ${plan.rewrite.length} rewritten (dry run: nothing changed)`
+      : `${plan.remove.length} of ${cases.length} cases removed, ${plan.rewrite.length} rewritten`,
+  );
+  return EXIT.ok;
+}
+
+/** "fail: a (inv), b (inv); pass: c, d" — which variants a case catches, at a glance. */
+function summariseExpected(expected: { readonly [variant: string]: Verdict }): string {
+  const entries = Object.entries(expected);
+  const fails = entries
+    .filter(([, v]) => v !== "pass")
+    .map(([name, v]) => `${name} (${v.replace(/^violation: /, "")})`);
+  const passes = entries.filter(([, v]) => v === "pass").map(([name]) => name);
+  return [
+    fails.length > 0 ? `fail: ${fails.join(", ")}` : "",
+    passes.length > 0 ? `pass: ${passes.join(", ")}` : "",
+  ]
+    .filter((x) => x !== "")
+    .join("; ");
+}

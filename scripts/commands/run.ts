@@ -1,0 +1,197 @@
+import type { Command } from "commander";
+import type { Params } from "../../sim/index.ts";
+import { loadCatalog } from "../catalog.ts";
+import {
+  addBudgetOptions,
+  addOutputOptions,
+  addStrategyOptions,
+  type BudgetFlags,
+  budgetFrom,
+  type OutputFlags,
+  outputFor,
+  type StrategyFlags,
+  strategyFrom,
+} from "../cli/common.ts";
+import { checkOutputPath } from "../cli/files.ts";
+import { checkHtmlOption } from "../cli/html.ts";
+import { hunt } from "../cli/hunt.ts";
+import { OptionValueError } from "../cli/input.ts";
+import { EXIT, type ExitSlot } from "../cli/main.ts";
+import { formatDuration } from "../cli/output.ts";
+import { huntPreferred } from "../cli/portfolio.ts";
+import { counterexampleJson, printTrace } from "../cli/report.ts";
+import { collectParam, resolveTarget } from "../cli/target.ts";
+
+interface RunFlags extends OutputFlags, StrategyFlags, BudgetFlags {
+  readonly variant?: string;
+  readonly scenario?: string;
+  readonly param?: Params;
+  readonly out?: string;
+  readonly html?: string;
+  /** False with --no-shrink. */
+  readonly shrink?: boolean;
+}
+
+const DEFAULT_BUDGET_MS = 10_000;
+
+export function addRunCommand(program: Command, exit: ExitSlot): void {
+  const cmd = program
+    .command("run")
+    .description(
+      "explore one variant (or scenario); on a violation print the shrunk counterexample as a timeline and the command that replays it",
+    )
+    .option("--variant <name>", "a built-in variant (see 'streamsim list')")
+    .option("--scenario <name>", "a scenario, explored with its default parameters")
+    .option("--param <key=value>", "set a scenario parameter (repeatable)", collectParam);
+  addStrategyOptions(
+    cmd,
+    "default: dpor, handing over to pct if dpor neither fails nor finishes in 60% of the budget",
+  );
+  addBudgetOptions(cmd, "10s");
+  cmd
+    .option("--out <trace.json>", "write the shrunk counterexample's trace to this file")
+    .option("--no-shrink", "print and write the failing execution as found")
+    .option("--html <file.html>", "write the counterexample as an HTML swimlane report");
+  addOutputOptions(cmd);
+  cmd.addHelpText(
+    "after",
+    `
+Examples:
+  $ streamsim run --variant counter-race
+  $ streamsim run --variant counter-race --strategy random --seed 7 --runs 1000
+  $ streamsim run --scenario counter --param workers=3 --budget 30s --out race.json
+  $ streamsim run --variant counter-solo --json
+  $ streamsim run --variant round2 --no-shrink --out race.json --html race.html
+  $ streamsim run --variant fixed --strategy dpor --preemption-bound 2
+
+Exit code 1 when a violation was found, 0 when none, 2 for bad input.`,
+  );
+  cmd.action(async (flags: RunFlags) => {
+    exit.code = await run(flags);
+  });
+}
+
+async function run(flags: RunFlags): Promise<number> {
+  const out = outputFor(flags);
+  checkOutputPath(flags.out, "--out");
+  checkHtmlOption(flags.html);
+  const catalog = await loadCatalog();
+  const target = resolveTarget(catalog, flags);
+  const { spec, options } = strategyFrom(catalog, flags, "pct");
+  const budget = budgetFrom(flags, DEFAULT_BUDGET_MS);
+  const source = catalog.sourceOf(target.scenario.name);
+  if (options.workers !== undefined && flags.budget !== undefined) {
+    throw new OptionValueError(
+      "--workers runs the search to its end (or to --runs per worker); drop --budget, or drop --workers",
+    );
+  }
+  const name = target.variant?.name ?? target.scenario.name;
+  // Without --strategy, explore the way the verdict table does (dpor, then pct if dpor
+  // neither finishes nor fails); an explicit --strategy runs alone.
+  const preferred =
+    flags.strategy !== undefined
+      ? spec.name
+      : (target.variant?.strategy ??
+        (catalog.strategies.some((x) => x.name === "dpor") ? "dpor" : "pct"));
+  out.line(
+    `Exploring ${out.paint("bold", name)} (scenario ${target.scenario.name}) with ${preferred}`,
+  );
+  const hunted =
+    preferred === spec.name
+      ? {
+          result: await hunt({
+            scenario: target.scenario,
+            params: target.params,
+            strategy: spec,
+            options,
+            ...budget,
+            shrink: flags.shrink !== false,
+            out,
+            ...(source === undefined ? {} : { source }),
+          }),
+          earlier: null,
+        }
+      : await huntPreferred(catalog, {
+          preferred,
+          scenario: target.scenario,
+          params: target.params,
+          seed: options.seed,
+          ...budget,
+          shrink: flags.shrink !== false,
+          out,
+        });
+  const result = hunted.result;
+  const earlier = hunted.earlier?.explored;
+  if (earlier !== undefined) {
+    out.line(
+      `  ${earlier.strategy}: no failure in ${earlier.executions.toLocaleString("en-US")} executions (${formatDuration(earlier.elapsed_ms)}), space not exhausted; pct took over`,
+    );
+  }
+  const e = result.explored;
+  const c = result.counterexample;
+  out.document({
+    streamsim_json: 1,
+    command: "run",
+    scenario: target.scenario.name,
+    variant: target.variant?.name ?? null,
+    params: target.params,
+    strategy: e.strategy,
+    executions: e.executions,
+    elapsed_ms: Math.round(e.elapsed_ms),
+    exhausted: e.exhausted,
+    bounds: e.bounds,
+    coverage: e.coverage,
+    before:
+      earlier === undefined
+        ? null
+        : {
+            strategy: earlier.strategy,
+            executions: earlier.executions,
+            elapsed_ms: Math.round(earlier.elapsed_ms),
+          },
+    verdict: result.verdict,
+    counterexample: c === null ? null : counterexampleJson(c),
+  });
+  out.line(`  ${e.strategy}`);
+  if (e.coverage !== null) out.line(`  coverage: ${coverageLine(e.coverage)}`);
+  if (c === null) {
+    const scope = !e.exhausted
+      ? "budget used up: not a proof"
+      : e.bounds.length > 0
+        ? `every interleaving within ${e.bounds.join(", ")}`
+        : e.systematic
+          ? "every interleaving"
+          : "the strategy had nothing left to try";
+    out.essential(
+      `No violation in ${e.executions.toLocaleString("en-US")} executions (${formatDuration(e.elapsed_ms)}; ${scope}).`,
+    );
+    return EXIT.ok;
+  }
+  out.line(
+    `Found ${c.verdict} after ${c.executions_to_failure.toLocaleString("en-US")} executions (${formatDuration(c.elapsed_to_failure_ms)}); ${
+      c.shrink === null
+        ? `not shrunk (--no-shrink): ${c.trace.steps.length} steps, ${c.trace.preemptions} preemptions.`
+        : `shrunk from ${c.shrink.before.steps} to ${c.shrink.steps} steps (${c.shrink.preemptions} preemptions) in ${c.shrink.attempts} attempts.`
+    }`,
+  );
+  out.line("");
+  printTrace(c.trace, out, {
+    ...(flags.out === undefined ? {} : { out: flags.out }),
+    ...(flags.html === undefined ? {} : { html: flags.html }),
+    ...(target.variant === undefined ? {} : { variant: target.variant }),
+  });
+  return EXIT.failed;
+}
+
+/** The systematic strategies' figures in one line: what a bounded proof covered. */
+function coverageLine(c: Readonly<Record<string, unknown>>): string {
+  const parts = [
+    `${c.executions} executions`,
+    `${c.sleep_blocked} sleep-blocked`,
+    `${c.pruned_by_bound} pruned by the bound`,
+  ];
+  if (c.traces !== null) parts.push(`${c.traces} Mazurkiewicz traces`);
+  if (c.final_states !== null) parts.push(`${c.final_states} final states`);
+  parts.push(c.exhausted === true ? "space exhausted" : "space not exhausted");
+  return parts.join(", ");
+}

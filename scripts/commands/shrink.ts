@@ -1,0 +1,92 @@
+import { existsSync } from "node:fs";
+import type { Command } from "commander";
+import { recordTrace, shrinkSchedule, stringifyTrace } from "../../sim/index.ts";
+import { loadCatalog } from "../catalog.ts";
+import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts";
+import { checkOutputPath, FileInputError, writeFileAtomic } from "../cli/files.ts";
+import { parseWholeNumber } from "../cli/input.ts";
+import { EXIT, type ExitSlot } from "../cli/main.ts";
+import { readReplayInput } from "../cli/target.ts";
+import { outcomeLine, reproduceCommand, timelineLines } from "../cli/timeline.ts";
+import { verdictOf } from "../cli/verdict.ts";
+
+interface ShrinkFlags extends OutputFlags {
+  readonly out?: string;
+  readonly force?: boolean;
+  readonly attempts?: string;
+}
+
+export function addShrinkCommand(program: Command, exit: ExitSlot): void {
+  const cmd = program
+    .command("shrink")
+    .description(
+      "minimise a failing trace (fewer steps, fewer context switches, a smaller scenario) and write the result",
+    )
+    .argument("<trace-or-schedule>", "a failing trace .json file, or schedule text 'ss1:...'")
+    .option("--out <trace.json>", "where to write the shrunk trace (default: <input>.shrunk.json)")
+    .option("--force", "replace the output file if it exists")
+    .option("--attempts <n>", "at most n executions tried while shrinking (default 5000)");
+  addOutputOptions(cmd);
+  cmd.addHelpText(
+    "after",
+    `
+Examples:
+  $ streamsim shrink race.json                 writes race.shrunk.json
+  $ streamsim shrink race.json --out min.json --force
+  $ streamsim shrink 'ss1:counter:workers=3:0.1.2.0.1.2' --out min.json
+
+Exit code 0 when shrunk and written, 2 for bad input (including a trace that does not fail).`,
+  );
+  cmd.action(async (input: string, flags: ShrinkFlags) => {
+    exit.code = await shrink(input, flags);
+  });
+}
+
+async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
+  const out = outputFor(flags);
+  const catalog = await loadCatalog();
+  const r = readReplayInput(catalog, input);
+  const target =
+    flags.out ?? (r.recorded === null ? undefined : input.replace(/(\.json)?$/, ".shrunk.json"));
+  checkOutputPath(target, "--out");
+  if (target !== undefined && existsSync(target) && flags.force !== true) {
+    throw new FileInputError(
+      `'${target}' already exists; pass --force to replace it, or --out another file`,
+    );
+  }
+  const max_attempts =
+    flags.attempts === undefined ? 5_000 : parseWholeNumber("--attempts", flags.attempts, 1, 1e7);
+  const original = recordTrace(r.scenario, r.params, r.schedule);
+  if (original.outcome.kind === "completed") {
+    throw new FileInputError(
+      `${r.recorded === null ? "the schedule" : `'${input}'`} completes with every check held: there is no failure to shrink`,
+    );
+  }
+  const s = shrinkSchedule(r.scenario, r.params, r.schedule, { max_attempts });
+  const trace = recordTrace(r.scenario, s.params, s.schedule);
+  if (target !== undefined) {
+    writeFileAtomic(target, stringifyTrace(trace), { overwrite: flags.force === true });
+  }
+  out.document({
+    streamsim_json: 1,
+    command: "shrink",
+    scenario: r.scenario.name,
+    verdict: verdictOf(trace.outcome),
+    before: { steps: s.before.steps, preemptions: s.before.preemptions },
+    after: { steps: s.steps, preemptions: s.preemptions },
+    attempts: s.attempts,
+    params: s.params,
+    schedule: trace.schedule,
+    written: target ?? null,
+    reproduce: reproduceCommand(trace.schedule),
+  });
+  out.line(
+    `Shrunk from ${s.before.steps} steps (${s.before.preemptions} preemptions) to ${s.steps} steps (${s.preemptions} preemptions) in ${s.attempts} attempts; same failure:`,
+  );
+  out.line(`  before: ${outcomeLine(original, out)}`);
+  out.line("");
+  for (const line of timelineLines(trace, out)) out.line(line);
+  if (target !== undefined) out.line(`Shrunk trace written to ${target}`);
+  out.essential(`Reproduce: ${out.paint("bold", reproduceCommand(trace.schedule))}`);
+  return EXIT.ok;
+}

@@ -1,0 +1,104 @@
+import {
+  HARNESS_VERSION,
+  type Params,
+  parseSchedule,
+  SchemaVersionError,
+  TraceFormatError,
+} from "../../sim/index.ts";
+import { isVerdict, type Verdict } from "../cli/verdict.ts";
+
+export const CASE_FORMAT = "streamsim.corpus-case";
+/** Bump when the case shape changes, and say in parseCase how to migrate older cases. */
+export const CASE_SCHEMA = 1;
+
+/**
+ * One regression case: a schedule and the verdict each variant is expected to give on it.
+ * The exact `schedule` replays the execution on the variant it was found on; `choices` is
+ * the same execution in the lenient encoding, which runs on every variant of the scenario
+ * (a variant with other steps cannot follow the exact schedule, but can follow the choices).
+ */
+export interface CorpusCase {
+  readonly format: typeof CASE_FORMAT;
+  readonly schema: typeof CASE_SCHEMA;
+  readonly harness: string;
+  readonly id: string;
+  readonly scenario: string;
+  /** The variant the schedule was found on, or null for a plain scenario. */
+  readonly found_on: string | null;
+  readonly params: Params;
+  readonly schedule: string;
+  readonly choices: readonly number[];
+  readonly steps: number;
+  /** The verdict expected from each variant it is checked against, by variant name. */
+  readonly expected: { readonly [variant: string]: Verdict };
+  readonly note: string;
+}
+
+export function makeCase(fields: Omit<CorpusCase, "format" | "schema" | "harness">): CorpusCase {
+  return { format: CASE_FORMAT, schema: CASE_SCHEMA, harness: HARNESS_VERSION, ...fields };
+}
+
+export function stringifyCase(c: CorpusCase): string {
+  return `${JSON.stringify(c, null, 2)}\n`;
+}
+
+/** Parses and validates a case file's text; every problem is a one-line InputError. */
+export function parseCase(text: string, file: string): CorpusCase {
+  const source = `corpus case '${file}'`;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new TraceFormatError(`${source} is not JSON (${(e as Error).message})`);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new TraceFormatError(`${source} is not a corpus case: expected a JSON object`);
+  }
+  const c = value as Record<string, unknown>;
+  if (c.format !== CASE_FORMAT) {
+    throw new TraceFormatError(`${source} is not a corpus case: "format" must be "${CASE_FORMAT}"`);
+  }
+  if (typeof c.schema !== "number") throw new TraceFormatError(`${source} has no schema version`);
+  const schedule = typeof c.schedule === "string" ? c.schedule : "<its schedule>";
+  if (c.schema < CASE_SCHEMA) {
+    throw new SchemaVersionError(
+      `${source} has schema ${c.schema}, older than this streamsim's ${CASE_SCHEMA}; migrate it: npx streamsim replay '${schedule}' --out case.json && npx streamsim corpus add case.json, then delete ${file}`,
+    );
+  }
+  if (c.schema > CASE_SCHEMA) {
+    throw new SchemaVersionError(
+      `${source} has schema ${c.schema}, newer than this streamsim's ${CASE_SCHEMA}; upgrade streamsim to read it`,
+    );
+  }
+  const fail = (what: string): never => {
+    throw new TraceFormatError(`${source}: ${what}`);
+  };
+  if (typeof c.id !== "string") fail(`"id" must be a string`);
+  if (typeof c.scenario !== "string") fail(`"scenario" must be a string`);
+  if (c.found_on !== null && typeof c.found_on !== "string")
+    fail(`"found_on" must be a string or null`);
+  if (typeof c.schedule !== "string") fail(`"schedule" must be a string`);
+  if (
+    !Array.isArray(c.choices) ||
+    !c.choices.every((n) => Number.isSafeInteger(n) && (n as number) >= 0)
+  ) {
+    fail(`"choices" must be an array of whole numbers`);
+  }
+  if (c.params === null || typeof c.params !== "object" || Array.isArray(c.params)) {
+    fail(`"params" must be an object`);
+  }
+  const expected = c.expected;
+  if (
+    expected === null ||
+    typeof expected !== "object" ||
+    Array.isArray(expected) ||
+    !Object.values(expected).every(isVerdict) ||
+    Object.keys(expected).length === 0
+  ) {
+    fail(`"expected" must map variant names to verdicts ("pass" or "violation: <invariant>")`);
+  }
+  if (parseSchedule(c.schedule as string).scenario !== c.scenario) {
+    fail(`"scenario" does not match the scenario its schedule names`);
+  }
+  return value as CorpusCase;
+}

@@ -1,0 +1,72 @@
+import type { CorpusCase } from "./case.ts";
+
+export interface PrunePlan {
+  readonly remove: readonly { readonly file: string; readonly because: string }[];
+  readonly rewrite: readonly {
+    readonly file: string;
+    readonly value: CorpusCase;
+    readonly dropped: readonly string[];
+  }[];
+}
+
+/**
+ * Decides what `corpus prune` changes. A case is redundant when another case of the same
+ * scenario expects exactly the same verdicts from the same variants and is shorter (fewer
+ * steps, then fewer choices, then the smaller id): it guards nothing the shorter one does
+ * not. Expectations for variants that no longer exist are dropped, and a case left with none
+ * is removed. Pure: the caller does the file changes.
+ */
+export function prunePlan(
+  cases: readonly { readonly file: string; readonly value: CorpusCase }[],
+  knownVariants: ReadonlySet<string>,
+): PrunePlan {
+  const remove: { file: string; because: string }[] = [];
+  const rewrite: { file: string; value: CorpusCase; dropped: string[] }[] = [];
+  const kept: { file: string; value: CorpusCase }[] = [];
+  for (const c of cases) {
+    const entries = Object.entries(c.value.expected);
+    const dropped = entries.filter(([v]) => !knownVariants.has(v)).map(([v]) => v);
+    if (dropped.length === entries.length) {
+      remove.push({
+        file: c.file,
+        because: `none of its variants exists any more (${dropped.join(", ")})`,
+      });
+      continue;
+    }
+    if (dropped.length === 0) {
+      kept.push(c);
+      continue;
+    }
+    const expected = Object.fromEntries(entries.filter(([v]) => knownVariants.has(v)));
+    const value = { ...c.value, expected };
+    rewrite.push({ file: c.file, value, dropped });
+    kept.push({ file: c.file, value });
+  }
+  const best = new Map<string, { file: string; value: CorpusCase }>();
+  for (const c of kept) {
+    const key = `${c.value.scenario}\u0000${signature(c.value.expected)}`;
+    const other = best.get(key);
+    if (other === undefined) {
+      best.set(key, c);
+      continue;
+    }
+    const [winner, loser] = shorter(c.value, other.value) ? [c, other] : [other, c];
+    best.set(key, winner);
+    remove.push({
+      file: loser.file,
+      because: `same verdicts as the shorter case ${winner.value.id} (${winner.value.steps} steps against ${loser.value.steps})`,
+    });
+  }
+  const removed = new Set(remove.map((r) => r.file));
+  return { remove, rewrite: rewrite.filter((u) => !removed.has(u.file)) };
+}
+
+function signature(expected: { readonly [variant: string]: string }): string {
+  return JSON.stringify(Object.entries(expected).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function shorter(a: CorpusCase, b: CorpusCase): boolean {
+  if (a.steps !== b.steps) return a.steps < b.steps;
+  if (a.choices.length !== b.choices.length) return a.choices.length < b.choices.length;
+  return a.id < b.id;
+}

@@ -1,0 +1,68 @@
+import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
+import { isAbsolute, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { InputError } from "../../sim/index.ts";
+import { FileInputError, writeFileAtomic } from "../cli/files.ts";
+import { type CorpusCase, parseCase, stringifyCase } from "./case.ts";
+
+/** The repository's corpus, wherever the CLI is run from. */
+export const DEFAULT_CORPUS_DIR = fileURLToPath(new URL("../../corpus/", import.meta.url));
+
+/** A case file as read: the case, or the one-line reason it cannot be used. */
+export type Entry =
+  | { readonly file: string; readonly ok: true; readonly value: CorpusCase }
+  | { readonly file: string; readonly ok: false; readonly error: string };
+
+export function checkCorpusDir(dir: string): void {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new FileInputError(`corpus directory '${dir}' does not exist; create it or pass --dir`);
+  }
+}
+
+/** Every case file in the directory, sorted by name, each parsed or with its error. */
+export function readCorpus(dir: string): Entry[] {
+  checkCorpusDir(dir);
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".json") && !f.startsWith("."))
+    .sort();
+  return files.map((name): Entry => {
+    const file = displayPath(join(dir, name));
+    try {
+      return {
+        file,
+        ok: true,
+        value: parseCase(readFileSync(file, "utf8"), file),
+      };
+    } catch (e) {
+      if (e instanceof InputError) return { file, ok: false, error: e.message };
+      throw e;
+    }
+  });
+}
+
+/** A path as the user best reads it: relative to the working directory when inside it. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? path : rel;
+}
+
+export function caseFile(dir: string, id: string): string {
+  return join(dir, `${id}.json`);
+}
+
+/** Writes a case atomically; an existing file is replaced only with `force`. */
+export function writeCase(dir: string, c: CorpusCase, force: boolean): string {
+  checkCorpusDir(dir);
+  const file = caseFile(dir, c.id);
+  writeFileAtomic(file, stringifyCase(c), { overwrite: force });
+  return file;
+}
+
+/** Replaces a case file in place (prune's rewrite), atomically. */
+export function rewriteCase(file: string, c: CorpusCase): void {
+  writeFileAtomic(file, stringifyCase(c), { overwrite: true });
+}
+
+export function removeCase(file: string): void {
+  unlinkSync(file);
+}
