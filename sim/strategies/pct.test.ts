@@ -212,3 +212,60 @@ describe("pct strategy", () => {
     expect(distinct.size).toBeGreaterThan(5);
   });
 });
+
+/** A handler that heartbeats every 5 s while a producer has steps to take. */
+const heartbeat: Scenario<{ puts: number }> = {
+  name: "heartbeat",
+  summary: "a heartbeating waiter beside a runnable producer",
+  defaults: { puts: 3 },
+  setup(world, { puts }) {
+    const q = world.queue<number>("q");
+    world.spawn(
+      "handler",
+      (function* (): Actor {
+        let got = 0;
+        while (got < puts) {
+          const r = yield world.until(() => q.size > 0, { timeout_ms: 5_000, label: "drain" });
+          if (r === "ok") {
+            q.shift();
+            got++;
+          }
+        }
+      })(),
+    );
+    world.spawn(
+      "producer",
+      (function* (): Actor {
+        for (let i = 0; i < puts; i++) {
+          q.push(i);
+          yield "put";
+        }
+      })(),
+    );
+  },
+};
+
+describe("pct and the clock", () => {
+  it("lets time pass only when every actor not yet demoted is blocked (depth 1)", () => {
+    const strategy = new PctStrategy({ seed: 3, depth: 1 });
+    for (let i = 0; i < 40; i++) {
+      const r = runOnce(heartbeat, { puts: 3 }, strategy, { index: i, trace: true });
+      expect(r?.outcome.kind).toBe("completed");
+      // With no change point, no heartbeat fires while the producer can still put.
+      expect((r?.trace ?? []).filter((s) => s.kind === "timer")).toEqual([]);
+    }
+  });
+
+  it("can fire a timer before a runnable actor's next step after a change point (depth 2)", () => {
+    const strategy = new PctStrategy({ seed: 3, depth: 2, steps_estimate: 8 });
+    let timerBeforePut = 0;
+    for (let i = 0; i < 200; i++) {
+      const r = runOnce(heartbeat, { puts: 3 }, strategy, { index: i, trace: true });
+      expect(r?.outcome.kind).toBe("completed");
+      const trace = r?.trace ?? [];
+      const lastPut = trace.findLastIndex((s) => s.name === "producer");
+      if (trace.some((s, j) => s.kind === "timer" && j < lastPut)) timerBeforePut++;
+    }
+    expect(timerBeforePut).toBeGreaterThan(0);
+  });
+});

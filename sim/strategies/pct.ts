@@ -1,7 +1,7 @@
 import { InputError } from "../errors.ts";
 import { executionSeed, Prng } from "../prng.ts";
 import type { ExecutionSummary, Strategy } from "../strategy.ts";
-import { type Decision, decisionSubject } from "../types.ts";
+import { type Decision, decisionKind, decisionSubject } from "../types.ts";
 
 export interface PctOptions {
   readonly seed: number;
@@ -38,6 +38,15 @@ export class PctStrategy implements Strategy {
   /** Change points of this execution, sorted (1-based step numbers). */
   private changePoints: number[] = [];
   private changesTaken = 0;
+  /**
+   * Firing a timer (letting virtual time pass) is scheduled as a pseudo-actor, the clock.
+   * Its priority starts just below every initial priority and above every lowered one: time
+   * passes when every actor not yet demoted is blocked, and a change point that demotes an
+   * actor lets a timer fire before that actor's next step. Giving the clock an ordinary
+   * random priority instead lets a high-priority handler heartbeat forever while a
+   * runnable producer starves, which no real scheduler does for seconds on end.
+   */
+  private clockPriority = 0;
 
   constructor(private readonly options: PctOptions) {
     if (!Number.isInteger(options.depth) || options.depth < 1 || options.depth > 64) {
@@ -62,6 +71,7 @@ export class PctStrategy implements Strategy {
     this.prng = new Prng(executionSeed(this.options.seed, index));
     this.priorities = [];
     this.changesTaken = 0;
+    this.clockPriority = this.depth - 0.5;
     this.changePoints = drawDistinct(this.prng, this.depth - 1, this.steps_estimate);
     return true;
   }
@@ -82,7 +92,9 @@ export class PctStrategy implements Strategy {
     // Step numbers are 1-based in the paper.
     if (this.changePoints[this.changesTaken] === step + 1) {
       this.changesTaken++;
-      this.priorities[decisionSubject(enabled[best] as Decision)] = this.depth - this.changesTaken;
+      const chosen = enabled[best] as Decision;
+      if (decisionKind(chosen) === 1) this.clockPriority = this.depth - this.changesTaken;
+      else this.priorities[decisionSubject(chosen)] = this.depth - this.changesTaken;
       best = this.highest(enabled);
     }
     return best;
@@ -131,10 +143,16 @@ export class PctStrategy implements Strategy {
   private highest(enabled: readonly Decision[]): number {
     let best = 0;
     let bestPriority = Number.NEGATIVE_INFINITY;
+    let bestTieBreak = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < enabled.length; i++) {
-      const p = this.priorities[decisionSubject(enabled[i] as Decision)] as number;
-      if (p > bestPriority) {
+      const d = enabled[i] as Decision;
+      const own = this.priorities[decisionSubject(d)] as number;
+      // A timer runs at the clock's priority; among timers due together, the owner's
+      // priority decides.
+      const p = decisionKind(d) === 1 ? this.clockPriority : own;
+      if (p > bestPriority || (p === bestPriority && own > bestTieBreak)) {
         bestPriority = p;
+        bestTieBreak = own;
         best = i;
       }
     }
