@@ -152,3 +152,34 @@ describe("hashDecisions", () => {
     expect(Number.isSafeInteger(hashDecisions([5, 7, 11]))).toBe(true);
   });
 });
+
+describe("explore with stop_when", () => {
+  it("keeps searching past failures the filter rejects, and keeps them", () => {
+    // The counter breaks "no lost update" on some schedules; a filter that accepts no
+    // failure makes the search run to its execution limit while still collecting them.
+    const r = explore({
+      scenario: counterScenario,
+      params: { workers: 2 },
+      strategy: new RandomStrategy(1),
+      max_executions: 200,
+      stop_when: () => false,
+    });
+    expect(r.executions).toBe(200);
+    expect(r.failures.length).toBe(r.outcomes.violation);
+    expect(r.failures.length).toBeGreaterThan(0);
+  });
+
+  it("stops at the first failure the filter accepts", () => {
+    let seen = 0;
+    const r = explore({
+      scenario: counterScenario,
+      params: { workers: 2 },
+      strategy: new RandomStrategy(1),
+      max_executions: 200,
+      // Accept only the third lost update seen.
+      stop_when: () => ++seen === 3,
+    });
+    expect(r.outcomes.violation).toBe(3);
+    expect(r.failures.at(-1)?.execution).toBe(r.executions - 1);
+  });
+});

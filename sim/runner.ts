@@ -57,6 +57,12 @@ export interface ExploreOptions<P extends Params> {
   readonly budget_ms?: number;
   /** Stop at the first failure (default) or collect every failing execution. */
   readonly stop_on_first?: boolean;
+  /**
+   * With stop_on_first: which failing outcomes end the search. Default: every one. A
+   * search for one invariant (a variant known to break several) passes a filter; failures
+   * it rejects are still counted and kept in `failures`, and the search goes on.
+   */
+  readonly stop_when?: (outcome: Outcome) => boolean;
   /** Keep at most this many failures when collecting. Default 100. */
   readonly max_failures?: number;
   readonly limits?: ExecutionLimits;
@@ -124,7 +130,9 @@ export function explore<P extends Params>(options: ExploreOptions<P>): ExploreRe
     if (r.world.reached !== null) {
       for (const probe of r.world.reached) reached.set(probe, (reached.get(probe) ?? 0) + 1);
     }
-    if (r.outcome.kind !== "completed" && failures.length < max_failures) {
+    const failed = r.outcome.kind !== "completed";
+    const stops = stop_on_first && failed && (options.stop_when?.(r.outcome) ?? true);
+    if (failed && (failures.length < max_failures || stops)) {
       failures.push({
         execution: executions - 1,
         outcome: r.outcome,
@@ -136,8 +144,8 @@ export function explore<P extends Params>(options: ExploreOptions<P>): ExploreRe
         steps: r.steps,
         preemptions: r.preemptions,
       });
-      if (stop_on_first) break;
     }
+    if (stops) break;
     if (options.onProgress !== undefined && executions % progress_every === 0) {
       options.onProgress({
         executions,

@@ -2,6 +2,7 @@ import { IndexShardedStrategy, type Shard } from "../../sim/dpor/shard.ts";
 import {
   explore,
   type Failure,
+  type Outcome,
   type Params,
   PctStrategy,
   RandomStrategy,
@@ -37,6 +38,11 @@ export interface ExploreRequest {
   /** Wall-clock budget; Infinity for none. */
   readonly budget_ms: number;
   readonly onProgress?: (executions: number, elapsed_ms: number) => void;
+  /**
+   * The failures to hunt for (a variant known to break several invariants, searched for the
+   * one its real bug broke); others are kept but the search goes on. Default: any failure.
+   */
+  readonly target?: (outcome: Outcome) => boolean;
   /** Needed by --workers only. */
   readonly source?: ScenarioSource;
 }
@@ -83,6 +89,7 @@ function seeded(make: (o: StrategyOptions) => Strategy): (r: ExploreRequest) => 
       max_executions: r.max_executions,
       ...(Number.isFinite(r.budget_ms) ? { budget_ms: r.budget_ms } : {}),
       stop_on_first: true,
+      ...(r.target === undefined ? {} : { stop_when: r.target }),
       progress_every: 500,
       ...(r.onProgress === undefined
         ? {}
@@ -91,7 +98,11 @@ function seeded(make: (o: StrategyOptions) => Strategy): (r: ExploreRequest) => 
               r.onProgress?.(p.executions, p.elapsed_ms),
           }),
     });
-    const failure = e.failures[0] ?? null;
+    // The failure that ended the search, or else the first one seen.
+    const failure =
+      (r.target === undefined ? undefined : e.failures.find((f) => r.target?.(f.outcome))) ??
+      e.failures[0] ??
+      null;
     return {
       strategy: e.strategy,
       executions: e.executions,

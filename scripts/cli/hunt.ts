@@ -1,4 +1,5 @@
 import {
+  type Outcome,
   type Params,
   recordTrace,
   type Scenario,
@@ -32,6 +33,8 @@ export interface HuntOptions {
   readonly out?: Output;
   /** Where the scenario is exported from (for --workers). */
   readonly source?: ScenarioSource;
+  /** The failures to hunt for; default any (see ExploreRequest.target). */
+  readonly target?: (outcome: Outcome) => boolean;
 }
 
 /** A failure found, shrunk and recorded. */
@@ -67,6 +70,7 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     max_executions: o.max_executions,
     budget_ms: o.budget_ms,
     ...(o.source === undefined ? {} : { source: o.source }),
+    ...(o.target === undefined ? {} : { target: o.target }),
     ...(out === undefined ? {} : { onProgress: (n: number, ms: number) => out.progress(n, ms) }),
   });
   out?.endProgress();

@@ -1,4 +1,4 @@
-import type { Params, Scenario } from "../../sim/index.ts";
+import type { Outcome, Params, Scenario } from "../../sim/index.ts";
 import type { Catalog } from "../catalog.ts";
 import { type HuntResult, hunt } from "./hunt.ts";
 import type { Output } from "./output.ts";
@@ -32,6 +32,8 @@ export async function huntPreferred(
     readonly max_executions: number;
     readonly shrink?: boolean;
     readonly out: Output;
+    /** The failures to hunt for; default any (see ExploreRequest.target). */
+    readonly target?: (outcome: Outcome) => boolean;
   },
 ): Promise<PreferredHunt> {
   const primary =
@@ -45,6 +47,7 @@ export async function huntPreferred(
       max_executions: o.max_executions,
       budget_ms,
       ...(o.shrink === undefined ? {} : { shrink: o.shrink }),
+      ...(o.target === undefined ? {} : { target: o.target }),
       out: o.out,
     });
   const share = primary.systematic ? o.budget_ms * SYSTEMATIC_SHARE : o.budget_ms;

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { parseSeed } from "../../sim/index.ts";
+import { type Outcome, parseSeed } from "../../sim/index.ts";
 import { type Catalog, loadCatalog, type Variant } from "../catalog.ts";
 import { addOutputOptions, type BudgetFlags, type OutputFlags, outputFor } from "../cli/common.ts";
 import type { HuntResult } from "../cli/hunt.ts";
@@ -9,7 +9,7 @@ import { formatDuration, type Output, table } from "../cli/output.ts";
 import { huntPreferred } from "../cli/portfolio.ts";
 import { counterexampleJson } from "../cli/report.ts";
 import { reproduceCommand } from "../cli/timeline.ts";
-import { invariantOf } from "../cli/verdict.ts";
+import { invariantOf, PASS, verdictOf } from "../cli/verdict.ts";
 
 interface VerdictFlags extends OutputFlags, BudgetFlags {
   readonly variant?: string[];
@@ -122,8 +122,13 @@ async function exploreVariant(
   variant: Variant,
   o: { seed: number; budget_ms: number; max_executions: number; out: Output },
 ): Promise<Row> {
+  // A buggy variant can break several invariants (a lost terminal is also an endless
+  // wait); the table hunts for the one its real bug broke, and shows any other it met.
+  const target =
+    variant.expected === PASS ? undefined : (o: Outcome) => verdictOf(o) === variant.expected;
   const p = await huntPreferred(catalog, {
     preferred: variant.strategy,
+    ...(target === undefined ? {} : { target }),
     scenario: variant.scenario,
     params: { ...variant.scenario.defaults, ...(variant.exploreParams ?? variant.params) },
     ...o,

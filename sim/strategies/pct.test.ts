@@ -263,7 +263,7 @@ describe("pct and the clock", () => {
       const r = runOnce(heartbeat, { puts: 3 }, strategy, { index: i, trace: true });
       expect(r?.outcome.kind).toBe("completed");
       const trace = r?.trace ?? [];
-      const lastPut = trace.findLastIndex((s) => s.name === "producer");
+      const lastPut = trace.map((s) => s.name).lastIndexOf("producer");
       if (trace.some((s, j) => s.kind === "timer" && j < lastPut)) timerBeforePut++;
     }
     expect(timerBeforePut).toBeGreaterThan(0);
