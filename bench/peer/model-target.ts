@@ -1,0 +1,45 @@
+/**
+ * The project's reference model (src/, PROTOCOL.md §1 in full: tabs as actors, heartbeats,
+ * persistence) set to the benchmark's shape: one producer emitting `events - 1` tokens and
+ * `stream_end`, one tab that may attach at any time (a0), no cancel, no append failures.
+ * Loaded at run time, so that the benchmark runs (without this table) when src/ is absent
+ * or does not load.
+ */
+import type { Params, Scenario } from "../../sim/index.ts";
+import type { Target } from "./tools.ts";
+
+interface ModelModule {
+  readonly protocolScenario: Scenario<Params>;
+  readonly defaultParams: Params;
+}
+
+export async function loadModelTarget(): Promise<Target | null> {
+  const path = "../../src/index.ts";
+  let mod: Partial<ModelModule>;
+  try {
+    mod = (await import(path)) as Partial<ModelModule>;
+  } catch {
+    return null;
+  }
+  const { protocolScenario, defaultParams } = mod;
+  if (protocolScenario === undefined || defaultParams === undefined) return null;
+  return {
+    label: "src/ protocol model",
+    scenario: protocolScenario,
+    params: (variant, race) => ({
+      ...defaultParams,
+      variant,
+      // Tokens "a", "b", …: the model appends the terminal stream_end itself (ending ok).
+      events: Array.from({ length: race.events - 1 }, (_, i) => String.fromCharCode(97 + i)).join(
+        "/",
+      ),
+      producers: 1,
+      tabs: "a0",
+      cancel: false,
+      ending: "ok",
+      buffer_cap: race.cap,
+      queue_cap: race.cap,
+      append_failures: 0,
+    }),
+  };
+}
