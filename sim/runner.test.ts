@@ -162,6 +162,7 @@ describe("explore with stop_when", () => {
       params: { workers: 2 },
       strategy: new RandomStrategy(1),
       max_executions: 200,
+      max_failures: 1_000,
       stop_when: () => false,
     });
     expect(r.executions).toBe(200);
