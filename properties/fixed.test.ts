@@ -17,7 +17,6 @@ import {
 } from "../src/index.ts";
 import { choicesOptions, runs, seed } from "./support/config.ts";
 import { reproduce } from "./support/report.ts";
-import { stepsFirst } from "./support/steps-first.ts";
 
 /** PCT: this many generated scenarios, each explored for this many executions. */
 const pctScenarios = Math.max(8, Math.ceil(runs / 20));
@@ -44,7 +43,7 @@ describe("fixed keeps every invariant of PROTOCOL.md §2", () => {
       const r = explore({
         scenario: protocolScenario,
         params,
-        strategy: stepsFirst(new PctStrategy({ seed, depth: 3 })),
+        strategy: new PctStrategy({ seed, depth: 3 }),
         max_executions: pctExecutions,
       });
       const failure = r.failures[0];

@@ -269,3 +269,17 @@ describe("pct and the clock", () => {
     expect(timerBeforePut).toBeGreaterThan(0);
   });
 });
+
+describe("pct and a heartbeat loop", () => {
+  it("never starves a demoted runnable actor behind repeated timer firings", () => {
+    // A change point may demote the producer below the clock; the handler then heartbeats
+    // once ahead of it, and after that time passes only when every actor is blocked.
+    // (Starved, the handler would heartbeat until the time horizon: 720 timer steps.)
+    const strategy = new PctStrategy({ seed: 11, depth: 3, steps_estimate: 10 });
+    for (let i = 0; i < 300; i++) {
+      const r = runOnce(heartbeat, { puts: 3 }, strategy, { index: i, trace: true });
+      expect(r?.outcome.kind).toBe("completed");
+      expect((r?.trace ?? []).filter((s) => s.kind === "timer").length).toBeLessThanOrEqual(1);
+    }
+  });
+});

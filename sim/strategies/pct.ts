@@ -42,7 +42,8 @@ export class PctStrategy implements Strategy {
    * Firing a timer (letting virtual time pass) is scheduled as a pseudo-actor, the clock.
    * Its priority starts just below every initial priority and above every lowered one: time
    * passes when every actor not yet demoted is blocked, and a change point that demotes an
-   * actor lets a timer fire before that actor's next step. Giving the clock an ordinary
+   * actor lets a timer fire before that actor's next step, once; after that the clock sinks
+   * below everyone. Giving the clock an ordinary
    * random priority instead lets a high-priority handler heartbeat forever while a
    * runnable producer starves, which no real scheduler does for seconds on end.
    */
@@ -96,6 +97,12 @@ export class PctStrategy implements Strategy {
       if (decisionKind(chosen) === 1) this.clockPriority = this.depth - this.changesTaken;
       else this.priorities[decisionSubject(chosen)] = this.depth - this.changesTaken;
       best = this.highest(enabled);
+    }
+    if (decisionKind(enabled[best] as Decision) === 1 && hasStepOption(enabled)) {
+      // Time jumped ahead of a runnable actor once; from now on it passes only when every
+      // actor is blocked. Otherwise a demoted producer would starve for an hour of virtual
+      // time behind a handler's heartbeats, which a real scheduler never does.
+      this.clockPriority = 0;
     }
     return best;
   }
@@ -158,6 +165,11 @@ export class PctStrategy implements Strategy {
     }
     return best;
   }
+}
+
+function hasStepOption(enabled: readonly Decision[]): boolean {
+  for (const d of enabled) if (decisionKind(d) === 0) return true;
+  return false;
 }
 
 /** `count` distinct integers drawn uniformly from [1, max], sorted. */
