@@ -3,8 +3,28 @@
  * re-exported here; other modules under sim/ are internal.
  */
 
+export {
+  type Coverage,
+  mergeCoverage,
+  verdict as coverageVerdict,
+} from "./dpor/coverage.ts";
+export { explorePool, type PoolOptions, type PoolTask } from "./dpor/pool.ts";
+export {
+  IndexShardedStrategy,
+  parseShard,
+  type Shard,
+  ShardSyntaxError,
+  shardExecutionCount,
+} from "./dpor/shard.ts";
+export {
+  BoundError,
+  exploreSystematic,
+  type SystematicKind,
+  type SystematicOptions,
+} from "./dpor/systematic.ts";
 export * from "./errors.ts";
 export { counterScenario } from "./examples/counter.ts";
+export * from "./examples/dpor/index.ts";
 export {
   defaultLimits,
   type ExecutionLimits,
@@ -49,6 +69,8 @@ export {
   shrinkSchedule,
 } from "./shrink.ts";
 export { ChoicesStrategy, choiceForIndex, pickByChoice } from "./strategies/choices.ts";
+export { type DporExecutionKind, type DporOptions, DporStrategy } from "./strategies/dpor.ts";
+export { type ExhaustiveOptions, ExhaustiveStrategy } from "./strategies/exhaustive.ts";
 export { type PctOptions, PctStrategy } from "./strategies/pct.ts";
 export { RandomStrategy } from "./strategies/random.ts";
 export { ReplayStrategy } from "./strategies/replay.ts";

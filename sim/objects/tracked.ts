@@ -51,7 +51,12 @@ export function toJson(value: unknown, depth = 0): Json {
   if (value instanceof Tracked) return `<${value.kind} ${value.name}>`;
   if (depth > 6) return "[…]";
   const proto = Object.getPrototypeOf(value) as object | null;
-  if (!Array.isArray(value) && !(value instanceof Map) && proto !== Object.prototype && proto !== null) {
+  if (
+    !Array.isArray(value) &&
+    !(value instanceof Map) &&
+    proto !== Object.prototype &&
+    proto !== null
+  ) {
     // A model object (a channel, a handler) is shown by class name: its tracked fields
     // have entries of their own, and following its references could reach the whole world.
     return `<${(value as { constructor?: { name?: string } }).constructor?.name ?? "object"}>`;

@@ -1,0 +1,71 @@
+import type { HappensBefore } from "./hb.ts";
+import type { ExecutionLog } from "./log.ts";
+
+/**
+ * The canonical representative of an execution's Mazurkiewicz trace: among all
+ * linearisations of its happens-before order (the executions obtained by swapping adjacent
+ * independent steps), the lexicographically least one when each step is written as its
+ * actor's stable name. Two executions are the same trace iff their canonical forms are equal.
+ * Returned as text ("s0 s1.0 s0! s2[1]": '!' marks a timer firing, [..] data choices).
+ */
+export function canonicalForm(log: ExecutionLog, hb: HappensBefore): string {
+  const n = log.events.length;
+  const w = log.actorCount;
+  const names = log.keys.names;
+  const emittedUpTo = new Int32Array(w);
+  // Steps of each actor in program order, and how many of them are emitted.
+  const byActor: number[][] = [];
+  for (let a = 0; a < w; a++) byActor.push([]);
+  for (let k = 0; k < n; k++) (byActor[log.actorIds[k] as number] as number[]).push(k);
+  const next = new Int32Array(w);
+  const parts: string[] = [];
+  for (let emitted = 0; emitted < n; emitted++) {
+    let best = -1;
+    let bestName = "";
+    for (let a = 0; a < w; a++) {
+      const steps = byActor[a] as number[];
+      const k = steps[next[a] as number];
+      if (k === undefined || !ready(hb, k, a, w, emittedUpTo)) continue;
+      const name = names[(log.events[k] as { key: number }).key] as string;
+      if (best < 0 || name < bestName) {
+        best = k;
+        bestName = name;
+      }
+    }
+    if (best < 0) throw new Error("canonicalForm: happens-before has a cycle");
+    const a = log.actorIds[best] as number;
+    next[a] = (next[a] as number) + 1;
+    emittedUpTo[a] = best + 1;
+    const e = log.events[best] as { timer: boolean; choices: readonly number[] };
+    parts.push(
+      bestName + (e.timer ? "!" : "") + (e.choices.length > 0 ? `[${e.choices.join(",")}]` : ""),
+    );
+  }
+  return parts.join(" ");
+}
+
+function ready(
+  hb: HappensBefore,
+  k: number,
+  actor: number,
+  w: number,
+  emittedUpTo: Int32Array,
+): boolean {
+  for (let b = 0; b < w; b++) {
+    if (b === actor) continue;
+    if (hb.entry(k, b) > (emittedUpTo[b] as number)) return false;
+  }
+  return true;
+}
+
+/** A 53-bit hash of a string, for counting distinct traces and states in flat memory. */
+export function hash53(text: string): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ (c + i), 0x5bd1e995);
+  }
+  return (h1 >>> 0) * 0x20_0000 + ((h2 >>> 0) & 0x1f_ffff);
+}

@@ -1,0 +1,100 @@
+import type { Failure } from "../runner.ts";
+import type { OutcomeKind } from "../types.ts";
+
+/** What a systematic exploration covered. Every field is a count unless said otherwise. */
+export interface Coverage {
+  readonly strategy: string;
+  /** Executions run to their end and counted (not blocked, not another shard's). */
+  readonly executions: number;
+  /** Executions dpor abandoned: sleep-set blocked (0 for optimal DPOR without data choices). */
+  readonly sleep_blocked: number;
+  /** Executions abandoned because a reversed race proved impossible on replay. */
+  readonly infeasible: number;
+  /** Executions abandoned because they would exceed the preemption bound. */
+  readonly pruned_by_bound: number;
+  /** Executions cut at the depth bound (counted in `executions`, never failures). */
+  readonly cut_by_depth: number;
+  /** Executions run only to find where another shard's subtree starts. */
+  readonly other_shard: number;
+  /** Distinct Mazurkiewicz traces among counted executions; null when not counted. */
+  readonly traces: number | null;
+  /** Distinct final states (tracked objects' snapshots); null when not counted. */
+  readonly final_states: number | null;
+  /** True when the strategy ran out of things to explore (no execution bound stopped it). */
+  readonly exhausted: boolean;
+  /** Which bounds applied; empty when none did. */
+  readonly bounds: readonly string[];
+  readonly outcomes: Readonly<Record<OutcomeKind, number>>;
+  readonly failures: readonly Failure[];
+  /** 1-based count of executions run (all kinds) when the first failure was found; null if none. */
+  readonly executions_to_first_failure: number | null;
+  /** Reachability probes (world.reach) with the number of counted executions that hit each. */
+  readonly reached: Readonly<Record<string, number>>;
+  readonly elapsed_ms: number;
+  /** Hashes of the traces and states seen, for merging shards (only when asked for). */
+  readonly trace_hashes?: readonly number[];
+  readonly state_hashes?: readonly number[];
+}
+
+/**
+ * The one-line verdict. Only an exploration that was exhausted, unbounded, unsharded and
+ * failure-free may say "all interleavings".
+ */
+export function verdict(c: Coverage, sharded = false): string {
+  const failed = c.failures.length > 0 || c.outcomes.violation + c.outcomes.crash > 0;
+  const scope = failed
+    ? `${c.failures.length} failing execution(s)`
+    : !c.exhausted
+      ? "no failure, but the search was stopped before it was exhausted"
+      : c.bounds.length > 0
+        ? `no failure within the bounds (${c.bounds.join(", ")}): not a proof for all interleavings`
+        : sharded
+          ? "no failure in this shard's part of the space"
+          : "no failure over all interleavings";
+  const traces = c.traces === null ? "" : `, ${c.traces} Mazurkiewicz traces`;
+  return `${c.strategy}: ${c.executions} executions${traces}; ${scope}`;
+}
+
+/** Merges the coverage of the shards of one exploration, as if run unsharded. */
+export function mergeCoverage(parts: readonly Coverage[]): Coverage {
+  const first = parts[0];
+  if (first === undefined) throw new Error("mergeCoverage needs at least one part");
+  const sum = (f: (c: Coverage) => number): number => parts.reduce((a, c) => a + f(c), 0);
+  const union = (f: (c: Coverage) => readonly number[] | undefined): number[] | undefined => {
+    if (parts.some((c) => f(c) === undefined)) return undefined;
+    const s = new Set<number>();
+    for (const c of parts) for (const h of f(c) ?? []) s.add(h);
+    return [...s];
+  };
+  const traceHashes = union((c) => c.trace_hashes);
+  const stateHashes = union((c) => c.state_hashes);
+  const outcomes = { ...first.outcomes };
+  const reached: Record<string, number> = {};
+  for (const c of parts.slice(1)) {
+    for (const k of Object.keys(outcomes) as OutcomeKind[]) outcomes[k] += c.outcomes[k];
+  }
+  for (const c of parts) {
+    for (const [k, v] of Object.entries(c.reached)) reached[k] = (reached[k] ?? 0) + v;
+  }
+  const firsts = parts.map((c) => c.executions_to_first_failure).filter((x) => x !== null);
+  return {
+    strategy: first.strategy.replace(/, shard \d+\/\d+/, ""),
+    executions: sum((c) => c.executions),
+    sleep_blocked: sum((c) => c.sleep_blocked),
+    infeasible: sum((c) => c.infeasible),
+    pruned_by_bound: sum((c) => c.pruned_by_bound),
+    cut_by_depth: sum((c) => c.cut_by_depth),
+    other_shard: sum((c) => c.other_shard),
+    traces: traceHashes === undefined ? null : traceHashes.length,
+    final_states: stateHashes === undefined ? null : stateHashes.length,
+    exhausted: parts.every((c) => c.exhausted),
+    bounds: first.bounds,
+    outcomes,
+    failures: parts.flatMap((c) => c.failures),
+    executions_to_first_failure: firsts.length === 0 ? null : Math.min(...firsts),
+    reached,
+    elapsed_ms: Math.max(...parts.map((c) => c.elapsed_ms)),
+    ...(traceHashes === undefined ? {} : { trace_hashes: traceHashes }),
+    ...(stateHashes === undefined ? {} : { state_hashes: stateHashes }),
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * One step of an execution as partial-order reduction sees it: which actor ran it (by a
+ * name that is stable across executions), whether it was a timer firing, the data choices
+ * made inside it and the tracked objects it touched.
+ */
+export interface Event {
+  /** Interned stable actor key (see ActorKeys): equal across executions for the same actor. */
+  readonly key: number;
+  /** True when the step was a timer firing: it moves the virtual clock. */
+  readonly timer: boolean;
+  /** Values of the data choices made inside the step, in order. */
+  readonly choices: readonly number[];
+  /** The range n of each choice. */
+  readonly ranges: readonly number[];
+  /** Distinct access codes (objectId * 2 + isWrite), with a write dropping the read of the same object. */
+  readonly acc: readonly number[];
+  /**
+   * True for an event known only by its actor (an option that was disabled before it ran):
+   * its accesses are unknown, so it is treated as dependent with everything.
+   */
+  readonly opaque?: boolean;
+  /** True when the step resumed a waiter: at another point it may not be able to run. */
+  readonly resumed?: boolean;
+}
+
+/**
+ * Two events of different actors are dependent when they touch the same object and one of
+ * them writes it. A timer firing moves the clock, which simulated code reads through
+ * `world.now()` without a recorded access, and it decides which waiter times out first; we
+ * therefore treat it, conservatively, as dependent with every event of another actor. Events
+ * of the same actor are ordered by program order (the caller handles that case).
+ */
+export function dependent(a: Event, b: Event): boolean {
+  if (a.timer || b.timer || a.opaque === true || b.opaque === true) return true;
+  const x = a.acc;
+  const y = b.acc;
+  for (let i = 0; i < x.length; i++) {
+    const cx = x[i] as number;
+    for (let j = 0; j < y.length; j++) {
+      const cy = y[j] as number;
+      if (cx >> 1 === cy >> 1 && ((cx | cy) & 1) === 1) return true;
+    }
+  }
+  return false;
+}
+
+/** Same actor and same data choices: the same event when met at the same point. */
+export function sameEvent(a: Event, b: Event): boolean {
+  if (a.key !== b.key || a.choices.length !== b.choices.length) return false;
+  for (let i = 0; i < a.choices.length; i++) if (a.choices[i] !== b.choices[i]) return false;
+  return true;
+}
+
+/**
+ * A virtual object standing for the set of pending timeouts. Which timer may fire next
+ * depends on every waiter's deadline, so a step that starts or ends a wait with a finite
+ * timeout writes it (two such steps do not commute: the order decides whose timer is due).
+ */
+export const TIMERS_WRITE = (1 << 29) * 2 + 1;
+
+/** Distinct access codes; a write subsumes a read of the same object. */
+export function normaliseAccesses(accesses: readonly number[], touchesTimers = false): number[] {
+  const out: number[] = touchesTimers ? [TIMERS_WRITE] : [];
+  for (let i = 0; i < accesses.length; i++) {
+    const c = accesses[i] as number;
+    const obj = c >> 1;
+    let found = -1;
+    for (let j = 0; j < out.length; j++) if ((out[j] as number) >> 1 === obj) found = j;
+    if (found < 0) out.push(c);
+    else if ((c & 1) === 1) out[found] = c;
+  }
+  return out;
+}
+
+/**
+ * Stable actor names across executions. Actor ids are handed out in spawn order, which
+ * differs between interleavings when two actors spawn children; an actor is therefore named
+ * by its parent's name and its birth rank among that parent's children ("s0.1" is the second
+ * child of setup actor 0). Names are interned into small integers for the whole exploration.
+ */
+export class ActorKeys {
+  private readonly ids = new Map<string, number>();
+  readonly names: string[] = [];
+  /** Key of each actor id in the running execution. */
+  private byActor: number[] = [];
+  private childCount: number[] = [];
+
+  /** Forgets the running execution's actors (keys stay interned). */
+  reset(): void {
+    this.byActor.length = 0;
+    this.childCount.length = 0;
+  }
+
+  /** The key of actor `id`; actors not seen as spawned by a step come from the setup. */
+  keyOf(id: number): number {
+    const k = this.byActor[id];
+    if (k !== undefined) return k;
+    const key = this.intern(`s${id}`);
+    this.byActor[id] = key;
+    return key;
+  }
+
+  /** Records the children spawned by a step of actor `parent`. */
+  spawned(parent: number, children: readonly number[]): void {
+    if (children.length === 0) return;
+    const pk = this.keyOf(parent);
+    for (const child of children) {
+      const rank = this.childCount[parent] ?? 0;
+      this.childCount[parent] = rank + 1;
+      this.byActor[child] = this.intern(`${this.names[pk]}.${rank}`);
+    }
+  }
+
+  private intern(name: string): number {
+    let k = this.ids.get(name);
+    if (k === undefined) {
+      k = this.names.length;
+      this.ids.set(name, k);
+      this.names.push(name);
+    }
+    return k;
+  }
+}

@@ -1,0 +1,105 @@
+import { stepOf, timerOf } from "../types.ts";
+import { dependent, type Event } from "./event.ts";
+import type { ExecutionLog } from "./log.ts";
+
+/**
+ * Happens-before of one execution, by vector clocks: step i happens before step k when
+ * they are of the same actor (program order), when i spawned k's actor, or through a chain
+ * of dependent steps. `clock(k)[a]` is one more than the index of the latest step of actor
+ * a that happens before or is k, so i -> k iff clock(k)[actor(i)] > i.
+ */
+export class HappensBefore {
+  private clocks: Int32Array = new Int32Array(0);
+  private raceClock: Int32Array = new Int32Array(0);
+  private width = 0;
+  private n = 0;
+
+  /**
+   * Computes the clocks of `log` and calls `onRace(i, k)` for every race: i < k dependent
+   * steps of different actors with no other happens-before path from i to k, whose order
+   * could be reversed (k's actor was not made runnable by step i itself).
+   */
+  compute(log: ExecutionLog, onRace?: (i: number, k: number) => void): void {
+    const events = log.events;
+    const ids = log.actorIds;
+    const n = events.length;
+    const w = Math.max(1, log.actorCount);
+    if (this.clocks.length < n * w) {
+      this.clocks = new Int32Array(Math.max(n * w, this.clocks.length * 2));
+    }
+    if (this.raceClock.length < w) this.raceClock = new Int32Array(w * 2);
+    this.width = w;
+    this.n = n;
+    const c = this.clocks;
+    const rc = this.raceClock;
+    const lastOf = new Int32Array(w).fill(-1);
+    for (let k = 0; k < n; k++) {
+      const a = ids[k] as number;
+      const base = k * w;
+      const prev = lastOf[a] as number;
+      if (prev >= 0) c.copyWithin(base, prev * w, prev * w + w);
+      else c.fill(0, base, base + w);
+      const spawner = log.spawnStep[k] as number;
+      if (spawner >= 0) this.join(c, base, spawner * w);
+      // The race clock is the clock without the edges of races that cannot be reversed
+      // (or may not be: a resumed waiter may have been enabled by the write). Looking
+      // through such an edge finds the earlier step whose order with k can be reversed:
+      // for a lock, the previous acquire behind the release.
+      rc.set(c.subarray(base, base + w));
+      const ek = events[k] as (typeof events)[number];
+      const resumed = log.resumed[k] === true;
+      for (let i = k - 1; i >= 0; i--) {
+        const ai = ids[i] as number;
+        if (ai === a || (rc[ai] as number) > i) continue;
+        if (!dependent(events[i] as (typeof events)[number], ek)) continue;
+        const rev = reversible(log, i, k, prev);
+        if (onRace !== undefined && rev) onRace(i, k);
+        if (rev && !resumed) this.join(rc, 0, i * w);
+        if ((c[base + ai] as number) <= i) this.join(c, base, i * w);
+      }
+      c[base + a] = k + 1;
+      lastOf[a] = k;
+    }
+  }
+
+  /** True when step i happens before step k (i < k). */
+  before(log: ExecutionLog, i: number, k: number): boolean {
+    const ai = log.actorIds[i] as number;
+    return (this.clocks[k * this.width + ai] as number) > i;
+  }
+
+  /** Clock entry: one more than the latest step of actor `a` happening before step k. */
+  entry(k: number, a: number): number {
+    return a < this.width ? (this.clocks[k * this.width + a] as number) : 0;
+  }
+
+  get length(): number {
+    return this.n;
+  }
+
+  /** target[into..] = max(target[into..], clock of the step starting at `from`). */
+  private join(target: Int32Array, into: number, from: number): void {
+    const c = this.clocks;
+    for (let x = 0; x < this.width; x++) {
+      const v = c[from + x] as number;
+      if (v > (target[into + x] as number)) target[into + x] = v;
+    }
+  }
+}
+
+/**
+ * A race i < k cannot be reversed when step i is what made k's actor runnable: the actor
+ * had no step between i and k, could not run when i was chosen, and could right after.
+ * (A waiter resumed by i's write re-reads its predicate, so i and k look dependent, but k
+ * can never come first.) Anything this test lets through and that proves impossible on
+ * replay is caught by the strategy and counted as a blocked execution.
+ */
+function reversible(log: ExecutionLog, i: number, k: number, prevOfK: number): boolean {
+  if (prevOfK > i) return true;
+  const a = log.actorIds[k] as number;
+  const option = (log.events[k] as Event).timer ? timerOf(a) : stepOf(a);
+  const before = log.enabled[i] as number[];
+  const after = log.enabled[i + 1];
+  if (after === undefined) return true;
+  return before.includes(option) || !after.includes(option);
+}

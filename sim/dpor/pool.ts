@@ -1,0 +1,66 @@
+import { Worker } from "node:worker_threads";
+import type { Params } from "../types.ts";
+import { type Coverage, mergeCoverage } from "./coverage.ts";
+import { BoundError } from "./systematic.ts";
+
+/** What a worker needs to run its shard: everything is plain data (structured-cloneable). */
+export interface PoolTask {
+  /** Path or file: URL of the module that exports the scenario. */
+  readonly module: string;
+  /** Name of the export holding the scenario. */
+  readonly export_name: string;
+  readonly params: Params;
+  /** Only "exhaustive" can be split exactly (see shard.ts). */
+  readonly strategy: "exhaustive";
+  readonly preemption_bound?: number;
+  readonly max_depth?: number;
+  readonly max_executions?: number;
+  readonly stop_on_first?: boolean;
+  readonly split_depth?: number;
+}
+
+export interface PoolOptions extends PoolTask {
+  /** Worker threads, each exploring shard k of `workers`. Default 2. */
+  readonly workers?: number;
+}
+
+/**
+ * Explores one scenario on a pool of worker_threads, one shard each, and merges their
+ * coverage (trace and state hashes are unioned, so the merged counts equal an unsharded
+ * run's). Workers load the scenario themselves, by module path and export name, through
+ * tsx (worker-boot.mjs registers it in the worker). `max_executions` applies per worker.
+ */
+export async function explorePool(options: PoolOptions): Promise<Coverage> {
+  const workers = options.workers ?? 2;
+  if (!(Number.isInteger(workers) && workers >= 1 && workers <= 256)) {
+    throw new BoundError(`workers must be a whole number from 1 to 256, got ${workers}`);
+  }
+  const { workers: _unused, ...task } = options;
+  const parts = await Promise.all(
+    Array.from({ length: workers }, (_, index) => runWorker(task, { index, count: workers })),
+  );
+  return mergeCoverage(parts);
+}
+
+function runWorker(
+  task: PoolTask,
+  shard: { readonly index: number; readonly count: number },
+): Promise<Coverage> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./worker-boot.mjs", import.meta.url), {
+      workerData: { task, shard },
+    });
+    let result: Coverage | null = null;
+    worker.once("message", (m: Coverage) => {
+      result = m;
+    });
+    worker.once("error", reject);
+    worker.once("exit", (code) => {
+      if (result !== null) resolve(result);
+      else
+        reject(
+          new Error(`worker for shard ${shard.index + 1}/${shard.count} exited with code ${code}`),
+        );
+    });
+  });
+}

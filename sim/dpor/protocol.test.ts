@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { boundedScope, protocolScenario, variants } from "../../src/index.ts";
+import type { Scenario } from "../scenario.ts";
+import type { Params } from "../types.ts";
+import { exploreSystematic } from "./systematic.ts";
+
+const scenario = protocolScenario as unknown as Scenario<Params>;
+
+/**
+ * dpor on the protocol model's bounded scope. Only the races dpor finds within a few hundred
+ * executions are tested here (under preemption bound 2); bench/dpor.ts reports every
+ * variant, unbounded and bounded, with the executions it took.
+ */
+describe("dpor on the protocol model", () => {
+  for (const name of ["round1", "round2"]) {
+    it(`finds the ${name} race under preemption bound 2 and names the broken invariant`, () => {
+      const spec = variants.find((v) => v.name === name);
+      expect(spec).toBeDefined();
+      const c = exploreSystematic({
+        scenario,
+        params: boundedScope(name) as unknown as Params,
+        strategy: "dpor",
+        preemption_bound: 2,
+        max_executions: 2_000,
+        count_traces: false,
+        count_states: false,
+      });
+      const outcome = c.failures[0]?.outcome;
+      expect(outcome?.kind).toBe("violation");
+      const expected = spec?.expected === "pass" ? "pass" : spec?.expected.invariant;
+      expect(outcome?.kind === "violation" ? outcome.property : "").toBe(expected);
+      expect(c.bounds).toContain("preemption bound 2");
+    });
+  }
+});

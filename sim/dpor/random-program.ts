@@ -1,0 +1,146 @@
+import fc from "fast-check";
+import type { Scenario } from "../scenario.ts";
+import type { Actor } from "../types.ts";
+import type { World } from "../world.ts";
+
+/**
+ * Small random concurrent programs over tracked cells, for testing partial-order reduction
+ * against plain enumeration. A program is data (so fast-check can generate and shrink it);
+ * `programScenario` turns it into a scenario whose steps read, write and increment cells,
+ * make data choices, wait on a cell (with or without a timeout), sleep, and spawn children.
+ */
+export type Op =
+  | { readonly op: "read"; readonly cell: number }
+  | { readonly op: "write"; readonly cell: number; readonly value: number }
+  /** Writes the value read from `from` plus one into `cell`: data flows between objects. */
+  | { readonly op: "copy"; readonly from: number; readonly cell: number }
+  | { readonly op: "choose"; readonly cell: number }
+  | { readonly op: "spawn"; readonly child: number };
+
+export interface ProgramStep {
+  /** Before the step: wait until cell `wait` is non-zero (null: no wait). */
+  readonly wait: number | null;
+  /** Timeout of that wait in virtual ms (null: none). */
+  readonly timeout_ms: number | null;
+  readonly ops: readonly Op[];
+}
+
+export interface Program {
+  readonly cells: number;
+  /** Actors spawned by the setup. */
+  readonly actors: readonly (readonly ProgramStep[])[];
+  /** Bodies that `spawn` ops start (a child never spawns, so programs stay finite). */
+  readonly children: readonly (readonly ProgramStep[])[];
+}
+
+function opArb(cells: number, children: number): fc.Arbitrary<Op> {
+  const cell = fc.nat({ max: cells - 1 });
+  const ops: fc.Arbitrary<Op>[] = [
+    cell.map((c) => ({ op: "read" as const, cell: c })),
+    fc
+      .record({ cell, value: fc.integer({ min: 1, max: 2 }) })
+      .map((r) => ({ op: "write" as const, ...r })),
+    fc.record({ from: cell, cell }).map((r) => ({ op: "copy" as const, ...r })),
+    cell.map((c) => ({ op: "choose" as const, cell: c })),
+  ];
+  if (children > 0)
+    ops.push(fc.nat({ max: children - 1 }).map((c) => ({ op: "spawn" as const, child: c })));
+  return fc.oneof(...ops);
+}
+
+function stepArb(cells: number, children: number, timeouts: boolean): fc.Arbitrary<ProgramStep> {
+  return fc.record({
+    wait: fc.option(fc.nat({ max: cells - 1 }), { freq: 5 }),
+    timeout_ms: timeouts
+      ? fc.option(fc.integer({ min: 1, max: 3 }), { freq: 2 })
+      : fc.constant(null),
+    ops: fc.array(opArb(cells, children), { minLength: 1, maxLength: 2 }),
+  });
+}
+
+/**
+ * Programs of 2–3 actors (waits with timeouts and sleeps only when `timeouts`, default true) with 1–3 steps each, over 1–3 cells, at most 6 steps and 2 data
+ * choices in all (so that plain enumeration stays in the thousands of executions).
+ */
+export function programArbitrary(
+  options: { readonly timeouts?: boolean } = {},
+): fc.Arbitrary<Program> {
+  return programsOfAnySize(options.timeouts ?? true).filter(
+    (p) => size(p).steps <= 6 && size(p).choices <= 2,
+  );
+}
+
+function size(p: Program): { steps: number; choices: number } {
+  const all = [...p.actors, ...p.children];
+  let steps = 0;
+  let choices = 0;
+  for (const body of all) {
+    steps += body.length;
+    for (const step of body) choices += step.ops.filter((o) => o.op === "choose").length;
+  }
+  return { steps, choices };
+}
+
+function programsOfAnySize(timeouts: boolean): fc.Arbitrary<Program> {
+  return fc.integer({ min: 1, max: 3 }).chain((cells) =>
+    fc
+      .array(fc.array(stepArb(cells, 0, timeouts), { minLength: 1, maxLength: 2 }), {
+        maxLength: 1,
+      })
+      .chain((children) =>
+        fc.record({
+          cells: fc.constant(cells),
+          actors: fc.array(
+            fc.array(stepArb(cells, children.length, timeouts), { minLength: 1, maxLength: 3 }),
+            {
+              minLength: 2,
+              maxLength: 3,
+            },
+          ),
+          children: fc.constant(children),
+        }),
+      ),
+  );
+}
+
+/** The scenario that runs `program`. */
+export function programScenario(program: Program): Scenario<Record<string, never>> {
+  return {
+    name: "random-program",
+    summary: "a generated program over tracked cells",
+    defaults: {},
+    limits: { max_steps: 200, horizon_ms: 1_000 },
+    setup(world: World) {
+      const cells = Array.from({ length: program.cells }, (_, i) => world.cell(`c${i}`, 0));
+      const cell = (i: number) => cells[i] as (typeof cells)[number];
+      function* body(steps: readonly ProgramStep[]): Actor {
+        for (let s = 0; s < steps.length; s++) {
+          const step = steps[s] as ProgramStep;
+          if (s > 0 || step.wait !== null) {
+            if (step.wait !== null) {
+              const c = cell(step.wait);
+              yield world.until(() => c.get() !== 0, {
+                label: `step ${s}`,
+                timeout_ms: step.timeout_ms ?? Number.POSITIVE_INFINITY,
+              });
+            } else if (step.timeout_ms !== null) {
+              yield world.sleep(step.timeout_ms, `step ${s}`);
+            } else {
+              yield `step ${s}`;
+            }
+          }
+          for (const op of step.ops) {
+            if (op.op === "read") cell(op.cell).get();
+            else if (op.op === "write") cell(op.cell).set(op.value);
+            else if (op.op === "copy") cell(op.cell).set(cell(op.from).get() + 1);
+            else if (op.op === "choose") cell(op.cell).set(world.choose(2, "value") + 1);
+            else world.spawn(`child-${op.child}`, body(program.children[op.child] ?? []));
+          }
+        }
+      }
+      program.actors.forEach((steps, i) => {
+        world.spawn(`actor-${i}`, body(steps));
+      });
+    },
+  };
+}

@@ -1,0 +1,211 @@
+import { InputError } from "../errors.ts";
+import { type ExecutionLimits, type ExecutionResult, execute } from "../execute.ts";
+import type { Failure } from "../runner.ts";
+import type { Scenario } from "../scenario.ts";
+import { DporStrategy } from "../strategies/dpor.ts";
+import { ExhaustiveStrategy } from "../strategies/exhaustive.ts";
+import type { Strategy } from "../strategy.ts";
+import type { OutcomeKind, Params } from "../types.ts";
+import { wallNow_ms } from "../wallclock.ts";
+import { World } from "../world.ts";
+import { canonicalForm, hash53 } from "./canonical.ts";
+import type { Coverage } from "./coverage.ts";
+import type { Shard } from "./shard.ts";
+
+export type SystematicKind = "dpor" | "exhaustive";
+
+export interface SystematicOptions<P extends Params> {
+  readonly scenario: Scenario<P>;
+  readonly params: P;
+  /** Default "dpor". */
+  readonly strategy?: SystematicKind;
+  /** Preemption bound (CHESS); loom advises 2–3. Default: none. */
+  readonly preemption_bound?: number;
+  /**
+   * Depth bound: an execution is cut after this many steps and counted as "cut by depth",
+   * not as a failure. Default: none (the scenario's step budget applies, and exceeding it is
+   * a failure).
+   */
+  readonly max_depth?: number;
+  /** Stop after this many executions (of any kind). Default: none. */
+  readonly max_executions?: number;
+  /** Stop at the first failing execution. Default true. */
+  readonly stop_on_first?: boolean;
+  /** Keep at most this many failures. Default 20. */
+  readonly max_failures?: number;
+  /** Count distinct Mazurkiewicz traces (costs a canonical form per execution). Default true. */
+  readonly count_traces?: boolean;
+  /** Count distinct final states (costs a snapshot per execution). Default true. */
+  readonly count_states?: boolean;
+  /** Return the trace and state hashes, for merging shards. Default false. */
+  readonly keep_hashes?: boolean;
+  /** Called with the canonical form of each counted execution's trace (tests, debugging). */
+  readonly on_trace?: (canonical: string) => void;
+  /** Explore one shard of the space. Only `exhaustive` supports it; see shard.ts. */
+  readonly shard?: Shard;
+  /** Sharding unit depth for `exhaustive` (see ExhaustiveOptions.split_depth). Default 4. */
+  readonly split_depth?: number;
+}
+
+/**
+ * Runs a systematic exploration (`dpor` or `exhaustive`) of one scenario to the end, or to
+ * a bound, and reports what it covered. Stateless and depth-first: each execution is a fresh
+ * run of the scenario, so memory stays flat whatever the number of executions (except the
+ * trace and state hash sets, which `count_traces: false` / `count_states: false` turn off).
+ */
+export function exploreSystematic<P extends Params>(options: SystematicOptions<P>): Coverage {
+  const kind = options.strategy ?? "dpor";
+  const bound = options.preemption_bound;
+  if (bound !== undefined && !(Number.isInteger(bound) && bound >= 0)) {
+    throw new BoundError(`preemption bound must be a whole number >= 0, got ${bound}`);
+  }
+  if (
+    options.max_depth !== undefined &&
+    !(Number.isInteger(options.max_depth) && options.max_depth > 0)
+  ) {
+    throw new BoundError(`depth bound must be a whole number > 0, got ${options.max_depth}`);
+  }
+  if (kind === "dpor" && options.shard !== undefined) {
+    throw new BoundError(
+      "dpor cannot be sharded exactly (races in one subtree add work to others); shard with --strategy exhaustive, random or pct",
+    );
+  }
+  const strategy =
+    kind === "dpor"
+      ? new DporStrategy(bound === undefined ? {} : { preemption_bound: bound })
+      : new ExhaustiveStrategy({
+          ...(bound === undefined ? {} : { preemption_bound: bound }),
+          ...(options.shard === undefined ? {} : { shard: options.shard }),
+          ...(options.split_depth === undefined ? {} : { split_depth: options.split_depth }),
+        });
+  const max_executions = options.max_executions ?? Number.POSITIVE_INFINITY;
+  const stop_on_first = options.stop_on_first ?? true;
+  const max_failures = options.max_failures ?? 20;
+  const count_traces = options.count_traces ?? true;
+  const count_states = options.count_states ?? true;
+  const limits =
+    options.max_depth === undefined
+      ? options.scenario.limits
+      : { ...options.scenario.limits, max_steps: options.max_depth };
+
+  const started = wallNow_ms();
+  const outcomes: Record<OutcomeKind, number> = {
+    completed: 0,
+    violation: 0,
+    deadlock: 0,
+    budget: 0,
+    horizon: 0,
+    crash: 0,
+  };
+  const traces = new Set<number>();
+  const states = new Set<number>();
+  const reached: Record<string, number> = {};
+  const failures: Failure[] = [];
+  let runs = 0;
+  let executions = 0;
+  let sleep_blocked = 0;
+  let infeasible = 0;
+  let pruned_by_bound = 0;
+  let cut_by_depth = 0;
+  let other_shard = 0;
+  let first_failure: number | null = null;
+  let exhausted = false;
+  let depthCut = false;
+
+  while (runs < max_executions) {
+    const r = runObserved(options.scenario, options.params, strategy, runs, limits);
+    if (r === null) {
+      exhausted = true;
+      break;
+    }
+    runs++;
+    if (strategy instanceof DporStrategy && strategy.lastKind !== "complete") {
+      if (strategy.lastKind === "sleep-blocked") sleep_blocked++;
+      else if (strategy.lastKind === "infeasible") infeasible++;
+      else pruned_by_bound++;
+      continue;
+    }
+    if (strategy instanceof ExhaustiveStrategy && strategy.lastSkipped) {
+      other_shard++;
+      continue;
+    }
+    executions++;
+    for (const probe of r.world.reached ?? []) reached[probe] = (reached[probe] ?? 0) + 1;
+    if (count_traces || options.on_trace !== undefined) {
+      strategy.hb.compute(strategy.log);
+      const canonical = canonicalForm(strategy.log, strategy.hb);
+      if (count_traces) traces.add(hash53(canonical));
+      options.on_trace?.(canonical);
+    }
+    if (count_states) states.add(hash53(JSON.stringify(r.world.snapshotObjects())));
+    const cut = options.max_depth !== undefined && r.outcome.kind === "budget";
+    if (cut) {
+      cut_by_depth++;
+      depthCut = true;
+      continue;
+    }
+    outcomes[r.outcome.kind]++;
+    if (r.outcome.kind !== "completed") {
+      if (first_failure === null) first_failure = runs;
+      if (failures.length < max_failures) {
+        failures.push({
+          execution: runs - 1,
+          outcome: r.outcome,
+          schedule: {
+            scenario: options.scenario.name,
+            params: options.params,
+            decisions: [...r.decisions],
+          },
+          steps: r.steps,
+          preemptions: r.preemptions,
+        });
+      }
+      if (stop_on_first) break;
+    }
+  }
+  const bounds: string[] = [];
+  if (bound !== undefined) bounds.push(`preemption bound ${bound}`);
+  if (depthCut) bounds.push(`depth bound ${options.max_depth}`);
+  if (!exhausted && runs >= max_executions) bounds.push(`execution bound ${max_executions}`);
+  const keep = options.keep_hashes ?? false;
+  return {
+    strategy: strategy.describe(),
+    executions,
+    sleep_blocked,
+    infeasible,
+    pruned_by_bound,
+    cut_by_depth,
+    other_shard,
+    traces: count_traces ? traces.size : null,
+    final_states: count_states ? states.size : null,
+    exhausted,
+    bounds,
+    outcomes,
+    failures,
+    executions_to_first_failure: first_failure,
+    reached,
+    elapsed_ms: wallNow_ms() - started,
+    ...(keep && count_traces ? { trace_hashes: [...traces] } : {}),
+    ...(keep && count_states ? { state_hashes: [...states] } : {}),
+  };
+}
+
+/** A bad bound or shard given by a user. */
+export class BoundError extends InputError {
+  override readonly name = "BoundError";
+}
+
+/** runOnce, but showing the world to dpor before the execution starts. */
+function runObserved<P extends Params>(
+  scenario: Scenario<P>,
+  params: P,
+  strategy: DporStrategy | ExhaustiveStrategy,
+  index: number,
+  limits: ExecutionLimits | undefined,
+): (ExecutionResult & { readonly world: World }) | null {
+  if (!(strategy as Strategy).beginExecution(index)) return null;
+  const world = new World(strategy, { tracing: false });
+  strategy.observe(world);
+  scenario.setup(world, params);
+  return { ...execute(world, strategy, limits ?? {}), world };
+}

@@ -1,0 +1,98 @@
+import { dependent, type Event, sameEvent } from "./event.ts";
+
+/**
+ * A wakeup tree (Abdulla, Aronis, Jonsson, Sagonas, JACM 2017, §6): the ordered set of
+ * sequences still to explore from one node of the search, stored as a tree so that common
+ * prefixes are shared. A `partial` node is a data-choice alternative: its event names the
+ * actor and a prefix of the choice values; the rest of its choices are made on the way.
+ */
+export interface WakeupNode {
+  readonly ev: Event;
+  readonly partial: boolean;
+  readonly children: WakeupNode[];
+}
+
+/**
+ * p is a weak initial of v (p ∈ WI(v)): v can be reordered, by swapping adjacent
+ * independent steps, to start with p; or p's actor is absent from v and p is independent of
+ * all of v, so running p first changes nothing v does.
+ */
+export function weakInitial(p: Event, v: readonly Event[], strict = false): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i] as Event;
+    if (x.key === p.key) return x.timer === p.timer && sameEvent(x, p);
+    if (dependent(p, x)) return false;
+  }
+  return !strict;
+}
+
+/**
+ * A partial node (actor + choice prefix, accesses unknown) stands for v when the first step
+ * of its actor in v extends its choice prefix and can be moved to the front of v. Without
+ * accesses we cannot claim the weak case (actor absent from v).
+ */
+function partialInitial(p: Event, v: readonly Event[]): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i] as Event;
+    if (x.key !== p.key) continue;
+    if (x.timer !== p.timer || x.choices.length < p.choices.length) return false;
+    for (let c = 0; c < p.choices.length; c++) if (x.choices[c] !== p.choices[c]) return false;
+    for (let j = 0; j < i; j++) if (dependent(x, v[j] as Event)) return false;
+    return true;
+  }
+  return false;
+}
+
+/** v without the first step of actor `key` (unchanged when the actor is absent). */
+function withoutFirst(v: readonly Event[], key: number): Event[] {
+  const i = v.findIndex((x) => x.key === key);
+  if (i < 0) return v.slice();
+  return [...v.slice(0, i), ...v.slice(i + 1)];
+}
+
+/**
+ * insert[E](v, wut): descends along the first child that is a weak initial of what is left
+ * of v; stops when it reaches a leaf (some explored-to-be sequence already covers v) and
+ * otherwise hangs the rest of v below the deepest node reached, as its last child.
+ * `strict` accepts only initials that occur in v: for a race whose first event can be
+ * disabled, an absent independent event may disable it, so it does not stand for v.
+ * Returns true when the tree grew.
+ */
+export function insertSequence(
+  tree: WakeupNode[],
+  v: readonly Event[],
+  lastPartial = false,
+  strict = false,
+): boolean {
+  let nodes = tree;
+  let rest: readonly Event[] = v;
+  for (;;) {
+    let matched: WakeupNode | null = null;
+    for (let c = 0; c < nodes.length; c++) {
+      const child = nodes[c] as WakeupNode;
+      // A waiter's resumption may prove impossible when its branch runs, and then it covers
+      // nothing: it stands for v only if it occurs in v.
+      const exact = strict || child.ev.resumed === true;
+      if (child.partial ? partialInitial(child.ev, rest) : weakInitial(child.ev, rest, exact)) {
+        matched = child;
+        break;
+      }
+    }
+    if (matched === null) {
+      nodes.push(chain(rest, lastPartial && rest[rest.length - 1] === v[v.length - 1]));
+      return true;
+    }
+    if (matched.children.length === 0) return false;
+    rest = withoutFirst(rest, matched.ev.key);
+    if (rest.length === 0) return false;
+    nodes = matched.children;
+  }
+}
+
+function chain(v: readonly Event[], lastPartial: boolean): WakeupNode {
+  let node: WakeupNode = { ev: v[v.length - 1] as Event, partial: lastPartial, children: [] };
+  for (let i = v.length - 2; i >= 0; i--) {
+    node = { ev: v[i] as Event, partial: false, children: [node] };
+  }
+  return node;
+}

@@ -1,0 +1,440 @@
+import { ActorKeys, dependent, type Event, sameEvent } from "../dpor/event.ts";
+import { HappensBefore } from "../dpor/hb.ts";
+import { ExecutionLog } from "../dpor/log.ts";
+import { insertSequence, type WakeupNode, weakInitial } from "../dpor/wakeup.ts";
+import { EngineAssertionError } from "../errors.ts";
+import type { StepInfo, Strategy } from "../strategy.ts";
+import { type Decision, decisionKind, decisionSubject, stepOf } from "../types.ts";
+import type { World } from "../world.ts";
+
+export interface DporOptions {
+  /**
+   * At most this many preemptions (switches away from an actor that could run on) per
+   * execution, as in CHESS. Default: unbounded. A bounded search is not a proof.
+   */
+  readonly preemption_bound?: number;
+}
+
+/** How the last execution ended, from the search's point of view. */
+export type DporExecutionKind = "complete" | "sleep-blocked" | "infeasible" | "bound";
+
+/** One node of the depth-first search: the state after `index` steps of the current path. */
+interface SearchNode {
+  /** Events known not to need exploring from here (explored siblings and inherited). */
+  readonly sleep: Event[];
+  /** Sequences still to explore from here. */
+  wut: WakeupNode[];
+  /** The event taken from here on the current path (null while it is being taken). */
+  cur: Event | null;
+}
+
+/**
+ * Optimal dynamic partial-order reduction with wakeup trees (Abdulla, Aronis, Jonsson,
+ * Sagonas, POPL 2014 / JACM 2017), stateless: every execution is a fresh run that replays
+ * the current path's prefix and then follows the next branch of the deepest wakeup tree.
+ * After each execution, every reversible race e < e' is turned into the sequence
+ * notdep(e).e' and inserted into the wakeup tree of the node before e, unless a sleeping
+ * event is a weak initial of it. Data choices are different events of the same actor: every
+ * value is explored where the choice is first made fresh.
+ *
+ * Only the current path is kept (one node per step with its sleep set and wakeup tree), so
+ * memory is bounded by the depth of the search, not by the number of executions.
+ */
+export class DporStrategy implements Strategy {
+  readonly name = "dpor";
+  readonly log: ExecutionLog;
+  readonly hb = new HappensBefore();
+  /** How the last execution ended. */
+  lastKind: DporExecutionKind = "complete";
+  /**
+   * Replayed steps whose tracked accesses differed from the first time: the scenario
+   * shares state that is not tracked (or reads the clock), and the reduction is unsound.
+   */
+  divergentReplays = 0;
+
+  private readonly keys = new ActorKeys();
+  private readonly bound: number;
+  private stack: SearchNode[] = [];
+  private started = false;
+  /** Index of the node whose branch changed this execution; steps before it replay. */
+  private branchPoint = -1;
+  private branchTarget: WakeupNode | null = null;
+  private guide: WakeupNode[] = [];
+  private pendingSleep: Event[] = [];
+  private target: Event | null = null;
+  private targetPartial = false;
+  private abandoned = false;
+  /** Steps of the abandoned execution that are worth learning races from. */
+  private abandonedAt = 0;
+  private preemptions = 0;
+  /** Stable key of the actor running the current step. */
+  private runningKey = -1;
+  private readonly choiceValues: number[] = [];
+  private readonly choiceRanges: number[] = [];
+
+  constructor(private readonly options: DporOptions = {}) {
+    this.bound = options.preemption_bound ?? Number.POSITIVE_INFINITY;
+    this.log = new ExecutionLog(this.keys);
+  }
+
+  /**
+   * Lets the strategy see the world of the execution about to run, so that it knows which
+   * steps resume an actor from a wait. Without it every step is assumed to possibly be one,
+   * which stays sound but explores more (reported as blocked or infeasible executions).
+   */
+  observe(world: World): void {
+    this.log.observe(world);
+  }
+
+  beginExecution(): boolean {
+    if (!this.started) {
+      this.started = true;
+      this.branchPoint = -1;
+      this.branchTarget = null;
+      this.guide = [];
+    } else if (!this.backtrack()) {
+      return false;
+    }
+    this.pendingSleep = [];
+    this.abandoned = false;
+    this.lastKind = "complete";
+    this.preemptions = 0;
+    this.target = null;
+    this.log.clear();
+    return true;
+  }
+
+  /** Moves to the next branch of the deepest node that has one; false when none is left. */
+  private backtrack(): boolean {
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const node = this.stack[i] as SearchNode;
+      if (node.cur !== null) node.sleep.push(node.cur);
+      node.cur = null;
+      const next = node.wut.shift();
+      if (next === undefined) continue;
+      this.stack.length = i + 1;
+      this.branchPoint = i;
+      this.branchTarget = next;
+      this.guide = next.children;
+      return true;
+    }
+    this.stack.length = 0;
+    return false;
+  }
+
+  pickStep(enabled: readonly Decision[], current: number, step: number): number {
+    if (this.abandoned) return 0;
+    let node: SearchNode;
+    let wanted: WakeupNode | null = null;
+    if (step < this.branchPoint) {
+      node = this.stack[step] as SearchNode;
+      const cur = node.cur as Event;
+      const i = this.indexOf(enabled, cur.key, cur.timer);
+      if (i < 0) {
+        throw new EngineAssertionError(
+          `dpor: replay diverged at step ${step} (is the scenario deterministic?)`,
+        );
+      }
+      this.target = cur;
+      this.targetPartial = false;
+      this.countPreemption(enabled, current, i);
+      return i;
+    }
+    if (step === this.branchPoint) {
+      node = this.stack[step] as SearchNode;
+      wanted = this.branchTarget;
+    } else {
+      node = { sleep: this.pendingSleep, wut: this.guide, cur: null };
+      this.stack.push(node);
+      wanted = node.wut.shift() ?? null;
+      this.guide = wanted === null ? [] : wanted.children;
+    }
+    if (wanted !== null) {
+      let i = this.indexOf(enabled, wanted.ev.key, wanted.ev.timer);
+      if (i < 0) {
+        // A reversed race whose step cannot run here because its actor is still waiting
+        // (or already woke): the actor's other option (its timer, or its step) is the
+        // event that can take that place, and no race in any execution would reveal it.
+        i = this.indexOf(enabled, wanted.ev.key, !wanted.ev.timer);
+        if (i < 0 || this.asleep(node, enabled[i] as Decision) === 2) {
+          // The rest of this wakeup sequence cannot happen. At the branch point the whole
+          // branch is void; deeper down, the prefix reached so far is new and is explored
+          // on from here as if no sequence had been planned.
+          if (step === this.branchPoint) return this.abandon("infeasible");
+          this.guide = [];
+          return this.fresh(node, enabled, current);
+        }
+        wanted = {
+          ev: { ...wanted.ev, timer: !wanted.ev.timer, choices: [], ranges: [], acc: [] },
+          partial: true,
+          children: [],
+        };
+        this.guide = [];
+      }
+      if (this.preempts(enabled, current, i) && this.preemptions >= this.bound) {
+        return this.abandon("bound");
+      }
+      this.target = wanted.ev;
+      this.targetPartial = wanted.partial;
+      this.countPreemption(enabled, current, i);
+      return i;
+    }
+    return this.fresh(node, enabled, current);
+  }
+
+  private fresh(node: SearchNode, enabled: readonly Decision[], current: number): number {
+    const i = this.freshPick(node, enabled, current);
+    if (i < 0) return this.abandon("sleep-blocked");
+    this.target = null;
+    this.targetPartial = false;
+    this.countPreemption(enabled, current, i);
+    return i;
+  }
+
+  pickChoice(n: number): number {
+    if (this.abandoned) return 0;
+    const j = this.choiceValues.length;
+    const t = this.target;
+    let v = 0;
+    if (t !== null && j < t.choices.length) {
+      v = t.choices[j] as number;
+      if (v >= n) {
+        this.abandon("infeasible");
+        v = 0;
+      }
+    } else {
+      v = this.freshChoice(n);
+    }
+    this.choiceValues.push(v);
+    this.choiceRanges.push(n);
+    return v;
+  }
+
+  onStep(info: StepInfo): void {
+    const ev = this.log.record(info, this.choiceValues, this.choiceRanges);
+    this.choiceValues.length = 0;
+    this.choiceRanges.length = 0;
+    if (this.abandoned) return;
+    if (info.index < this.branchPoint) {
+      const was = (this.stack[info.index] as SearchNode).cur;
+      if (was !== null && !sameAccesses(was, ev)) this.divergentReplays++;
+      return;
+    }
+    const node = this.stack[info.index] as SearchNode;
+    const t = this.target;
+    const fixed = t === null ? 0 : this.targetPartial ? t.choices.length : ev.choices.length;
+    node.cur = ev;
+    this.addChoiceAlternatives(node, ev, fixed);
+    for (let s = 0; s < node.sleep.length; s++) {
+      const q = node.sleep[s] as Event;
+      if (q.timer === ev.timer && sameEvent(q, ev)) {
+        this.abandon("sleep-blocked");
+        this.abandonedAt = info.index;
+        return;
+      }
+    }
+    const next: Event[] = [];
+    for (let s = 0; s < node.sleep.length; s++) {
+      const q = node.sleep[s] as Event;
+      if (q.key !== ev.key && !dependent(q, ev)) next.push(q);
+    }
+    this.pendingSleep = next;
+  }
+
+  endExecution(): void {
+    const log = this.log;
+    // An abandoned execution still teaches us its races up to where it was abandoned:
+    // the branches they call for may be ones that no other execution would reveal.
+    // (Not when the preemption bound cut it: its reversals would mostly exceed the bound
+    // again, and bounded search is not complete anyway.)
+    if (this.abandoned && this.lastKind === "bound") return;
+    if (this.abandoned) log.truncate(this.abandonedAt);
+    const n = log.events.length;
+    // Clocks first, for all steps: notdep(e) needs happens-before up to the end.
+    const races: number[] = [];
+    this.hb.compute(log, (i, k) => {
+      races.push(i, k);
+    });
+    for (let r = 0; r < races.length; r += 2) {
+      const i = races[r] as number;
+      const k = races[r + 1] as number;
+      const node = this.stack[i];
+      if (node === undefined) continue;
+      const v: Event[] = [];
+      for (let m = i + 1; m < n; m++) {
+        if (m !== k && !this.hb.before(log, i, m)) v.push(log.events[m] as Event);
+      }
+      v.push(log.events[k] as Event);
+      // The sleep-set test assumes that a sleeping event cannot disable e. A timer firing
+      // or a waiter's resumption can be disabled (the waiter woke, or its predicate
+      // turned false), so for those races we insert anyway: sleep sets still keep the
+      // search from completing an equivalent execution twice (it is counted as blocked).
+      const e = log.events[i] as Event;
+      const mayBeDisabled = e.timer || log.resumed[i] === true;
+      if (mayBeDisabled || !node.sleep.some((q) => weakInitial(q, v))) {
+        insertSequence(node.wut, v, false, mayBeDisabled);
+      }
+    }
+    this.insertDisabledOptions();
+  }
+
+  /**
+   * An option that step i disabled never runs in this execution, so no race reveals it:
+   * a waiter's timer that i made moot by making its predicate true or by starting a wait
+   * that is due earlier, or a waiter's step that i made impossible by making its predicate
+   * false. Each is inserted at node i as a
+   * one-event sequence (its accesses and choices unknown, so it is opaque and partial).
+   */
+  private insertDisabledOptions(): void {
+    const log = this.log;
+    for (let i = 0; i + 1 < log.events.length; i++) {
+      const node = this.stack[i];
+      if (node === undefined) continue;
+      const before = log.enabled[i] as Decision[];
+      const after = log.enabled[i + 1] as Decision[];
+      const runner = log.actorIds[i] as number;
+      for (const d of before) {
+        const actor = decisionSubject(d);
+        if (actor === runner || after.includes(d)) continue;
+        const timer = decisionKind(d) === 1;
+        const p: Event = {
+          key: this.keys.keyOf(actor),
+          timer,
+          choices: [],
+          ranges: [],
+          acc: [],
+          opaque: true,
+        };
+        if (
+          node.sleep.some((q) => q.key === p.key && q.timer === timer && q.choices.length === 0)
+        ) {
+          continue;
+        }
+        if (
+          node.wut.some(
+            (w) => w.ev.key === p.key && w.ev.timer === timer && w.ev.choices.length === 0,
+          )
+        ) {
+          continue;
+        }
+        insertSequence(node.wut, [p], true);
+      }
+    }
+  }
+
+  describe(): string {
+    const b = this.options.preemption_bound;
+    return `dpor (optimal, wakeup trees)${b === undefined ? "" : `, preemption bound ${b}`}`;
+  }
+
+  // ---- helpers ---------------------------------------------------------------------
+
+  private abandon(kind: DporExecutionKind): number {
+    this.abandoned = true;
+    this.abandonedAt = this.log.events.length;
+    this.lastKind = kind;
+    return 0;
+  }
+
+  private indexOf(enabled: readonly Decision[], key: number, timer: boolean): number {
+    for (let i = 0; i < enabled.length; i++) {
+      const d = enabled[i] as Decision;
+      if ((decisionKind(d) === 1) !== timer) continue;
+      if (this.keys.keyOf(decisionSubject(d)) === key) return i;
+    }
+    return -1;
+  }
+
+  private preempts(enabled: readonly Decision[], current: number, i: number): boolean {
+    if (current < 0) return false;
+    const actor = decisionSubject(enabled[i] as Decision);
+    return actor !== current && enabled.includes(stepOf(current));
+  }
+
+  private countPreemption(enabled: readonly Decision[], current: number, i: number): void {
+    const d = enabled[i] as Decision;
+    this.runningKey = this.keys.keyOf(decisionSubject(d));
+    this.log.beforeStep(d);
+    if (this.preempts(enabled, current, i)) this.preemptions++;
+  }
+
+  /**
+   * The first enabled option that is not asleep. Actors with sleeping events that made data
+   * choices come last: a different choice makes a different event. Under a preemption bound
+   * the current actor goes first, and nothing else once the bound is used up.
+   */
+  private freshPick(node: SearchNode, enabled: readonly Decision[], current: number): number {
+    const mustStay = this.preemptions >= this.bound ? enabled.indexOf(stepOf(current)) : -1;
+    if (mustStay >= 0)
+      return this.asleep(node, enabled[mustStay] as Decision) === 2 ? -1 : mustStay;
+    let fallback = -1;
+    const preferred = this.bound < Number.POSITIVE_INFINITY ? enabled.indexOf(stepOf(current)) : -1;
+    if (preferred >= 0 && this.asleep(node, enabled[preferred] as Decision) === 0) return preferred;
+    for (let i = 0; i < enabled.length; i++) {
+      const s = this.asleep(node, enabled[i] as Decision);
+      if (s === 0) return i;
+      if (s === 1 && fallback < 0) fallback = i;
+    }
+    return fallback;
+  }
+
+  /** 0: awake; 1: some of its events with data choices sleep; 2: asleep. */
+  private asleep(node: SearchNode, d: Decision): 0 | 1 | 2 {
+    const key = this.keys.keyOf(decisionSubject(d));
+    const timer = decisionKind(d) === 1;
+    let some: 0 | 1 = 0;
+    for (let s = 0; s < node.sleep.length; s++) {
+      const q = node.sleep[s] as Event;
+      if (q.key !== key || q.timer !== timer) continue;
+      if (q.choices.length === 0) return 2;
+      some = 1;
+    }
+    return some;
+  }
+
+  /**
+   * A fresh data choice: the least value that does not complete a sleeping event of this
+   * actor (the step is deterministic given its choices, so a sleeping event whose choices
+   * equal ours so far plus v is exactly what we would do).
+   */
+  private freshChoice(n: number): number {
+    const node = this.stack[this.log.events.length];
+    if (node === undefined || node.sleep.length === 0) return 0;
+    for (let v = 0; v < n; v++) {
+      if (!this.completesSleeping(node, v)) return v;
+    }
+    return 0;
+  }
+
+  private completesSleeping(node: SearchNode, v: number): boolean {
+    const prefix = this.choiceValues;
+    for (const q of node.sleep) {
+      if (q.key !== this.runningKey) continue;
+      if (q.choices.length !== prefix.length + 1 || q.choices[prefix.length] !== v) continue;
+      let same = true;
+      for (let c = 0; c < prefix.length; c++) if (q.choices[c] !== prefix[c]) same = false;
+      if (same) return true;
+    }
+    return false;
+  }
+
+  /** Every other value of each choice from position `fixed` on becomes a sibling to explore. */
+  private addChoiceAlternatives(node: SearchNode, ev: Event, fixed: number): void {
+    for (let j = fixed; j < ev.choices.length; j++) {
+      const range = ev.ranges[j] as number;
+      for (let v = 0; v < range; v++) {
+        if (v === ev.choices[j]) continue;
+        const choices = [...ev.choices.slice(0, j), v];
+        const alt: Event = { key: ev.key, timer: ev.timer, choices, ranges: [], acc: [] };
+        if (node.sleep.some((q) => sameEvent(q, alt) && q.timer === ev.timer)) continue;
+        node.wut.push({ ev: alt, partial: true, children: [] });
+      }
+    }
+  }
+}
+
+function sameAccesses(a: Event, b: Event): boolean {
+  if (a.acc.length !== b.acc.length) return false;
+  for (let i = 0; i < a.acc.length; i++) if (a.acc[i] !== b.acc[i]) return false;
+  return true;
+}

@@ -1,0 +1,154 @@
+import { ActorKeys } from "../dpor/event.ts";
+import { HappensBefore } from "../dpor/hb.ts";
+import { ExecutionLog } from "../dpor/log.ts";
+import { EngineAssertionError } from "../errors.ts";
+import type { StepInfo, Strategy } from "../strategy.ts";
+import { type Decision, decisionSubject, stepOf } from "../types.ts";
+import type { World } from "../world.ts";
+
+export interface ExhaustiveOptions {
+  /** At most this many preemptions per execution (CHESS). Default: unbounded. */
+  readonly preemption_bound?: number;
+  /** Explore only this shard of the tree; see `split_depth`. Default: the whole tree. */
+  readonly shard?: { readonly index: number; readonly count: number };
+  /**
+   * Sharding unit: the subtree below the `split_depth`-th branching decision (or a whole
+   * execution that branches fewer times). Units are numbered in depth-first order, which
+   * every shard sees identically, and unit u belongs to shard u mod count. Default 4.
+   */
+  readonly split_depth?: number;
+}
+
+interface Position {
+  /** Options at this decision. */
+  readonly n: number;
+  /** Option taken on the current path. */
+  i: number;
+  /** Branching decisions (n > 1) on the path up to and including this one. */
+  readonly branching: number;
+}
+
+/**
+ * Plain depth-first enumeration of every schedule: every enabled option at every step and
+ * every value of every data choice. No reduction at all: it is the reference that `dpor` is
+ * tested against, and feasible only for small scenarios.
+ */
+export class ExhaustiveStrategy implements Strategy {
+  readonly name = "exhaustive";
+  readonly log = new ExecutionLog(new ActorKeys());
+  readonly hb = new HappensBefore();
+  /** True when the last execution belongs to another shard (its results must be ignored). */
+  lastSkipped = false;
+
+  private readonly stack: Position[] = [];
+  private pos = 0;
+  private started = false;
+  private preemptions = 0;
+  private readonly bound: number;
+  private readonly split: number;
+  private unit = -1;
+  private unitDecided = false;
+  private readonly choiceValues: number[] = [];
+  private readonly choiceRanges: number[] = [];
+
+  constructor(private readonly options: ExhaustiveOptions = {}) {
+    this.bound = options.preemption_bound ?? Number.POSITIVE_INFINITY;
+    this.split = options.split_depth ?? 4;
+  }
+
+  /** Lets the log see the execution's world (see ExecutionLog.observe). */
+  observe(world: World): void {
+    this.log.observe(world);
+  }
+
+  beginExecution(): boolean {
+    if (this.started) {
+      // Below a unit that is not ours, nothing is enumerated.
+      if (this.lastSkipped && this.unitDecided) this.truncateToSplit();
+      for (;;) {
+        const top = this.stack[this.stack.length - 1];
+        if (top === undefined) return false;
+        if (top.i + 1 < top.n) {
+          top.i++;
+          break;
+        }
+        this.stack.pop();
+      }
+    }
+    this.started = true;
+    this.pos = 0;
+    this.preemptions = 0;
+    this.unitDecided = false;
+    this.lastSkipped = false;
+    this.log.clear();
+    // A path that already passes its split decision starts a new unit there when that
+    // decision is the one that just changed.
+    const top = this.stack[this.stack.length - 1];
+    if (top !== undefined && top.n > 1 && top.branching === this.split) this.startUnit();
+    else if (top !== undefined && top.branching >= this.split) this.unitDecided = true;
+    return true;
+  }
+
+  pickStep(enabled: readonly Decision[], current: number): number {
+    const stay = current >= 0 ? enabled.indexOf(stepOf(current)) : -1;
+    const onlyStay = stay >= 0 && this.preemptions >= this.bound;
+    const k = this.next(onlyStay ? 1 : enabled.length);
+    const i = onlyStay ? stay : k;
+    this.log.beforeStep(enabled[i] as Decision);
+    if (stay >= 0 && decisionSubject(enabled[i] as Decision) !== current) this.preemptions++;
+    return i;
+  }
+
+  pickChoice(n: number): number {
+    const v = this.next(n);
+    this.choiceValues.push(v);
+    this.choiceRanges.push(n);
+    return v;
+  }
+
+  onStep(info: StepInfo): void {
+    this.log.record(info, this.choiceValues, this.choiceRanges);
+    this.choiceValues.length = 0;
+    this.choiceRanges.length = 0;
+  }
+
+  endExecution(): void {
+    if (this.options.shard !== undefined && !this.unitDecided) this.startUnit();
+  }
+
+  describe(): string {
+    const b = this.options.preemption_bound;
+    const s = this.options.shard;
+    return `exhaustive${b === undefined ? "" : `, preemption bound ${b}`}${s === undefined ? "" : `, shard ${s.index + 1}/${s.count}`}`;
+  }
+
+  private next(n: number): number {
+    const p = this.pos++;
+    const at = this.stack[p];
+    if (at !== undefined) {
+      if (at.n !== n) {
+        throw new EngineAssertionError(
+          `exhaustive: decision ${p} had ${at.n} options and now has ${n} (is the scenario deterministic?)`,
+        );
+      }
+      return at.i;
+    }
+    const before = p > 0 ? (this.stack[p - 1] as Position).branching : 0;
+    const branching = before + (n > 1 ? 1 : 0);
+    this.stack.push({ n, i: 0, branching });
+    if (n > 1 && branching === this.split) this.startUnit();
+    return 0;
+  }
+
+  private startUnit(): void {
+    this.unit++;
+    this.unitDecided = true;
+    const s = this.options.shard;
+    this.lastSkipped = s !== undefined && this.unit % s.count !== s.index;
+  }
+
+  private truncateToSplit(): void {
+    const at = this.stack.findIndex((p) => p.n > 1 && p.branching === this.split);
+    if (at >= 0) this.stack.length = at + 1;
+  }
+}
