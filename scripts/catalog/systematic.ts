@@ -43,68 +43,24 @@ export async function loadSystematicStrategies(): Promise<StrategySpec[]> {
   ];
 }
 
-/** Thrown from a scenario's setup to stop a systematic search at its wall-clock budget. */
-class BudgetReached extends Error {}
-
 function systematic(
   run: ExploreSystematic,
   kind: "dpor" | "exhaustive",
   r: ExploreRequest,
 ): Exploration {
-  // exploreSystematic has no wall-clock budget, only an execution bound. Every execution
-  // starts with the scenario's setup, so a wrapped setup can count executions, report
-  // progress and end the search once the budget is spent.
+  // Every execution starts with the scenario's setup, so a wrapped setup reports progress.
   const started = performance.now();
   let runs = 0;
   const inner = r.scenario;
   const scenario: Scenario = {
     ...inner,
     setup(world, params) {
-      const elapsed_ms = performance.now() - started;
-      if (runs > 0 && elapsed_ms > r.budget_ms) throw new BudgetReached();
       runs++;
-      if (runs % 500 === 0) r.onProgress?.(runs, elapsed_ms);
+      if (runs % 500 === 0) r.onProgress?.(runs, performance.now() - started);
       inner.setup(world, params);
     },
   };
-  let c: Coverage;
-  try {
-    c = runSystematic(run, kind, r, scenario);
-  } catch (e) {
-    if (!(e instanceof BudgetReached)) throw e;
-    return {
-      strategy: `${kind}, stopped by the time budget after ${runs} executions`,
-      executions: runs,
-      elapsed_ms: performance.now() - started,
-      exhausted: false,
-      systematic: true,
-      bounds: [],
-      failure: null,
-      executions_to_failure: null,
-      coverage: null,
-    };
-  }
-  const { failures, trace_hashes: _t, state_hashes: _s, ...figures } = c;
-  return {
-    strategy: c.strategy,
-    executions: c.executions,
-    elapsed_ms: c.elapsed_ms,
-    exhausted: c.exhausted,
-    systematic: true,
-    bounds: c.bounds,
-    failure: failures[0] ?? null,
-    executions_to_failure: c.executions_to_first_failure,
-    coverage: { ...figures, failures: failures.length },
-  };
-}
-
-function runSystematic(
-  run: ExploreSystematic,
-  kind: "dpor" | "exhaustive",
-  r: ExploreRequest,
-  scenario: Scenario,
-): Coverage {
-  return run({
+  const c = run({
     scenario,
     params: r.params,
     strategy: kind,
@@ -115,8 +71,28 @@ function runSystematic(
     ...(Number.isFinite(r.max_executions) && r.max_executions < Number.MAX_SAFE_INTEGER
       ? { max_executions: r.max_executions }
       : {}),
+    ...(Number.isFinite(r.budget_ms) ? { budget_ms: r.budget_ms } : {}),
     stop_on_first: true,
+    ...(r.target === undefined ? {} : { stop_when: r.target }),
   });
+  const { failures, trace_hashes: _t, state_hashes: _s, ...figures } = c;
+  // The failure that ended the search, or else the first one seen.
+  const failure =
+    (r.target === undefined ? undefined : failures.find((f) => r.target?.(f.outcome))) ??
+    failures[0] ??
+    null;
+  return {
+    strategy: c.strategy,
+    executions: c.executions,
+    elapsed_ms: c.elapsed_ms,
+    exhausted: c.exhausted,
+    // A dpor run in which timers fired is not a proof (see Coverage.timers_fired).
+    systematic: c.timers_fired !== true,
+    bounds: c.bounds,
+    failure,
+    executions_to_failure: failure === null ? null : failure.execution + 1,
+    coverage: { ...figures, failures: failures.length },
+  };
 }
 
 /**

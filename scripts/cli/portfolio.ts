@@ -53,9 +53,20 @@ export async function huntPreferred(
   const share = primary.systematic ? o.budget_ms * SYSTEMATIC_SHARE : o.budget_ms;
   const first = await request(primary.name, share);
   const e = first.explored;
-  if (!primary.systematic || first.counterexample !== null || e.exhausted) {
+  // A failure that is not the one hunted for (when hunting) does not end the hunt.
+  const hit =
+    first.counterexample !== null &&
+    (o.target === undefined || o.target(first.counterexample.trace.outcome));
+  if (!primary.systematic || hit || e.exhausted) {
     return { strategy: primary.name, result: first, earlier: null };
   }
   const second = await request("pct", Math.max(0, o.budget_ms - e.elapsed_ms));
+  // Keep the systematic failure when pct finds nothing better.
+  const secondHit =
+    second.counterexample !== null &&
+    (o.target === undefined || o.target(second.counterexample.trace.outcome));
+  if (!secondHit && first.counterexample !== null) {
+    return { strategy: primary.name, result: first, earlier: null };
+  }
   return { strategy: `pct after ${primary.name}`, result: second, earlier: first };
 }

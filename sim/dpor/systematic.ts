@@ -5,7 +5,7 @@ import type { Scenario } from "../scenario.ts";
 import { DporStrategy } from "../strategies/dpor.ts";
 import { ExhaustiveStrategy } from "../strategies/exhaustive.ts";
 import type { Strategy } from "../strategy.ts";
-import type { OutcomeKind, Params } from "../types.ts";
+import { decisionKind, type Outcome, type OutcomeKind, type Params } from "../types.ts";
 import { wallNow_ms } from "../wallclock.ts";
 import { World } from "../world.ts";
 import { canonicalForm, hash53 } from "./canonical.ts";
@@ -31,6 +31,13 @@ export interface SystematicOptions<P extends Params> {
   readonly max_executions?: number;
   /** Stop at the first failing execution. Default true. */
   readonly stop_on_first?: boolean;
+  /**
+   * With stop_on_first: which failing outcomes end the search (see the runner's option of
+   * the same name). Default: every one.
+   */
+  readonly stop_when?: (outcome: Outcome) => boolean;
+  /** Stop starting executions after this much wall-clock time. Default: none. */
+  readonly budget_ms?: number;
   /** Keep at most this many failures. Default 20. */
   readonly max_failures?: number;
   /** Count distinct Mazurkiewicz traces (costs a canonical form per execution). Default true. */
@@ -112,7 +119,15 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
   let exhausted = false;
   let depthCut = false;
 
+  const deadline_ms =
+    options.budget_ms === undefined ? Number.POSITIVE_INFINITY : started + options.budget_ms;
+  let stoppedByBudget = false;
+  let timers_fired = false;
   while (runs < max_executions) {
+    if (runs > 0 && wallNow_ms() >= deadline_ms) {
+      stoppedByBudget = true;
+      break;
+    }
     const r = runObserved(options.scenario, options.params, strategy, runs, limits);
     if (r === null) {
       exhausted = true;
@@ -130,6 +145,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
       continue;
     }
     executions++;
+    if (!timers_fired && r.decisions.some((d) => decisionKind(d) === 1)) timers_fired = true;
     for (const probe of r.world.reached ?? []) reached[probe] = (reached[probe] ?? 0) + 1;
     if (count_traces || options.on_trace !== undefined) {
       strategy.hb.compute(strategy.log);
@@ -160,10 +176,11 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
           preemptions: r.preemptions,
         });
       }
-      if (stop_on_first) break;
+      if (stop_on_first && (options.stop_when?.(r.outcome) ?? true)) break;
     }
   }
   const bounds: string[] = [];
+  if (stoppedByBudget) bounds.push(`time budget ${options.budget_ms} ms`);
   if (bound !== undefined) bounds.push(`preemption bound ${bound}`);
   if (depthCut) bounds.push(`depth bound ${options.max_depth}`);
   if (!exhausted && runs >= max_executions) bounds.push(`execution bound ${max_executions}`);
@@ -180,6 +197,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
     final_states: count_states ? states.size : null,
     exhausted,
     bounds,
+    timers_fired: kind === "dpor" && timers_fired,
     outcomes,
     failures,
     executions_to_first_failure: first_failure,

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { counterScenario } from "../examples/counter.ts";
+import type { Scenario } from "../scenario.ts";
+import type { Actor } from "../types.ts";
+import { verdict } from "./coverage.ts";
+import { exploreSystematic } from "./systematic.ts";
+
+/** Two sleepers and a writer: timers fire in every execution. */
+const sleepers: Scenario<Record<string, never>> = {
+  name: "sleepers",
+  summary: "two actors sleep and write a shared cell",
+  defaults: {},
+  setup(world) {
+    const cell = world.cell("c", 0);
+    for (const name of ["a", "b"]) {
+      world.spawn(
+        name,
+        (function* (): Actor {
+          yield world.sleep(10);
+          cell.set(cell.get() + 1);
+        })(),
+      );
+    }
+  },
+};
+
+describe("exploreSystematic", () => {
+  it("says 'all interleavings' only for an exhausted dpor run in which no timer fired", () => {
+    const counter = exploreSystematic({
+      scenario: counterScenario,
+      params: { workers: 2 },
+      strategy: "dpor",
+      stop_on_first: false,
+    });
+    expect(counter.timers_fired).toBe(false);
+    expect(verdict(counter)).not.toContain("no failure over all interleavings"); // it fails
+    const timed = exploreSystematic({ scenario: sleepers, params: {}, strategy: "dpor" });
+    expect(timed.exhausted).toBe(true);
+    expect(timed.timers_fired).toBe(true);
+    expect(verdict(timed)).toContain("confirm with --strategy exhaustive");
+    const plain = exploreSystematic({ scenario: sleepers, params: {}, strategy: "exhaustive" });
+    expect(verdict(plain)).toContain("no failure over all interleavings");
+  });
+
+  it("hunts past failures that stop_when rejects", () => {
+    const all = exploreSystematic({
+      scenario: counterScenario,
+      params: { workers: 2 },
+      strategy: "exhaustive",
+      stop_on_first: false,
+    });
+    const hunted = exploreSystematic({
+      scenario: counterScenario,
+      params: { workers: 2 },
+      strategy: "exhaustive",
+      stop_when: () => false,
+    });
+    expect(hunted.exhausted).toBe(true);
+    expect(hunted.failures.length).toBe(all.failures.length);
+    expect(hunted.failures.length).toBeGreaterThan(1);
+  });
+
+  it("stops at its wall-clock budget and says so", () => {
+    const c = exploreSystematic({
+      scenario: counterScenario,
+      params: { workers: 3 },
+      strategy: "exhaustive",
+      stop_on_first: false,
+      budget_ms: 0,
+    });
+    expect(c.executions).toBe(1);
+    expect(c.exhausted).toBe(false);
+    expect(c.bounds).toEqual(["time budget 0 ms"]);
+  });
+});
