@@ -133,17 +133,7 @@ export function explore<P extends Params>(options: ExploreOptions<P>): ExploreRe
     const failed = r.outcome.kind !== "completed";
     const stops = stop_on_first && failed && (options.stop_when?.(r.outcome) ?? true);
     if (failed && (failures.length < max_failures || stops)) {
-      failures.push({
-        execution: executions - 1,
-        outcome: r.outcome,
-        schedule: {
-          scenario: options.scenario.name,
-          params: options.params,
-          decisions: [...r.decisions],
-        },
-        steps: r.steps,
-        preemptions: r.preemptions,
-      });
+      failures.push(failureOf(options.scenario, options.params, r, executions - 1));
     }
     if (stops) break;
     if (options.onProgress !== undefined && executions % progress_every === 0) {
@@ -166,6 +156,22 @@ export function explore<P extends Params>(options: ExploreOptions<P>): ExploreRe
     failures,
     reached,
     strategy: options.strategy.describe?.() ?? options.strategy.name,
+  };
+}
+
+/** The record of a failing execution, with the schedule that reproduces it. */
+export function failureOf<P extends Params>(
+  scenario: Scenario<P>,
+  params: P,
+  r: ExecutionResult,
+  execution: number,
+): Failure {
+  return {
+    execution,
+    outcome: r.outcome,
+    schedule: { scenario: scenario.name, params, decisions: [...r.decisions] },
+    steps: r.steps,
+    preemptions: r.preemptions,
   };
 }
 

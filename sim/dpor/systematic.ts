@@ -1,6 +1,6 @@
 import { InputError } from "../errors.ts";
 import { type ExecutionLimits, type ExecutionResult, execute } from "../execute.ts";
-import type { Failure } from "../runner.ts";
+import { type Failure, failureOf } from "../runner.ts";
 import type { Scenario } from "../scenario.ts";
 import { DporStrategy } from "../strategies/dpor.ts";
 import { ExhaustiveStrategy } from "../strategies/exhaustive.ts";
@@ -164,17 +164,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
     if (r.outcome.kind !== "completed") {
       if (first_failure === null) first_failure = runs;
       if (failures.length < max_failures) {
-        failures.push({
-          execution: runs - 1,
-          outcome: r.outcome,
-          schedule: {
-            scenario: options.scenario.name,
-            params: options.params,
-            decisions: [...r.decisions],
-          },
-          steps: r.steps,
-          preemptions: r.preemptions,
-        });
+        failures.push(failureOf(options.scenario, options.params, r, runs - 1));
       }
       if (stop_on_first && (options.stop_when?.(r.outcome) ?? true)) break;
     }
