@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runOnce } from "./runner.ts";
 import type { Scenario } from "./scenario.ts";
+import { parseDecisions } from "./schedule.ts";
 import { ChoicesStrategy } from "./strategies/choices.ts";
 import { RandomStrategy } from "./strategies/random.ts";
 import { ReplayStrategy } from "./strategies/replay.ts";
@@ -236,5 +237,47 @@ describe("virtual clock", () => {
     const r = runOnce(s, {}, new ChoicesStrategy([]));
     expect(r?.outcome.kind).toBe("crash");
     expect(r?.outcome.kind === "crash" && r.outcome.message).toContain("non-negative");
+  });
+});
+
+describe("an overdue waiter", () => {
+  it("times out at the current time: the clock never runs backwards", () => {
+    // The handler waits for q with a 5 s timeout while q is non-empty (runnable, so its
+    // timer is not offered); a sleeper moves the clock to 6 s; a consumer then empties q.
+    // The handler's timer is now overdue and fires at 6 s, not back at 5 s.
+    const s: Scenario<Record<string, never>> = {
+      name: "overdue",
+      summary: "a waiter whose deadline passed while it was runnable",
+      defaults: {},
+      setup(world) {
+        const q = world.queue<number>("q");
+        q.push(1);
+        world.spawn(
+          "handler",
+          (function* (): Actor {
+            yield world.until(() => q.size > 0, { timeout_ms: 5_000, label: "drain" });
+          })(),
+        );
+        world.spawn(
+          "sleeper",
+          (function* (): Actor {
+            yield world.sleep(6_000);
+          })(),
+        );
+        world.spawn(
+          "consumer",
+          (function* (): Actor {
+            yield world.until(() => world.now() >= 6_000, { label: "late", on: "the clock" });
+            q.shift();
+          })(),
+        );
+      },
+    };
+    // handler starts (waits, q non-empty), sleeper starts, consumer starts; the sleeper's
+    // timer fires at 6 s; the consumer empties q; the handler's overdue timer fires.
+    const r = runOnce(s, {}, new ReplayStrategy(parseDecisions("0.1.2.t1.2.t0")), { trace: true });
+    const times = (r?.trace ?? []).map((t) => t.t);
+    expect(times).toEqual([0, 0, 0, 6_000, 6_000, 6_000]);
+    expect(r?.trace?.[5]).toMatchObject({ name: "handler", kind: "timer", t: 6_000 });
   });
 });

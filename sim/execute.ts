@@ -92,7 +92,10 @@ export function execute(
 
     const actor = actors[actorId] as ActorState;
     const firedTimer = decisionKind(decision) === 1;
-    if (firedTimer) world.clock_ms = actor.deadline_ms;
+    // A waiter whose predicate held while another timer moved the clock past its deadline
+    // is overdue when its predicate turns false again: it times out now, and the clock
+    // never runs backwards.
+    if (firedTimer && actor.deadline_ms > world.clock_ms) world.clock_ms = actor.deadline_ms;
     const label = actor.label;
     const time_ms = world.clock_ms;
 

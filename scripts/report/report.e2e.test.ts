@@ -57,9 +57,8 @@ if (!status.ok && !inCi) {
 
     it("shows the round-2 counterexample: lanes, red frame, inspector, clicks, search", async () => {
       const c = round2Case();
-      if (c.source === "fixture") {
-        console.warn("report e2e: src/ offers no minimalCase('round2') yet: using the stand-in");
-      }
+      // The issue asks for the model's own round-2 counterexample, never the stand-in.
+      expect(c.source, "src/ must offer minimalCase('round2')").toBe("model");
       const renders = c.trace.steps.filter((s) => s.notes.some((n) => n.startsWith("render ")));
       expect(
         renders.length,
