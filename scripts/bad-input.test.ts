@@ -26,6 +26,7 @@ const trace = (fields: Record<string, unknown>) =>
     scenario: "counter",
     params: { workers: 2 },
     schedule: GOOD_SCHEDULE,
+    outcome: { kind: "completed", steps: 0 },
     steps: [],
     ...fields,
   });
@@ -39,6 +40,7 @@ const newer = file("newer.json", trace({ schema: 99 }));
 const older = file("older.json", trace({ schema: 0 }));
 const misfit = file("misfit.json", trace({ schedule: "ss1:counter:workers=2:0.0.0.0.0.0.0" }));
 const notATrace = file("array.json", "[1, 2, 3]");
+const badStep = file("bad-step.json", trace({ steps: [{ i: "x" }] }));
 const corpusDir = join(root, "corpus");
 mkdirSync(corpusDir);
 writeFileSync(
@@ -106,6 +108,11 @@ const spawned: readonly BadCase[] = [
 
 /** More bad input, through the same `main` in this process (no start-up cost). */
 const inProcess: readonly BadCase[] = [
+  {
+    name: "a trace step of the wrong shape",
+    args: ["replay", badStep],
+    says: /step 0 has "i" "x"/,
+  },
   { name: "nothing to explore", args: ["run"], says: /--variant NAME or --scenario NAME/ },
   {
     name: "runs that is not a number",

@@ -71,3 +71,14 @@ describe("ScenarioRegistry", () => {
     expect(() => r.add(counterScenario)).toThrow(/registered twice/);
   });
 });
+
+describe("declared parameter ranges", () => {
+  it("refuses a numeric parameter outside its range or not whole, in one line", () => {
+    for (const workers of [0, -1, 17, 100_000_000, 2.5]) {
+      expect(() => resolveParams(counterScenario, { workers })).toThrow(
+        /parameter 'workers' must be a whole number from 1 to 16/,
+      );
+    }
+    expect(resolveParams(counterScenario, { workers: 16 })).toEqual({ workers: 16 });
+  });
+});

@@ -24,6 +24,12 @@ export interface Scenario<P extends Params = Params> {
    * Default: every key must be one of the defaults' keys, with a value of the same type.
    */
   parseParams?(raw: Params): P;
+  /**
+   * Inclusive [min, max] of numeric parameters, checked by the default parseParams: a
+   * value outside it (or not a whole number) is a ScenarioParamsError, not an execution
+   * that runs out of memory or reports a nonsense violation.
+   */
+  readonly ranges?: { readonly [param: string]: readonly [min: number, max: number] };
   /** Smaller variants of `params`, simplest first, for shrinking a counterexample. */
   shrinkParams?(params: P): Iterable<P>;
   readonly limits?: ExecutionLimits;
@@ -45,6 +51,15 @@ export function resolveParams<P extends Params>(scenario: Scenario<P>, raw: Para
       throw new ScenarioParamsError(
         `scenario '${scenario.name}': parameter '${key}' must be a ${expected}, got ${JSON.stringify(value)}`,
       );
+    }
+    const range = scenario.ranges?.[key];
+    if (typeof value === "number" && range !== undefined) {
+      const [min, max] = range;
+      if (!Number.isInteger(value) || value < min || value > max) {
+        throw new ScenarioParamsError(
+          `scenario '${scenario.name}': parameter '${key}' must be a whole number from ${min} to ${max}, got ${value}`,
+        );
+      }
     }
   }
   return merged as P;

@@ -120,6 +120,20 @@ export function parseTrace(text: string, source = "trace"): Trace {
     throw new TraceFormatError(`${source} has no "schedule" string`);
   if (!Array.isArray(t.steps)) throw new TraceFormatError(`${source} has no "steps" array`);
   if (typeof t.scenario !== "string") throw new TraceFormatError(`${source} has no "scenario"`);
+  if (t.params === null || typeof t.params !== "object" || Array.isArray(t.params)) {
+    throw new TraceFormatError(`${source} has no "params" object`);
+  }
+  if (
+    t.outcome === null ||
+    typeof t.outcome !== "object" ||
+    typeof (t.outcome as { kind?: unknown }).kind !== "string"
+  ) {
+    throw new TraceFormatError(`${source} has no "outcome" with a "kind"`);
+  }
+  t.steps.forEach((step: unknown, i: number) => {
+    const problem = stepProblem(step, i);
+    if (problem !== null) throw new TraceFormatError(`${source}: step ${i} ${problem}`);
+  });
   const schedule = parseSchedule(t.schedule);
   if (schedule.scenario !== t.scenario) {
     throw new TraceFormatError(
@@ -127,6 +141,25 @@ export function parseTrace(text: string, source = "trace"): Trace {
     );
   }
   return value as Trace;
+}
+
+/** What is wrong with one recorded step, or null when it has the shape of a TraceStep. */
+function stepProblem(step: unknown, index: number): string | null {
+  if (step === null || typeof step !== "object" || Array.isArray(step)) return "is not an object";
+  const s = step as Record<string, unknown>;
+  if (s.i !== index) return `has "i" ${JSON.stringify(s.i)}, expected ${index}`;
+  for (const key of ["actor", "t"]) {
+    if (typeof s[key] !== "number") return `has no number "${key}"`;
+  }
+  for (const key of ["name", "label"]) {
+    if (typeof s[key] !== "string") return `has no string "${key}"`;
+  }
+  if (s.kind !== "step" && s.kind !== "timer") return `has "kind" other than "step" or "timer"`;
+  for (const key of ["accesses", "notes", "spawned"]) {
+    if (!Array.isArray(s[key])) return `has no "${key}" array`;
+  }
+  if (s.after === null || typeof s.after !== "object") return `has no "after" object`;
+  return null;
 }
 
 /** Where two traces of the same schedule first differ. */

@@ -19,6 +19,7 @@ export const counterScenario: Scenario<{ workers: number }> = {
   name: "counter",
   summary: "workers increment a shared counter with a read step and a write step (lost update)",
   defaults: { workers: 2 },
+  ranges: { workers: [1, 16] },
   setup(world: World, { workers }) {
     const counter = world.cell("counter", 0);
     for (let i = 0; i < workers; i++) {

@@ -20,6 +20,7 @@ export const filesystemScenario: Scenario<{ n: number }> = {
   name: "filesystem",
   summary: "N threads allocate disk blocks under inode and block locks (Flanagan-Godefroid)",
   defaults: { n: 14 },
+  ranges: { n: [1, 24] },
   setup(world: World, { n }) {
     const inodeLock = Array.from({ length: NUMINODE }, (_, i) => world.cell(`li[${i}]`, FREE));
     const blockLock = Array.from({ length: NUMBLOCKS }, (_, i) => world.cell(`lb[${i}]`, FREE));

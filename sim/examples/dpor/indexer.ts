@@ -17,6 +17,7 @@ export const indexerScenario: Scenario<{ n: number }> = {
   name: "indexer",
   summary: "N threads insert into a shared hash table with compare-and-swap (Flanagan-Godefroid)",
   defaults: { n: 12 },
+  ranges: { n: [1, 20] },
   setup(world: World, { n }) {
     const table = Array.from({ length: SIZE }, (_, i) => world.cell(`table[${i}]`, 0));
     function* inserter(tid: number): Actor {

@@ -12,6 +12,7 @@ export const lastzeroScenario: Scenario<{ n: number }> = {
   name: "lastzero",
   summary: "one thread scans an array for its last zero while N threads fill it in",
   defaults: { n: 3 },
+  ranges: { n: [1, 16] },
   setup(world: World, { n }) {
     const array = Array.from({ length: n + 1 }, (_, i) => world.cell(`array[${i}]`, 0));
     const at = (i: number) => array[i] as (typeof array)[number];

@@ -11,6 +11,7 @@ export const lostUpdateScenario: Scenario<{ increments: number }> = {
   name: "lost-update",
   summary: "two actors increment a shared counter with separate read and write steps",
   defaults: { increments: 1 },
+  ranges: { increments: [1, 8] },
   setup(world: World, { increments }) {
     const counter = world.cell("counter", 0);
     function* worker(): Actor {

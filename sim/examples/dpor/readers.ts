@@ -11,6 +11,7 @@ export const readersScenario: Scenario<{ n: number }> = {
   name: "readers-writers",
   summary: "one writer and N readers of one shared variable (2^N traces)",
   defaults: { n: 3 },
+  ranges: { n: [1, 20] },
   setup(world: World, { n }) {
     const x = world.cell("x", 0);
     // biome-ignore lint/correctness/useYield: a one-step actor: its whole body is one atomic step
