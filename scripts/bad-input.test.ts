@@ -109,6 +109,16 @@ const spawned: readonly BadCase[] = [
 /** More bad input, through the same `main` in this process (no start-up cost). */
 const inProcess: readonly BadCase[] = [
   {
+    name: "an --out file that exists, without --force",
+    args: ["replay", GOOD_SCHEDULE, "--out", misfit],
+    says: /--out '.*misfit\.json' already exists; pass --force to replace it/,
+  },
+  {
+    name: "an --html file that exists, without --force",
+    args: ["run", "--variant", "counter-race", "--strategy", "random", "--html", misfit],
+    says: /--html '.*misfit\.json' already exists; pass --force to replace it/,
+  },
+  {
     name: "a trace step of the wrong shape",
     args: ["replay", badStep],
     says: /step 0 has "i" "x"/,

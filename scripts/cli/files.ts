@@ -44,8 +44,11 @@ export function writeFileAtomic(path: string, text: string, options: { overwrite
   }
 }
 
-/** Checks, before any work, that an output file can be written where the user asked. */
-export function checkOutputPath(path: string | undefined, option: string): void {
+/**
+ * Checks, before any work, that an output file can be written where the user asked, and
+ * that it would not replace an existing file unless `force` (--force) says so.
+ */
+export function checkOutputPath(path: string | undefined, option: string, force = false): void {
   if (path === undefined) return;
   const dir = dirname(path);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
@@ -55,6 +58,9 @@ export function checkOutputPath(path: string | undefined, option: string): void 
   }
   if (existsSync(path) && statSync(path).isDirectory()) {
     throw new FileInputError(`${option} '${path}' is a directory; give a file name`);
+  }
+  if (existsSync(path) && !force) {
+    throw new FileInputError(`${option} '${path}' already exists; pass --force to replace it`);
   }
 }
 

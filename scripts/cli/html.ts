@@ -5,8 +5,8 @@ import { checkOutputPath } from "./files.ts";
 import { reproduceCommand } from "./timeline.ts";
 
 /** Checks --html before any work, so a bad path writes nothing. */
-export function checkHtmlOption(path: string | undefined): void {
-  checkOutputPath(path, "--html");
+export function checkHtmlOption(path: string | undefined, force = false): void {
+  checkOutputPath(path, "--html", force);
 }
 
 /** Writes the HTML swimlane report of a trace (scripts/report/, issue 6). */

@@ -13,6 +13,7 @@ import { verdictOf } from "../cli/verdict.ts";
 interface ReplayFlags extends OutputFlags {
   readonly out?: string;
   readonly html?: string;
+  readonly force?: boolean;
 }
 
 export function addReplayCommand(program: Command, exit: ExitSlot): void {
@@ -23,7 +24,8 @@ export function addReplayCommand(program: Command, exit: ExitSlot): void {
     )
     .argument("<schedule-or-trace>", "schedule text 'ss1:...' or a trace .json file")
     .option("--out <trace.json>", "write the replayed trace to this file")
-    .option("--html <file.html>", "write the execution as an HTML swimlane report");
+    .option("--html <file.html>", "write the execution as an HTML swimlane report")
+    .option("--force", "replace the --out or --html file if it exists");
   addOutputOptions(cmd);
   cmd.addHelpText(
     "after",
@@ -43,8 +45,8 @@ Exit code 1 when the execution fails (or diverges from the trace), 0 when every 
 
 async function replay(input: string, flags: ReplayFlags): Promise<number> {
   const out = outputFor(flags);
-  checkOutputPath(flags.out, "--out");
-  checkHtmlOption(flags.html);
+  checkOutputPath(flags.out, "--out", flags.force === true);
+  checkHtmlOption(flags.html, flags.force === true);
   const catalog = await loadCatalog();
   const r = readReplayInput(catalog, input);
   const trace = recordTrace(r.scenario, r.params, r.schedule);

@@ -28,6 +28,7 @@ interface RunFlags extends OutputFlags, StrategyFlags, BudgetFlags {
   readonly param?: Params;
   readonly out?: string;
   readonly html?: string;
+  readonly force?: boolean;
   /** False with --no-shrink. */
   readonly shrink?: boolean;
 }
@@ -51,7 +52,8 @@ export function addRunCommand(program: Command, exit: ExitSlot): void {
   cmd
     .option("--out <trace.json>", "write the shrunk counterexample's trace to this file")
     .option("--no-shrink", "print and write the failing execution as found")
-    .option("--html <file.html>", "write the counterexample as an HTML swimlane report");
+    .option("--html <file.html>", "write the counterexample as an HTML swimlane report")
+    .option("--force", "replace the --out or --html file if it exists");
   addOutputOptions(cmd);
   cmd.addHelpText(
     "after",
@@ -73,8 +75,8 @@ Exit code 1 when a violation was found, 0 when none, 2 for bad input.`,
 
 async function run(flags: RunFlags): Promise<number> {
   const out = outputFor(flags);
-  checkOutputPath(flags.out, "--out");
-  checkHtmlOption(flags.html);
+  checkOutputPath(flags.out, "--out", flags.force === true);
+  checkHtmlOption(flags.html, flags.force === true);
   const catalog = await loadCatalog();
   const target = resolveTarget(catalog, flags);
   const { spec, options } = strategyFrom(catalog, flags, "pct");

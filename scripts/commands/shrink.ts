@@ -48,7 +48,7 @@ async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
   const r = readReplayInput(catalog, input);
   const target =
     flags.out ?? (r.recorded === null ? undefined : input.replace(/(\.json)?$/, ".shrunk.json"));
-  checkOutputPath(target, "--out");
+  checkOutputPath(target, "--out", flags.force === true);
   if (target !== undefined && existsSync(target) && flags.force !== true) {
     throw new FileInputError(
       `'${target}' already exists; pass --force to replace it, or --out another file`,
