@@ -1,11 +1,13 @@
 import { IndexShardedStrategy, type Shard } from "../../sim/dpor/shard.ts";
 import {
+  ChoicesStrategy,
   explore,
   type Failure,
   type Outcome,
   type Params,
   PctStrategy,
   RandomStrategy,
+  runOnce,
   type Scenario,
   type Strategy,
 } from "../../sim/index.ts";
@@ -134,7 +136,19 @@ export const builtinStrategies: readonly StrategySpec[] = [
     systematic: false,
     explores: true,
     reads: ["seed", "depth", "shard"],
-    explore: seeded((o) => sharded(new PctStrategy({ seed: o.seed, depth: o.depth }), o.shard)),
+    explore: (r) =>
+      seeded((o) =>
+        sharded(
+          new PctStrategy({
+            seed: o.seed,
+            depth: o.depth,
+            // A learnt k differs between shards; a fixed one makes shard k of n run exactly
+            // executions k-1, k-1+n, ... of the unsharded run (sim/dpor/shard.ts).
+            ...(o.shard === undefined ? {} : { steps_estimate: defaultRunSteps(r) }),
+          }),
+          o.shard,
+        ),
+      )(r),
   },
   {
     name: "choices",
@@ -155,6 +169,11 @@ export const builtinStrategies: readonly StrategySpec[] = [
     },
   },
 ];
+
+/** Steps of the scenario's default execution (no preemptions): PCT's k when sharded. */
+function defaultRunSteps(r: ExploreRequest): number {
+  return Math.max(1, runOnce(r.scenario, r.params, new ChoicesStrategy([]))?.steps ?? 1);
+}
 
 /** Shard k of n runs executions k-1, k-1+n, ... of the unsharded run (sim/dpor/shard.ts). */
 function sharded(inner: Strategy, shard: Shard | undefined): Strategy {
