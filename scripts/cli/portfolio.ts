@@ -38,20 +38,20 @@ export async function huntPreferred(
 ): Promise<PreferredHunt> {
   const primary =
     catalog.strategies.find((s) => s.name === o.preferred && s.explores) ?? catalog.strategy("pct");
-  const request = (name: string, budget_ms: number) =>
+  const request = (name: string, budget_ms: number, max_executions: number) =>
     hunt({
       scenario: o.scenario,
       params: o.params,
       strategy: catalog.strategy(name),
       options: { seed: o.seed, depth: 3 },
-      max_executions: o.max_executions,
+      max_executions,
       budget_ms,
       ...(o.shrink === undefined ? {} : { shrink: o.shrink }),
       ...(o.target === undefined ? {} : { target: o.target }),
       out: o.out,
     });
   const share = primary.systematic ? o.budget_ms * SYSTEMATIC_SHARE : o.budget_ms;
-  const first = await request(primary.name, share);
+  const first = await request(primary.name, share, o.max_executions);
   const e = first.explored;
   // A failure that is not the one hunted for (when hunting) does not end the hunt.
   const hit =
@@ -60,7 +60,11 @@ export async function huntPreferred(
   if (!primary.systematic || hit || e.exhausted) {
     return { strategy: primary.name, result: first, earlier: null };
   }
-  const second = await request("pct", Math.max(0, o.budget_ms - e.elapsed_ms));
+  const second = await request(
+    "pct",
+    Math.max(0, o.budget_ms - e.elapsed_ms),
+    Math.max(1, o.max_executions - e.executions),
+  );
   // Keep the systematic failure when pct finds nothing better.
   const secondHit =
     second.counterexample !== null &&
@@ -68,5 +72,30 @@ export async function huntPreferred(
   if (!secondHit && first.counterexample !== null) {
     return { strategy: primary.name, result: first, earlier: null };
   }
-  return { strategy: `pct after ${primary.name}`, result: second, earlier: first };
+  return { strategy: `pct after ${primary.name}`, result: counted(first, second), earlier: first };
+}
+
+/**
+ * pct's result with the systematic search's executions and time added in front: the
+ * figures of a handover are until the first failure of the whole hunt, not of pct alone.
+ */
+function counted(first: HuntResult, second: HuntResult): HuntResult {
+  const before = first.explored;
+  const c = second.counterexample;
+  return {
+    ...second,
+    explored: {
+      ...second.explored,
+      executions: before.executions + second.explored.executions,
+      elapsed_ms: before.elapsed_ms + second.explored.elapsed_ms,
+    },
+    counterexample:
+      c === null
+        ? null
+        : {
+            ...c,
+            executions_to_failure: before.executions + c.executions_to_failure,
+            elapsed_to_failure_ms: before.elapsed_ms + c.elapsed_to_failure_ms,
+          },
+  };
 }

@@ -180,7 +180,7 @@ function printTable(rows: readonly Row[], out: Output): void {
   );
   if (rows.some((r) => r.earlier !== null)) {
     out.line(
-      "pct after dpor: dpor neither failed nor finished in its share of the budget, then pct ran (dpor's figures are in --json).",
+      "pct after dpor: dpor neither found the failure nor finished in its share of the budget, then pct ran; executions and time count both (each one's figures are in --json).",
     );
   }
 }
