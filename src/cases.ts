@@ -166,6 +166,16 @@ export function planCase(
   };
 }
 
+/**
+ * The scenario of a buggy variant's minimal case (its shape, without running the plan), or
+ * undefined for a variant that passes. Cheap, and valid even after the variant's policies
+ * changed so that the plan's interleaving no longer fits it.
+ */
+export function minimalCaseParams(variant: string): ProtocolParams | undefined {
+  const plan = plans[variant];
+  return plan === undefined ? undefined : { ...defaultParams, tabs: "a0", ...plan.params, variant };
+}
+
 /** The number of steps a case plan names (the interleaving's length). */
 export function minimalCaseSteps(variant: string): number | undefined {
   const plan = plans[variant];

@@ -5,6 +5,7 @@ import {
   boundedScope,
   invariants,
   minimalCase,
+  minimalCaseParams,
   protocolScenario,
   type VariantSpec,
   variants,
@@ -53,7 +54,7 @@ function protocolVariant(scenario: Scenario, v: VariantSpec, strategy: string): 
     // A buggy variant is explored in the scenario of its race in PROTOCOL.md §3 (its
     // minimal case's shape, with every interleaving of it open), so the table hunts for the
     // mechanism the review found; `fixed` and other passing variants get the bounded scope.
-    exploreParams: { ...(minimalCase(v.name)?.params ?? boundedScope(v.name)) },
+    exploreParams: { ...(minimalCaseParams(v.name) ?? boundedScope(v.name)) },
     strategy,
     minimalCase: () => {
       const c = minimalCase(v.name);
