@@ -34,9 +34,12 @@ export interface Policies {
   readonly terminal_check: "before-dedupe" | "after-dedupe";
   /**
    * Deliver journaled events strictly in seq order: skip a seq at or below the highest one
-   * delivered, and fill a hole from the journal (waiting for a reserved row to be written,
-   * up to the write timeout) before a higher seq; when the journal cannot cover the hole in
-   * time, send the recovery signal instead of a silent hole.
+   * delivered, and fill a hole from the journal before a higher seq, waiting for a reserved
+   * row to be written; a seq the journal never reserved gets the recovery signal instead of
+   * a silent hole. (Model: the wait has no timeout, because every reserved row is written in
+   * the model, so the recovery branch runs only for a never-reserved seq, as in
+   * src/model/handler.test.ts; the real handler would bound the wait by its 20 s write
+   * timeout and send the recovery signal then.)
    */
   readonly gap_check: boolean;
   /**

@@ -20,8 +20,11 @@ export function* emit(
   options: ProducerOptions,
 ): Generator<Yielded, boolean, unknown> {
   const { world, journal, channel, policies } = ctx;
-  // Model: the gate drops every later event of a cancelled run, the worker's terminal too;
-  // the cancel request's own frame is then the run's terminal (PROTOCOL.md §1, producers).
+  // P0 drops non-terminal events once cancelled (PROTOCOL.md §1). The real worker also
+  // never emits its own terminal after a cancel: it leaves its loop on the cancel event, and
+  // the cancel request's frame is the run's terminal ("cancellation ends with cancel").
+  // Model: that exit path is folded into this gate, which therefore drops the worker's
+  // terminal too; the effect on the journal and the channel is the same.
   if (ctx.cancelled.get()) {
     world.note(() => `dropped ${describeEvent(event)}: run cancelled`);
     return false;

@@ -76,7 +76,12 @@ export function registerChecks(world: World, ctx: ModelContext): void {
   }
 }
 
-/** Seqs unique, ids run:seq; at the end also contiguous from 1. */
+/**
+ * Seqs unique, ids run:seq; at the end also contiguous from 1. In this model the journal
+ * hands out seqs from one counter and builds ids from them, so this holds by construction:
+ * it guards the model against a regression (a change to reserve/write), and it is not
+ * evidence about the protocol.
+ */
 function journalProblem(rows: readonly Row[], atEnd: boolean): string | undefined {
   const seen = new Set<number>();
   for (const r of rows) {
@@ -93,6 +98,12 @@ function journalProblem(rows: readonly Row[], atEnd: boolean): string | undefine
   return undefined;
 }
 
+/**
+ * Buffer and queues within their caps. The tracked queues evict the oldest frame when full
+ * (drop-oldest, as the real deques do), so this holds by construction in this model: like
+ * the journal check, it guards the model, and losses from eviction show up as no-silent-loss
+ * or no-endless-wait instead.
+ */
 function capsProblem(ctx: ModelContext): string | undefined {
   const { channel } = ctx;
   const buffered = channel.buffer.inspect().items.length;
