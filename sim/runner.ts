@@ -2,7 +2,13 @@ import { type ExecutionLimits, type ExecutionResult, execute } from "./execute.t
 import type { Scenario } from "./scenario.ts";
 import type { Schedule } from "./schedule.ts";
 import type { Strategy } from "./strategy.ts";
-import type { Decision, Outcome, OutcomeKind, Params } from "./types.ts";
+import {
+  type Decision,
+  type Outcome,
+  type OutcomeKind,
+  outcomeCounts,
+  type Params,
+} from "./types.ts";
 import { wallNow_ms } from "./wallclock.ts";
 import { World } from "./world.ts";
 
@@ -99,14 +105,7 @@ export function explore<P extends Params>(options: ExploreOptions<P>): ExploreRe
   const started = wallNow_ms();
   const deadline =
     options.budget_ms === undefined ? Number.POSITIVE_INFINITY : started + options.budget_ms;
-  const outcomes: Record<OutcomeKind, number> = {
-    completed: 0,
-    violation: 0,
-    deadlock: 0,
-    budget: 0,
-    horizon: 0,
-    crash: 0,
-  };
+  const outcomes = outcomeCounts();
   const schedules = new Set<number>();
   const reached = new Map<string, number>();
   const failures: Failure[] = [];

@@ -84,6 +84,11 @@ export type Outcome =
 
 export type OutcomeKind = Outcome["kind"];
 
+/** A zero count for every outcome kind, for explorations to fill in. */
+export function outcomeCounts(): Record<OutcomeKind, number> {
+  return { completed: 0, violation: 0, deadlock: 0, budget: 0, horizon: 0, crash: 0 };
+}
+
 /** A one-line description of an outcome, for reports. */
 export function describeOutcome(o: Outcome): string {
   switch (o.kind) {

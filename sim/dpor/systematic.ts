@@ -5,7 +5,7 @@ import type { Scenario } from "../scenario.ts";
 import { DporStrategy } from "../strategies/dpor.ts";
 import { ExhaustiveStrategy } from "../strategies/exhaustive.ts";
 import type { Strategy } from "../strategy.ts";
-import { decisionKind, type Outcome, type OutcomeKind, type Params } from "../types.ts";
+import { decisionKind, type Outcome, outcomeCounts, type Params } from "../types.ts";
 import { wallNow_ms } from "../wallclock.ts";
 import { World } from "../world.ts";
 import { canonicalForm, hash53 } from "./canonical.ts";
@@ -96,14 +96,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
       : { ...options.scenario.limits, max_steps: options.max_depth };
 
   const started = wallNow_ms();
-  const outcomes: Record<OutcomeKind, number> = {
-    completed: 0,
-    violation: 0,
-    deadlock: 0,
-    budget: 0,
-    horizon: 0,
-    crash: 0,
-  };
+  const outcomes = outcomeCounts();
   const traces = new Set<number>();
   const states = new Set<number>();
   const reached: Record<string, number> = {};
