@@ -97,6 +97,11 @@ export class Queue<T> extends Tracked {
     return this.dropped;
   }
 
+  /** The number of items, unrecorded and without a copy: for per-step checks. */
+  inspectSize(): number {
+    return this.items.length - this.head;
+  }
+
   /** Unrecorded view for checks and reports. */
   inspect(): { readonly items: readonly T[]; readonly dropped: number } {
     return { items: this.items.slice(this.head), dropped: this.dropped };
