@@ -86,8 +86,8 @@ function systematic(
     executions: c.executions,
     elapsed_ms: c.elapsed_ms,
     exhausted: c.exhausted,
-    // A dpor run in which timers fired is not a proof (see Coverage.timers_fired).
-    systematic: c.timers_fired !== true,
+    // A dpor run that met waits or timers is not a proof (see Coverage.known_gap).
+    systematic: c.known_gap !== true,
     bounds: c.bounds,
     failure,
     executions_to_failure: failure === null ? null : failure.execution + 1,

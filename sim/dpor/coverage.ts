@@ -25,11 +25,11 @@ export interface Coverage {
   /** Which bounds applied; empty when none did. */
   readonly bounds: readonly string[];
   /**
-   * True when dpor explored executions in which a timer fired. dpor's reduction still has a
-   * known gap with timeouts (rare programs where it misses a trace that exhaustive reaches),
-   * so such a run is not reported as a proof.
+   * True when dpor explored executions in which an actor resumed from a wait or a timer
+   * fired. dpor's reduction still has a known gap there (rare random programs where it
+   * misses a trace that exhaustive reaches), so such a run is not reported as a proof.
    */
-  readonly timers_fired?: boolean;
+  readonly known_gap?: boolean;
   readonly outcomes: Readonly<Record<OutcomeKind, number>>;
   readonly failures: readonly Failure[];
   /** 1-based count of executions run (all kinds) when the first failure was found; null if none. */
@@ -56,8 +56,8 @@ export function verdict(c: Coverage, sharded = false): string {
         ? `no failure within the bounds (${c.bounds.join(", ")}): not a proof for all interleavings`
         : sharded
           ? "no failure in this shard's part of the space"
-          : c.timers_fired === true
-            ? "no failure in any interleaving dpor explored; timers fired, where dpor has a known gap, so confirm with --strategy exhaustive"
+          : c.known_gap === true
+            ? "no failure in any interleaving dpor explored; it met waits or timers, where dpor has a known gap, so confirm with --strategy exhaustive"
             : "no failure over all interleavings";
   const traces = c.traces === null ? "" : `, ${c.traces} Mazurkiewicz traces`;
   return `${c.strategy}: ${c.executions} executions${traces}; ${scope}`;
@@ -97,7 +97,7 @@ export function mergeCoverage(parts: readonly Coverage[]): Coverage {
     final_states: stateHashes === undefined ? null : stateHashes.length,
     exhausted: parts.every((c) => c.exhausted),
     bounds: first.bounds,
-    timers_fired: parts.some((c) => c.timers_fired === true),
+    known_gap: parts.some((c) => c.known_gap === true),
     outcomes,
     failures: parts.flatMap((c) => c.failures),
     executions_to_first_failure: firsts.length === 0 ? null : Math.min(...firsts),

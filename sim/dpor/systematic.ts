@@ -115,7 +115,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
   const deadline_ms =
     options.budget_ms === undefined ? Number.POSITIVE_INFINITY : started + options.budget_ms;
   let stoppedByBudget = false;
-  let timers_fired = false;
+  let known_gap = false;
   while (runs < max_executions) {
     if (runs > 0 && wallNow_ms() >= deadline_ms) {
       stoppedByBudget = true;
@@ -138,7 +138,13 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
       continue;
     }
     executions++;
-    if (!timers_fired && r.decisions.some((d) => decisionKind(d) === 1)) timers_fired = true;
+    if (
+      !known_gap &&
+      (r.decisions.some((d) => decisionKind(d) === 1) ||
+        (strategy instanceof DporStrategy && strategy.log.resumed.some((x) => x)))
+    ) {
+      known_gap = true;
+    }
     for (const probe of r.world.reached ?? []) reached[probe] = (reached[probe] ?? 0) + 1;
     if (count_traces || options.on_trace !== undefined) {
       strategy.hb.compute(strategy.log);
@@ -180,7 +186,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
     final_states: count_states ? states.size : null,
     exhausted,
     bounds,
-    timers_fired: kind === "dpor" && timers_fired,
+    known_gap: kind === "dpor" && known_gap,
     outcomes,
     failures,
     executions_to_first_failure: first_failure,

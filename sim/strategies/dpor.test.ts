@@ -15,14 +15,19 @@ import type { Params } from "../types.ts";
 const RUNS = Number(process.env.STREAMSIM_PROPERTY_RUNS ?? 60);
 const SEED = Number(process.env.STREAMSIM_PROPERTY_SEED ?? 20_261_125);
 
-function traces<P extends Params>(scenario: Scenario<P>, params: P, strategy: SystematicKind) {
+function traces<P extends Params>(
+  scenario: Scenario<P>,
+  params: P,
+  strategy: SystematicKind,
+  max_executions = 20_000,
+) {
   const seen: string[] = [];
   const coverage = exploreSystematic({
     scenario,
     params,
     strategy,
     stop_on_first: false,
-    max_executions: 20_000,
+    max_executions,
     on_trace: (t) => seen.push(t),
   });
   return { seen, coverage };
@@ -37,16 +42,20 @@ describe("dpor", () => {
           const all = traces(scenario, {}, "exhaustive");
           // Plain enumeration of the biggest programs can run long: skip those.
           fc.pre(all.coverage.exhausted);
-          const dpor = traces(scenario, {}, "dpor");
+          // dpor's runs include blocked ones: where timers order nearly every step, it can
+          // need more runs than plain enumeration (seeds 1 and 7 at 1,000 runs found such
+          // programs with ~19,000 traces and ~12,000 blocked runs).
+          const dpor = traces(scenario, {}, "dpor", 100_000);
           expect(dpor.coverage.exhausted).toBe(true);
           // One complete execution per trace: no two dpor executions are equivalent.
           expect(new Set(dpor.seen).size).toBe(dpor.seen.length);
           expect([...new Set(dpor.seen)].sort()).toEqual([...new Set(all.seen)].sort());
           expect(dpor.coverage.final_states).toBe(all.coverage.final_states);
         }),
-        // A fixed seed keeps CI deterministic and failures reproducible (with timeouts,
-        // rare programs have shown misses: see the regression test below); set
-        // STREAMSIM_PROPERTY_SEED to explore others.
+        // A fixed seed keeps CI deterministic and failures reproducible (other seeds have
+        // found misses: see the regression tests below; with 1,000 runs, seeds 23 and 24
+        // still do); set
+        // STREAMSIM_PROPERTY_SEED and STREAMSIM_PROPERTY_RUNS to explore others.
         { numRuns: RUNS, seed: SEED },
       );
     });
@@ -62,6 +71,24 @@ describe("dpor", () => {
     const all = traces(scenario, {}, "exhaustive");
     const dpor = traces(scenario, {}, "dpor");
     expect(new Set(dpor.seen)).toEqual(new Set(all.seen));
+  });
+
+  // Found by the property above with other seeds (STREAMSIM_PROPERTY_SEED=3 and 4, 1,000
+  // runs): a sleeping waiter's resumption whose actor is absent from a reversed race's
+  // sequence was taken as a weak initial of it, and the sequence was dropped. The second
+  // program has no timeouts at all.
+  it("reaches every trace when a sleeping waiter's resumption is independent of a race", () => {
+    const programs = [
+      '{"cells":1,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"write","cell":0,"value":1}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"copy","from":0,"cell":0}]},{"wait":0,"timeout_ms":null,"ops":[{"op":"read","cell":0}]}],[{"wait":0,"timeout_ms":1,"ops":[{"op":"read","cell":0}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"write","cell":0,"value":1}]}]],"children":[]}',
+      '{"cells":1,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"spawn","child":0}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"spawn","child":0},{"op":"choose","cell":0}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"choose","cell":0}]}]],"children":[[{"wait":0,"timeout_ms":null,"ops":[{"op":"read","cell":0}]},{"wait":0,"timeout_ms":null,"ops":[{"op":"read","cell":0},{"op":"read","cell":0}]}]]}',
+    ];
+    for (const text of programs) {
+      const scenario = programScenario(JSON.parse(text) as Program);
+      const all = traces(scenario, {}, "exhaustive");
+      const dpor = traces(scenario, {}, "dpor");
+      expect(new Set(dpor.seen).size).toBe(dpor.seen.length);
+      expect(new Set(dpor.seen)).toEqual(new Set(all.seen));
+    }
   });
 
   it("explores the 4-worker lost update in one execution per trace (576 of 2,520 schedules)", () => {
