@@ -207,8 +207,7 @@ async function main(): Promise<void> {
   );
 
   const rows: string[][] = [
-    row("round2: executions/s", names, (t) => median(rates.get(`${t}/round2`) ?? []), count),
-    row("fixed: executions/s", names, (t) => median(rates.get(`${t}/fixed`) ?? []), count),
+    ...throughputRows(names, rates),
     row("round2: executions to 1st failure, median", names, med(first.executions), count),
     row("round2: executions to 1st failure, worst", names, wst(first.executions), count),
     row("round2: time to 1st failure, median", names, med(first.time_ms), ms),
@@ -216,10 +215,7 @@ async function main(): Promise<void> {
     row("round2: counterexample steps, median", names, med(shrunk.reported), count),
     row("round2: counterexample steps, worst", names, wst(shrunk.reported), count),
     row("round2: counterexample preemptions, median", names, med(shrunk.preemptions), count),
-    [
-      "round2: property broken",
-      ...names.map((t) => [...(first.properties.get(t) ?? [])].join(", ") || "none"),
-    ],
+    propertyRow(names, first.properties),
     row(
       `fixed: distinct interleavings in ${count(budget_executions)} executions`,
       names,
@@ -334,17 +330,13 @@ async function modelTable(options: BenchOptions, tools: readonly Tool[]): Promis
   const first = await measureFirstFailures(tools, plan, options.quick ? 6 : 30);
   const shrunk = await measureCounterexamples(tools, plan, options.quick ? 3 : 10);
   const rows: string[][] = [
-    row("round2: executions/s", names, (t) => median(rates.get(`${t}/round2`) ?? []), count),
-    row("fixed: executions/s", names, (t) => median(rates.get(`${t}/fixed`) ?? []), count),
+    ...throughputRows(names, rates),
     row("round2: executions to 1st failure, median", names, med(first.executions), count),
     row("round2: executions to 1st failure, worst", names, wst(first.executions), count),
     row("round2: time to 1st failure, median", names, med(first.time_ms), ms),
     row("round2: counterexample steps (shrunk), median", names, med(shrunk.reported), count),
     row("round2: counterexample preemptions, median", names, med(shrunk.preemptions), count),
-    [
-      "round2: property broken",
-      ...names.map((t) => [...(first.properties.get(t) ?? [])].join(", ") || "none"),
-    ],
+    propertyRow(names, first.properties),
     row("fixed: violations found", names, (t) => fixedFailures.get(t) ?? Number.NaN, count),
   ];
   const example = target.params("round2", options.race);
@@ -361,3 +353,25 @@ async function modelTable(options: BenchOptions, tools: readonly Tool[]): Promis
 }
 
 await main();
+
+/** The executions/s rows that both tables start with. */
+function throughputRows(
+  names: readonly string[],
+  rates: ReadonlyMap<string, number[]>,
+): string[][] {
+  return [
+    row("round2: executions/s", names, (t) => median(rates.get(`${t}/round2`) ?? []), count),
+    row("fixed: executions/s", names, (t) => median(rates.get(`${t}/fixed`) ?? []), count),
+  ];
+}
+
+/** Which property each tool saw broken on round2. */
+function propertyRow(
+  names: readonly string[],
+  properties: ReadonlyMap<string, ReadonlySet<string>>,
+): string[] {
+  return [
+    "round2: property broken",
+    ...names.map((t) => [...(properties.get(t) ?? [])].join(", ") || "none"),
+  ];
+}
