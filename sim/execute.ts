@@ -47,7 +47,7 @@ export function execute(
   limits: ExecutionLimits = {},
 ): ExecutionResult {
   const max_steps = limits.max_steps ?? defaultLimits.max_steps;
-  const horizon_ms = limits.horizon_ms ?? defaultLimits.horizon_ms;
+  const horizon_ms = world.horizon_ms ?? limits.horizon_ms ?? defaultLimits.horizon_ms;
   const actors = world.actors;
   const enabled: Decision[] = [];
   const trace: TraceStep[] | null = world.tracing ? [] : null;
@@ -244,10 +244,11 @@ function runStep(world: World, actor: ActorState, firedTimer: boolean): string |
   world.running = actor.id;
   world.recording = true;
   try {
-    // A waiter resumed by its predicate re-reads it inside the step, so the reads that
-    // made it runnable are recorded as this step's accesses (partial-order reduction
-    // needs them: the write that enabled the step is dependent with it).
-    if (!firedTimer && actor.status === ActorStatus.Waiting && actor.until !== null) actor.until();
+    // A waiter re-reads its predicate inside the step, so the reads that made it runnable
+    // (or, for a timer, kept it from waking first) are recorded as this step's accesses:
+    // partial-order reduction needs them, as the write that enabled the step, or that would
+    // have woken the waiter before its timer, is dependent with it.
+    if (actor.status === ActorStatus.Waiting && actor.until !== null) actor.until();
     const r = actor.gen.next(firedTimer ? "timeout" : "ok");
     if (r.done === true) {
       finish(world, actor);

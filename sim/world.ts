@@ -3,7 +3,7 @@ import { Cell } from "./objects/cell.ts";
 import { Log } from "./objects/log.ts";
 import { TrackedMap } from "./objects/map.ts";
 import { Queue, type QueueOptions } from "./objects/queue.ts";
-import type { AccessRecorder, Tracked } from "./objects/tracked.ts";
+import { type AccessRecorder, CLOCK_READ, type Tracked } from "./objects/tracked.ts";
 import { type Actor, choiceOf, type Decision, type Json, type Wait } from "./types.ts";
 
 /** A property check: returns a description of the violation, or undefined when it holds. */
@@ -79,6 +79,8 @@ export class World implements AccessRecorder {
   readonly accesses: number[] = [];
   /** @internal */ recording = false;
   /** @internal */ clock_ms = 0;
+  /** @internal The scenario's own time horizon for this execution (see limitTime), if any. */
+  horizon_ms: number | null = null;
   /** @internal Actor running the current step, or -1 outside steps. */
   running = -1;
   /** @internal Number of steps taken so far. */
@@ -179,8 +181,22 @@ export class World implements AccessRecorder {
     return { kind: "wait", label, until: null, timeout_ms: ms, on: `the clock (+${ms} ms)` };
   }
 
+  /**
+   * Bounds virtual time for this execution, in place of the runner's horizon: no timer due
+   * after `ms` fires, and an execution that would need one ends with outcome "horizon" (a
+   * failure, never a pass). A scenario calls it from setup when time is part of its scope,
+   * so that a systematic search covers every interleaving up to that time.
+   */
+  limitTime(ms: number): void {
+    if (!(ms >= 0)) throw new EngineAssertionError(`limitTime needs a duration >= 0, got ${ms}`);
+    this.horizon_ms = ms;
+  }
+
   /** Virtual time in milliseconds. Moves only when the scheduler fires a timer. */
   now(): number {
+    // Reading the clock is an access (of a pseudo-object that only timer firings write), so
+    // that partial-order reduction orders the read against the timers that move the clock.
+    this.access(CLOCK_READ);
     return this.clock_ms;
   }
 

@@ -15,7 +15,12 @@ import { variantByName } from "./variants.ts";
 /**
  * The bounded scope for exhaustive and DPOR checking: one producer with 3 events, two tabs
  * of which the second attaches late (after 2 rows) and the first reconnects with its cursor,
- * offline buffer cap 2. No cancel, no append failures: few steps per actor.
+ * offline buffer cap 2. No cancel, no append failures: few steps per actor. Virtual time is
+ * bounded to 10 s, two heartbeat periods: a heartbeat may fire between any two steps, and
+ * with no bound on time each of those positions, repeated up to the one-hour horizon, is
+ * another interleaving. Ten seconds let the liveness check fire and the no-endless-wait
+ * check see two heartbeats after the run ends; an execution that would need a timer past
+ * it ends as "horizon", which is a failure, so the bound cannot hide a stuck tab.
  */
 export function boundedScope(variant: string): ProtocolParams {
   variantByName(variant);
@@ -30,6 +35,7 @@ export function boundedScope(variant: string): ProtocolParams {
     buffer_cap: 2,
     queue_cap: 8,
     append_failures: 0,
+    horizon_s: 10,
   };
 }
 

@@ -1,3 +1,5 @@
+import { CLOCK_OBJECT } from "../objects/tracked.ts";
+
 /**
  * One step of an execution as partial-order reduction sees it: which actor ran it (by a
  * name that is stable across executions), whether it was a timer firing, the data choices
@@ -21,17 +23,29 @@ export interface Event {
   readonly opaque?: boolean;
   /** True when the step resumed a waiter: at another point it may not be able to run. */
   readonly resumed?: boolean;
+  /** When the step left its actor in a timed wait: the virtual time of its deadline. */
+  readonly deadline_ms?: number;
 }
 
 /**
  * Two events of different actors are dependent when they touch the same object and one of
- * them writes it. A timer firing moves the clock, which simulated code reads through
- * `world.now()` without a recorded access, and it decides which waiter times out first; we
- * therefore treat it, conservatively, as dependent with every event of another actor. Events
- * of the same actor are ordered by program order (the caller handles that case).
+ * them writes it. The engine's own shared state takes part as pseudo-objects (see log.ts):
+ * a timer firing writes the clock and reads every actor's deadline and its waiter's
+ * predicate; starting a timed wait reads the clock and writes the actor's deadline. So a
+ * firing commutes with a step that neither reads the clock, nor changes a deadline, nor
+ * touches what the waiter waits on: that step can neither enable nor disable the firing,
+ * nor see which came first. Events of the same actor are ordered by program order (the
+ * caller handles that case). An opaque event is dependent with everything.
  */
 export function dependent(a: Event, b: Event): boolean {
-  if (a.timer || b.timer || a.opaque === true || b.opaque === true) return true;
+  if (a.opaque === true || b.opaque === true) return true;
+  // Two starts of timed waits commute as state changes, but the earlier deadline holds back
+  // the other's timer, which then never fires in an execution where the earlier wait
+  // started first: only this dependency makes the search try the other order. Equal
+  // deadlines hold nothing back (both timers are due together).
+  if (a.deadline_ms !== undefined && b.deadline_ms !== undefined) {
+    if (a.deadline_ms !== b.deadline_ms) return true;
+  }
   const x = a.acc;
   const y = b.acc;
   for (let i = 0; i < x.length; i++) {
@@ -51,16 +65,31 @@ export function sameEvent(a: Event, b: Event): boolean {
   return true;
 }
 
+/** Access code of the clock pseudo-object, written by every timer firing. */
+export const CLOCK_WRITE = CLOCK_OBJECT * 2 + 1;
+
 /**
- * A virtual object standing for the set of pending timeouts. Which timer may fire next
- * depends on every waiter's deadline, so a step that starts or ends a wait with a finite
- * timeout writes it (two such steps do not commute: the order decides whose timer is due).
+ * Access code of actor `key`'s deadline pseudo-object. Which timer may fire next depends on
+ * every pending deadline, so a firing reads them all, and a step that starts or ends a
+ * timed wait writes its own (two such steps of different actors commute: the set of
+ * deadlines ends up the same; see `dependent` for why some are dependent all the same).
  */
-export const TIMERS_WRITE = (1 << 29) * 2 + 1;
+export function deadlineAccess(key: number, write: boolean): number {
+  return (CLOCK_OBJECT + 1 + key) * 2 + (write ? 1 : 0);
+}
 
 /** Distinct access codes; a write subsumes a read of the same object. */
-export function normaliseAccesses(accesses: readonly number[], touchesTimers = false): number[] {
-  const out: number[] = touchesTimers ? [TIMERS_WRITE] : [];
+export function normaliseAccesses(
+  accesses: readonly number[],
+  engine: readonly number[] = [],
+): number[] {
+  const out: number[] = [];
+  add(out, engine);
+  add(out, accesses);
+  return out;
+}
+
+function add(out: number[], accesses: readonly number[]): void {
   for (let i = 0; i < accesses.length; i++) {
     const c = accesses[i] as number;
     const obj = c >> 1;
@@ -69,7 +98,6 @@ export function normaliseAccesses(accesses: readonly number[], touchesTimers = f
     if (found < 0) out.push(c);
     else if ((c & 1) === 1) out[found] = c;
   }
-  return out;
 }
 
 /**

@@ -96,6 +96,10 @@ export class HappensBefore {
  */
 function reversible(log: ExecutionLog, i: number, k: number, prevOfK: number): boolean {
   if (prevOfK > i) return true;
+  // A waiter with a timeout that i woke could instead have timed out before i: its timer
+  // takes k's place when the reversal runs (the strategy swaps a step that cannot run for
+  // its actor's timer). The timer may only become due after other steps of notdep(i).
+  if (prevOfK >= 0 && (log.events[prevOfK] as Event).deadline_ms !== undefined) return true;
   const a = log.actorIds[k] as number;
   const option = (log.events[k] as Event).timer ? timerOf(a) : stepOf(a);
   const before = log.enabled[i] as number[];

@@ -1,7 +1,14 @@
+import { CLOCK_OBJECT, objectOfAccess, renumberAccess } from "../objects/tracked.ts";
 import type { StepInfo } from "../strategy.ts";
 import { type Decision, decisionKind, decisionSubject } from "../types.ts";
 import { ActorStatus, type World } from "../world.ts";
-import { type ActorKeys, type Event, normaliseAccesses } from "./event.ts";
+import {
+  type ActorKeys,
+  CLOCK_WRITE,
+  deadlineAccess,
+  type Event,
+  normaliseAccesses,
+} from "./event.ts";
 
 /**
  * The steps of the running execution, with what partial-order reduction needs afterwards:
@@ -70,7 +77,8 @@ export class ExecutionLog {
     out.length = 0;
     for (let i = 0; i < accesses.length; i++) {
       const c = accesses[i] as number;
-      out.push(((this.objectKey[c >> 1] ?? c >> 1) << 1) | (c & 1));
+      const obj = objectOfAccess(c);
+      out.push(obj < 0 ? c : renumberAccess(c, this.objectKey[obj] ?? obj));
     }
     return out;
   }
@@ -123,6 +131,50 @@ export class ExecutionLog {
     this.keys.reset();
   }
 
+  /**
+   * The pseudo-objects a step touches (see event.ts): a timer firing writes the clock and
+   * reads every actor's deadline; starting a timed wait reads the clock (the deadline is
+   * now + timeout) and writes the actor's deadline; ending one writes it.
+   */
+  private engineAccesses(key: number, timer: boolean, startsTimedWait: boolean): number[] {
+    const out = this.engine;
+    out.length = 0;
+    if (timer) {
+      out.push(CLOCK_WRITE);
+      const actors = this.world?.actors.length ?? 0;
+      for (let id = 0; id < actors; id++) {
+        const k = this.keys.keyOf(id);
+        if (k !== key) out.push(deadlineAccess(k, false));
+      }
+    }
+    if (startsTimedWait) out.push(CLOCK_OBJECT * 2);
+    if (startsTimedWait || this.endsTimedWait) out.push(deadlineAccess(key, true));
+    return out;
+  }
+
+  private readonly engine: number[] = [];
+
+  /**
+   * A step that starts a timed wait: the predicate's reads become the step's own. Whether
+   * the waiter's timer may fire depends on its predicate from now on (the engine evaluates
+   * it right after this step), so the writes that would wake the waiter must be ordered
+   * against the start: "wait starts, then the timer fires, then the write" is explored too.
+   * An untimed wait's start reads nothing, so that a blocking acquire stays one event as in
+   * the DPOR literature; the price is a known gap (see dpor.test.ts): a waiter that starts
+   * waiting after its predicate was made true and false again is not tried earlier, in the
+   * window where it could have woken.
+   */
+  private recordWaitStart(until: () => boolean, timed: boolean): void {
+    const world = this.world;
+    if (world === null || !timed) return;
+    world.recording = true;
+    try {
+      until();
+    } finally {
+      world.recording = false;
+    }
+  }
+
   /** Forgets every step from `n` on. */
   truncate(n: number): void {
     if (n >= this.events.length) return;
@@ -140,30 +192,23 @@ export class ExecutionLog {
     const startsTimedWait =
       after === undefined ||
       (after.status === ActorStatus.Waiting && after.deadline_ms !== Number.POSITIVE_INFINITY);
-    const touchesTimers = this.endsTimedWait || startsTimedWait;
-    if (startsTimedWait && after !== undefined && after.until !== null && this.world !== null) {
-      // Whether this waiter's timer may fire depends on its predicate from now on: the
-      // engine evaluates it right after this step. Recording those reads as the step's own
-      // makes the writes that would wake the waiter dependent with starting the wait, so
-      // the order "wait starts, then the timer fires, then the write" is explored too.
-      const world = this.world;
-      world.recording = true;
-      try {
-        after.until();
-      } finally {
-        world.recording = false;
-      }
+    if (after !== undefined && after.status === ActorStatus.Waiting && after.until !== null) {
+      this.recordWaitStart(after.until, startsTimedWait);
     }
     const resumed = this.resuming;
     const key = this.keys.keyOf(actor);
     this.keys.spawned(actor, info.spawned);
+    const timer = decisionKind(info.decision) === 1;
+    const engine = this.engineAccesses(key, timer, startsTimedWait);
     const event: Event = {
       key,
-      timer: decisionKind(info.decision) === 1,
+      timer,
       choices: choices.slice(),
       ranges: ranges.slice(),
-      acc: normaliseAccesses(this.stableAccesses(info.accesses, actor), touchesTimers),
+      acc: normaliseAccesses(this.stableAccesses(info.accesses, actor), engine),
       resumed,
+      ...(startsTimedWait && after !== undefined ? { deadline_ms: after.deadline_ms } : {}),
+      ...(timer && this.world === null ? { opaque: true } : {}),
     };
     const first = this.started[actor] !== true;
     this.started[actor] = true;

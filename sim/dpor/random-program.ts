@@ -7,7 +7,7 @@ import type { World } from "../world.ts";
  * Small random concurrent programs over tracked cells, for testing partial-order reduction
  * against plain enumeration. A program is data (so fast-check can generate and shrink it);
  * `programScenario` turns it into a scenario whose steps read, write and increment cells,
- * make data choices, wait on a cell (with or without a timeout), sleep, and spawn children.
+ * make data choices, read the clock, push to and pop from a bounded queue, wait on a cell (with or without a timeout), sleep, and spawn children.
  */
 export type Op =
   | { readonly op: "read"; readonly cell: number }
@@ -15,6 +15,17 @@ export type Op =
   /** Writes the value read from `from` plus one into `cell`: data flows between objects. */
   | { readonly op: "copy"; readonly from: number; readonly cell: number }
   | { readonly op: "choose"; readonly cell: number }
+  /** Writes the virtual time plus one into `cell`: the step reads the clock. */
+  | { readonly op: "now"; readonly cell: number }
+  /** Pushes `value` into the program's queue (capacity 2, the oldest item dropped when full). */
+  | { readonly op: "push"; readonly value: number }
+  /**
+   * Pops the queue's head plus one into `cell` (1 when empty). Like every op, it never
+   * writes 0: a wait's predicate, once true, stays true (see the known gap in dpor.test.ts).
+   */
+  | { readonly op: "pop"; readonly cell: number }
+  /** Writes 1 into `cell` when the queue is empty, else 2 (or its size plus one, for "size"). */
+  | { readonly op: "empty" | "size"; readonly cell: number }
   | { readonly op: "spawn"; readonly child: number };
 
 export interface ProgramStep {
@@ -33,7 +44,7 @@ export interface Program {
   readonly children: readonly (readonly ProgramStep[])[];
 }
 
-function opArb(cells: number, children: number): fc.Arbitrary<Op> {
+function opArb(cells: number, children: number, timeouts: boolean): fc.Arbitrary<Op> {
   const cell = fc.nat({ max: cells - 1 });
   const ops: fc.Arbitrary<Op>[] = [
     cell.map((c) => ({ op: "read" as const, cell: c })),
@@ -43,6 +54,12 @@ function opArb(cells: number, children: number): fc.Arbitrary<Op> {
     fc.record({ from: cell, cell }).map((r) => ({ op: "copy" as const, ...r })),
     cell.map((c) => ({ op: "choose" as const, cell: c })),
   ];
+  if (timeouts) ops.push(cell.map((c) => ({ op: "now" as const, cell: c })));
+  ops.push(
+    fc.integer({ min: 1, max: 2 }).map((value) => ({ op: "push" as const, value })),
+    cell.map((c) => ({ op: "pop" as const, cell: c })),
+    fc.record({ op: fc.constantFrom("empty" as const, "size" as const), cell }),
+  );
   if (children > 0)
     ops.push(fc.nat({ max: children - 1 }).map((c) => ({ op: "spawn" as const, child: c })));
   return fc.oneof(...ops);
@@ -54,7 +71,7 @@ function stepArb(cells: number, children: number, timeouts: boolean): fc.Arbitra
     timeout_ms: timeouts
       ? fc.option(fc.integer({ min: 1, max: 3 }), { freq: 2 })
       : fc.constant(null),
-    ops: fc.array(opArb(cells, children), { minLength: 1, maxLength: 2 }),
+    ops: fc.array(opArb(cells, children, timeouts), { minLength: 1, maxLength: 2 }),
   });
 }
 
@@ -113,6 +130,7 @@ export function programScenario(program: Program): Scenario<Record<string, never
     setup(world: World) {
       const cells = Array.from({ length: program.cells }, (_, i) => world.cell(`c${i}`, 0));
       const cell = (i: number) => cells[i] as (typeof cells)[number];
+      const queue = world.queue<number>("q", { capacity: 2 });
       function* body(steps: readonly ProgramStep[]): Actor {
         for (let s = 0; s < steps.length; s++) {
           const step = steps[s] as ProgramStep;
@@ -134,7 +152,12 @@ export function programScenario(program: Program): Scenario<Record<string, never
             else if (op.op === "write") cell(op.cell).set(op.value);
             else if (op.op === "copy") cell(op.cell).set(cell(op.from).get() + 1);
             else if (op.op === "choose") cell(op.cell).set(world.choose(2, "value") + 1);
-            else world.spawn(`child-${op.child}`, body(program.children[op.child] ?? []));
+            else if (op.op === "now") cell(op.cell).set(world.now() + 1);
+            else if (op.op === "push") queue.push(op.value);
+            else if (op.op === "pop") cell(op.cell).set((queue.shift() ?? 0) + 1);
+            else if (op.op === "empty") cell(op.cell).set(queue.isEmpty() ? 1 : 2);
+            else if (op.op === "size") cell(op.cell).set(queue.size + 1);
+            else if (op.op === "spawn") world.spawn(`child-${op.child}`, body(program.children[op.child] ?? []));
           }
         }
       }

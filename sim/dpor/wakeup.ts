@@ -70,9 +70,10 @@ export function insertSequence(
     let matched: WakeupNode | null = null;
     for (let c = 0; c < nodes.length; c++) {
       const child = nodes[c] as WakeupNode;
-      // A waiter's resumption may prove impossible when its branch runs, and then it covers
-      // nothing: it stands for v only if it occurs in v.
-      const exact = strict || child.ev.resumed === true;
+      // A waiter's resumption, or a timer firing (not due after all: another deadline is
+      // earlier), may prove impossible when its branch runs, and then it covers nothing:
+      // it stands for v only if it occurs in v.
+      const exact = strict || child.ev.resumed === true || child.ev.timer;
       if (child.partial ? partialInitial(child.ev, rest) : weakInitial(child.ev, rest, exact)) {
         matched = child;
         break;
@@ -82,9 +83,12 @@ export function insertSequence(
       nodes.push(chain(rest, lastPartial && rest[rest.length - 1] === v[v.length - 1]));
       return true;
     }
-    if (matched.children.length === 0) return false;
+    if (matched.children.length === 0 && !matched.partial) return false;
     rest = withoutFirst(rest, matched.ev.key);
     if (rest.length === 0) return false;
+    // A partial leaf (a disabled option or a data-choice alternative, put there without a
+    // race) does not stand for what follows it: no race in its subtree is known to lead
+    // to the rest of v, and the sleep set there may rule it out. The rest hangs below it.
     nodes = matched.children;
   }
 }

@@ -52,7 +52,7 @@ describe("tracked objects record every access against the running step", () => {
     });
   });
 
-  it("records queue reads (size, peek, toArray, droppedCount) and writes (push, shift, clear)", () => {
+  it("records queue reads (size, peek, isEmpty, toArray, droppedCount) and writes (push, shift, clear)", () => {
     const s = oneActor(function* (world) {
       const q = world.queue<number>("q", { capacity: 1 });
       q.push(1);
@@ -60,6 +60,8 @@ describe("tracked objects record every access against the running step", () => {
       q.size;
       yield "peek";
       q.peek();
+      yield "isEmpty";
+      q.isEmpty();
       yield "toArray";
       q.toArray();
       yield "dropped";
@@ -75,6 +77,7 @@ describe("tracked objects record every access against the running step", () => {
       start: [["q", "w"]],
       size: [["q", "r"]],
       peek: [["q", "r"]],
+      isEmpty: [["q", "r"]],
       toArray: [["q", "r"]],
       dropped: [["q", "r"]],
       shift: [["q", "w"]],

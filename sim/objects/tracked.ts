@@ -11,6 +11,46 @@ export interface AccessRecorder {
   access(code: number): void;
 }
 
+/**
+ * Object numbers from here on are not objects of the world but pseudo-objects that stand for
+ * the engine's own shared state: the virtual clock and each actor's pending deadline.
+ * Reports skip them; partial-order reduction treats them like any object.
+ */
+export const PSEUDO_OBJECTS = 1 << 28;
+/** The virtual clock: `world.now()` reads it, a timer firing writes it. */
+export const CLOCK_OBJECT = PSEUDO_OBJECTS;
+export const CLOCK_READ = CLOCK_OBJECT * 2;
+
+/**
+ * Object numbers from SUB_OBJECTS up to PSEUDO_OBJECTS stand for parts of a world object,
+ * for objects whose operations commute more often than "any write conflicts with any
+ * access" allows (a queue's head, its tail and each of its slots). An access to a part is
+ * `subAccess(objectId, part, write)`; reports fold it into the whole object.
+ */
+export const SUB_OBJECTS = 1 << 27;
+/** Parts per object; part numbers beyond it wrap (sharing a part only adds conflicts). */
+const PART_BITS = 11;
+const PARTS = 1 << PART_BITS;
+
+export function subAccess(objectId: number, part: number, write: boolean): number {
+  return ((SUB_OBJECTS + objectId * PARTS + (part % PARTS)) << 1) | (write ? 1 : 0);
+}
+
+/** The world object an access code is about, or -1 for an engine pseudo-object. */
+export function objectOfAccess(code: number): number {
+  const n = code >> 1;
+  if (n >= PSEUDO_OBJECTS) return -1;
+  return n >= SUB_OBJECTS ? Math.floor((n - SUB_OBJECTS) / PARTS) : n;
+}
+
+/** The same access with its object renumbered (parts and read/write kept). */
+export function renumberAccess(code: number, objectId: number): number {
+  const n = code >> 1;
+  if (n >= PSEUDO_OBJECTS) return code;
+  if (n < SUB_OBJECTS) return (objectId << 1) | (code & 1);
+  return subAccess(objectId, (n - SUB_OBJECTS) % PARTS, (code & 1) === 1);
+}
+
 export type ObjectKind = "cell" | "queue" | "map" | "log";
 
 export abstract class Tracked {

@@ -153,14 +153,14 @@ class SseHandler {
     const queue = this.queue as Queue<Frame>;
     const conn = this.conn;
     for (let i = 0; i < MAX_LOOP && this.stop === null; i++) {
-      const woke = yield world.until(() => queue.size > 0 || conn.broken.get(), {
+      const woke = yield world.until(() => !queue.isEmpty() || conn.broken.get(), {
         label: "drain: pop",
         timeout_ms: HEARTBEAT_MS,
         on: `${queue.name}`,
       });
       if (woke === "timeout") {
         this.heartbeat();
-        if (this.ctx.policies.liveness_check && this.stop === null && queue.size === 0) {
+        if (this.ctx.policies.liveness_check && this.stop === null && queue.isEmpty()) {
           if (!this.ctx.streams.has(RUN_ID)) {
             this.ctx.world.note("liveness check: the run is gone; sending the journal's rest");
             this.ctx.world.reach("handler: liveness check ended the stream");

@@ -129,7 +129,7 @@ function* readFrames(
 ): Generator<Yielded, "terminal" | "closed" | "broken" | "recover", unknown> {
   const { world } = ctx;
   for (let i = 0; i < MAX_LOOP; i++) {
-    yield world.until(() => conn.wire.size > 0 || conn.closed.get() || conn.broken.get(), {
+    yield world.until(() => !conn.wire.isEmpty() || conn.closed.get() || conn.broken.get(), {
       label: "read frame",
       on: `${conn.name}.wire`,
     });

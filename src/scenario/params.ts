@@ -16,7 +16,11 @@ import { variantByName } from "../variants.ts";
  *   up to 3 actions: `d` transport error, `n` reconnect without cursor, `r` reload;
  * - `cancel`: a cancel request races the run; `ending`: `ok` (stream_end) or `error` (apperror);
  * - caps of the offline buffer and of each subscriber queue (1–8192, drop oldest);
- * - `append_failures`: how many journal appends may fail (each a data choice).
+ * - `append_failures`: how many journal appends may fail (each a data choice);
+ * - `horizon_s` (optional, absent by default): virtual seconds the execution may last. Steps
+ *   take no virtual time but a heartbeat may fire between any two of them, so without a
+ *   bound on time the number of interleavings has no useful bound; a systematic search of
+ *   a bounded scope sets it (see boundedScope). Absent, the engine's one-hour horizon holds.
  */
 export type ProtocolParams = {
   readonly variant: string;
@@ -28,6 +32,7 @@ export type ProtocolParams = {
   readonly buffer_cap: number;
   readonly queue_cap: number;
   readonly append_failures: number;
+  readonly horizon_s?: number;
 };
 
 export const defaultParams: ProtocolParams = {
@@ -49,6 +54,7 @@ export const limits = {
   max_attach_after: 9,
   max_cap: 8192,
   max_append_failures: 3,
+  max_horizon_s: 3_600,
 } as const;
 
 /** The scenario shape that the parameters describe. */
@@ -110,9 +116,9 @@ function intIn(key: string, value: unknown, min: number, max: number): number {
 /** Validates merged parameters; every problem is a one-line ScenarioParamsError. */
 export function parseProtocolParams(raw: Record<string, unknown>): ProtocolParams {
   for (const key of Object.keys(raw)) {
-    if (!(key in defaultParams)) {
+    if (!(key in defaultParams) && key !== "horizon_s") {
       throw new ScenarioParamsError(
-        `protocol has no parameter '${key}' (parameters: ${Object.keys(defaultParams).join(", ")})`,
+        `protocol has no parameter '${key}' (parameters: ${[...Object.keys(defaultParams), "horizon_s"].join(", ")})`,
       );
     }
   }
@@ -148,6 +154,9 @@ export function parseProtocolParams(raw: Record<string, unknown>): ProtocolParam
     buffer_cap: intIn("buffer_cap", raw.buffer_cap, 1, limits.max_cap),
     queue_cap: intIn("queue_cap", raw.queue_cap, 1, limits.max_cap),
     append_failures: intIn("append_failures", raw.append_failures, 0, limits.max_append_failures),
+    ...(raw.horizon_s === undefined
+      ? {}
+      : { horizon_s: intIn("horizon_s", raw.horizon_s, 1, limits.max_horizon_s) }),
   };
   shapeOf(params);
   return params;

@@ -26,6 +26,7 @@ export const protocolScenario: Scenario<ProtocolParams> = {
     "one run's journal, stream channel, producers, SSE handlers and browser tabs (PROTOCOL.md), under a named variant",
   defaults: defaultParams,
   setup(world: World, params: ProtocolParams) {
+    if (params.horizon_s !== undefined) world.limitTime(params.horizon_s * 1000);
     const policies = variantByName(params.variant).policies;
     const shape = shapeOf(params);
     const channel = new StreamChannel(world, {
