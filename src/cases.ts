@@ -22,6 +22,9 @@ import { variantByName } from "./variants.ts";
  * check see two heartbeats after the run ends; an execution that would need a timer past
  * it ends as "horizon", which is a failure, so the bound cannot hide a stuck tab.
  */
+/** Virtual time of a bounded scope: two heartbeat periods (see boundedScope). */
+export const SCOPE_HORIZON_S = 10;
+
 export function boundedScope(variant: string): ProtocolParams {
   variantByName(variant);
   return {
@@ -35,7 +38,7 @@ export function boundedScope(variant: string): ProtocolParams {
     buffer_cap: 2,
     queue_cap: 8,
     append_failures: 0,
-    horizon_s: 10,
+    horizon_s: SCOPE_HORIZON_S,
   };
 }
 

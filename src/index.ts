@@ -4,7 +4,13 @@
  */
 
 export { protocolParamsArbitrary } from "./arbitraries.ts";
-export { boundedScope, minimalCase, minimalCaseParams, minimalCaseSteps } from "./cases.ts";
+export {
+  boundedScope,
+  minimalCase,
+  minimalCaseParams,
+  minimalCaseSteps,
+  SCOPE_HORIZON_S,
+} from "./cases.ts";
 export { UnknownVariantError } from "./errors.ts";
 export { invariants } from "./oracle/checks.ts";
 export { baselinePolicies, describePolicies, type Policies } from "./policies.ts";

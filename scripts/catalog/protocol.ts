@@ -7,6 +7,7 @@ import {
   minimalCase,
   minimalCaseParams,
   protocolScenario,
+  SCOPE_HORIZON_S,
   type VariantSpec,
   variants,
 } from "../../src/index.ts";
@@ -54,7 +55,12 @@ function protocolVariant(scenario: Scenario, v: VariantSpec, strategy: string): 
     // A buggy variant is explored in the scenario of its race in PROTOCOL.md §3 (its
     // minimal case's shape, with every interleaving of it open), so the table hunts for the
     // mechanism the review found; `fixed` and other passing variants get the bounded scope.
-    exploreParams: { ...(minimalCaseParams(v.name) ?? boundedScope(v.name)) },
+    // Both are explored up to the bounded scope's virtual time, as a heartbeat may fire
+    // between any two steps (see boundedScope).
+    exploreParams: {
+      ...(minimalCaseParams(v.name) ?? boundedScope(v.name)),
+      horizon_s: SCOPE_HORIZON_S,
+    },
     strategy,
     minimalCase: () => {
       const c = minimalCase(v.name);
