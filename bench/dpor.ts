@@ -4,8 +4,11 @@
  * bounded scope (src/, when present): buggy variants found, `fixed` checked, throughput
  * and heap.
  *
- *   npm run bench:dpor            (or: npx tsx bench/dpor.ts [--quick])
+ *   npm run bench:dpor            (or: npx tsx bench/dpor.ts [--quick] [--fixed-budget <s>])
  *   node --expose-gc --import tsx bench/dpor.ts --fixed-only   (throughput and exact heap)
+ *
+ * `fixed` is explored to the end on the one-tab scopes, and for --fixed-budget seconds
+ * (default 120) on boundedScope("fixed"), which dpor does not exhaust.
  */
 import { existsSync } from "node:fs";
 import { verdict } from "../sim/dpor/coverage.ts";
@@ -135,7 +138,28 @@ if (!existsSync(new URL("../src/index.ts", import.meta.url))) {
     }
   }
 
-  const fixedCap = quick ? 5_000 : 100_000;
+  console.log(
+    `\nfixed, dpor to the end, on bounded scopes of one tab (boundedScope("fixed") with another \`tabs\`)\n`,
+  );
+  console.log(
+    "| tabs | complete (= traces) | sleep-blocked | infeasible | final states | exhausted | failures | ms |",
+  );
+  console.log("|---|---:|---:|---:|---:|---|---:|---:|");
+  for (const tabs of fixedOnly ? [] : ["a0", "a1", "a2"]) {
+    const t0 = performance.now();
+    const c = exploreSystematic({
+      scenario,
+      params: { ...src.boundedScope("fixed"), tabs } as unknown as Params,
+      strategy: "dpor",
+      stop_on_first: false,
+      count_states: true,
+    });
+    console.log(
+      `| ${tabs} | ${c.executions} | ${c.sleep_blocked} | ${c.infeasible} | ${c.final_states} | ${c.exhausted} | ${c.failures.length} | ${(performance.now() - t0).toFixed(0)} |`,
+    );
+  }
+
+  const fixedBudget_s = quick ? 10 : Number(optionValue("--fixed-budget") ?? 120);
   gc?.();
   const heapStart = process.memoryUsage().heapUsed;
   const t0 = performance.now();
@@ -144,7 +168,7 @@ if (!existsSync(new URL("../src/index.ts", import.meta.url))) {
     params: src.boundedScope("fixed") as unknown as Params,
     strategy: "dpor",
     stop_on_first: false,
-    max_executions: fixedCap,
+    budget_ms: fixedBudget_s * 1000,
     count_traces: false,
     count_states: false,
   });
@@ -152,9 +176,9 @@ if (!existsSync(new URL("../src/index.ts", import.meta.url))) {
   gc?.();
   const heapEnd = process.memoryUsage().heapUsed;
   const runs = fixed.executions + fixed.sleep_blocked + fixed.infeasible;
-  console.log(`\nfixed, boundedScope("fixed"), dpor: ${verdict(fixed)}`);
+  console.log(`\nfixed, boundedScope("fixed"), dpor for ${fixedBudget_s} s: ${verdict(fixed)}`);
   console.log(
-    `  complete ${fixed.executions}, sleep-blocked ${fixed.sleep_blocked}, infeasible ${fixed.infeasible}, exhausted ${fixed.exhausted}`,
+    `  complete ${fixed.executions}, sleep-blocked ${fixed.sleep_blocked}, infeasible ${fixed.infeasible}, exhausted ${fixed.exhausted}, failures ${fixed.failures.length}`,
   );
   console.log(
     `  throughput ${(runs / (ms / 1000)).toFixed(0)} executions/s (${runs} in ${(ms / 1000).toFixed(1)} s, one core)`,
@@ -162,4 +186,10 @@ if (!existsSync(new URL("../src/index.ts", import.meta.url))) {
   console.log(
     `  heap used ${(heapStart / 1e6).toFixed(1)} MB at start, ${(heapEnd / 1e6).toFixed(1)} MB at end${gc === undefined ? " (no forced GC: run with node --expose-gc for exact figures)" : " (after a forced GC)"}`,
   );
+}
+
+/** The value after a command-line flag, e.g. `--fixed-budget 600`. */
+function optionValue(flag: string): string | undefined {
+  const i = process.argv.indexOf(flag);
+  return i < 0 ? undefined : process.argv[i + 1];
 }

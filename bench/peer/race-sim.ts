@@ -155,7 +155,7 @@ function* handler(run: RaceState): Actor {
   }
   // Drain: pop one frame per step; `fixed` checks the terminal before deduping.
   for (;;) {
-    if (q.size === 0) yield run.world.until(() => q.size > 0, { label: "drain", on: "tab.Q" });
+    if (q.isEmpty()) yield run.world.until(() => !q.isEmpty(), { label: "drain", on: "tab.Q" });
     else yield "drain";
     const f = q.shift() as Frame;
     if (fixed && !f.terminal && f.seq <= cutoff) continue;

@@ -7,7 +7,8 @@ import type { World } from "../world.ts";
  * Small random concurrent programs over tracked cells, for testing partial-order reduction
  * against plain enumeration. A program is data (so fast-check can generate and shrink it);
  * `programScenario` turns it into a scenario whose steps read, write and increment cells,
- * make data choices, read the clock, push to and pop from a bounded queue, wait on a cell (with or without a timeout), sleep, and spawn children.
+ * make data choices, read the clock, push to and pop from a bounded queue, append to and
+ * read rows of a log, wait on a cell (with or without a timeout), sleep, and spawn children.
  */
 export type Op =
   | { readonly op: "read"; readonly cell: number }
@@ -26,6 +27,10 @@ export type Op =
   | { readonly op: "pop"; readonly cell: number }
   /** Writes 1 into `cell` when the queue is empty, else 2 (or its size plus one, for "size"). */
   | { readonly op: "empty" | "size"; readonly cell: number }
+  /** Appends `value` to the program's log. */
+  | { readonly op: "append"; readonly value: number }
+  /** Writes log row `index` plus one (1 when there is none yet) into `cell`. */
+  | { readonly op: "row"; readonly index: number; readonly cell: number }
   | { readonly op: "spawn"; readonly child: number };
 
 export interface ProgramStep {
@@ -59,6 +64,8 @@ function opArb(cells: number, children: number, timeouts: boolean): fc.Arbitrary
     fc.integer({ min: 1, max: 2 }).map((value) => ({ op: "push" as const, value })),
     cell.map((c) => ({ op: "pop" as const, cell: c })),
     fc.record({ op: fc.constantFrom("empty" as const, "size" as const), cell }),
+    fc.integer({ min: 1, max: 2 }).map((value) => ({ op: "append" as const, value })),
+    fc.record({ op: fc.constant("row" as const), index: fc.nat({ max: 2 }), cell }),
   );
   if (children > 0)
     ops.push(fc.nat({ max: children - 1 }).map((c) => ({ op: "spawn" as const, child: c })));
@@ -131,6 +138,7 @@ export function programScenario(program: Program): Scenario<Record<string, never
       const cells = Array.from({ length: program.cells }, (_, i) => world.cell(`c${i}`, 0));
       const cell = (i: number) => cells[i] as (typeof cells)[number];
       const queue = world.queue<number>("q", { capacity: 2 });
+      const log = world.log<number>("log");
       function* body(steps: readonly ProgramStep[]): Actor {
         for (let s = 0; s < steps.length; s++) {
           const step = steps[s] as ProgramStep;
@@ -157,7 +165,10 @@ export function programScenario(program: Program): Scenario<Record<string, never
             else if (op.op === "pop") cell(op.cell).set((queue.shift() ?? 0) + 1);
             else if (op.op === "empty") cell(op.cell).set(queue.isEmpty() ? 1 : 2);
             else if (op.op === "size") cell(op.cell).set(queue.size + 1);
-            else if (op.op === "spawn") world.spawn(`child-${op.child}`, body(program.children[op.child] ?? []));
+            else if (op.op === "append") log.append(op.value);
+            else if (op.op === "row") cell(op.cell).set((log.at(op.index) ?? 0) + 1);
+            else if (op.op === "spawn")
+              world.spawn(`child-${op.child}`, body(program.children[op.child] ?? []));
           }
         }
       }

@@ -1,31 +1,49 @@
 import type { Json } from "../types.ts";
-import { Tracked, toJson } from "./tracked.ts";
+import { subAccess, Tracked, toJson } from "./tracked.ts";
 
-/** An append-only log (a journal file). Appends are writes; reads and length are reads. */
+/** Parts of a log for access recording (see Log). */
+const LENGTH = 0;
+const ROWS = 1;
+
+/**
+ * An append-only log (a journal file). Its accesses are recorded per part, as a queue's
+ * are: an append writes the length and the row it adds; `at(i)` reads row i only (an empty
+ * row when i is past the end, which the append that fills it changes), so reading a row
+ * commutes with appending a later one; `length` and `slice` read the length (and the rows).
+ */
 export class Log<T> extends Tracked {
   readonly kind = "log";
   private readonly rows: T[] = [];
 
   append(row: T): number {
-    this.recorder.access(this.writeCode);
+    this.part(LENGTH, true);
+    this.part(ROWS + this.rows.length, true);
     this.rows.push(row);
     return this.rows.length - 1;
   }
 
   get length(): number {
-    this.recorder.access(this.readCode);
+    this.part(LENGTH, false);
     return this.rows.length;
   }
 
   at(index: number): T | undefined {
-    this.recorder.access(this.readCode);
+    if (Number.isInteger(index) && index >= 0) this.part(ROWS + index, false);
+    else this.part(LENGTH, false);
     return this.rows[index];
   }
 
   /** A copy of rows [start, end). */
   slice(start = 0, end?: number): T[] {
-    this.recorder.access(this.readCode);
-    return this.rows.slice(start, end);
+    this.part(LENGTH, false);
+    const out = this.rows.slice(start, end);
+    const first = start < 0 ? Math.max(0, this.rows.length + start) : start;
+    for (let i = 0; i < out.length; i++) this.part(ROWS + first + i, false);
+    return out;
+  }
+
+  private part(part: number, write: boolean): void {
+    this.recorder.access(subAccess(this.id, part, write));
   }
 
   /** Unrecorded view for checks and reports. */
