@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { EngineAssertionError } from "./errors.ts";
 import { runOnce } from "./runner.ts";
 import type { Scenario } from "./scenario.ts";
 import { parseDecisions } from "./schedule.ts";
@@ -7,7 +8,7 @@ import { RandomStrategy } from "./strategies/random.ts";
 import { ReplayStrategy } from "./strategies/replay.ts";
 import type { Strategy } from "./strategy.ts";
 import { type Actor, type Decision, type Resume, stepOf, timerOf } from "./types.ts";
-import type { World } from "./world.ts";
+import { World } from "./world.ts";
 
 function scenario(setup: (world: World) => void): Scenario {
   return { name: "t", summary: "test", defaults: {}, setup };
@@ -279,5 +280,118 @@ describe("an overdue waiter", () => {
     const times = (r?.trace ?? []).map((t) => t.t);
     expect(times).toEqual([0, 0, 0, 6_000, 6_000, 6_000]);
     expect(r?.trace?.[5]).toMatchObject({ name: "handler", kind: "timer", t: 6_000 });
+  });
+});
+
+describe("World.limitTime", () => {
+  /** One actor sleeping `sleep_ms`, under the scenario's own time limit when one is given. */
+  function sleeper(sleep_ms: number, limit_ms?: number): Scenario {
+    return scenario((world) => {
+      if (limit_ms !== undefined) world.limitTime(limit_ms);
+      world.spawn(
+        "sleeper",
+        (function* (): Actor {
+          yield world.sleep(sleep_ms, "woke");
+        })(),
+      );
+    });
+  }
+
+  it("overrides a larger horizon_ms of the runner", () => {
+    const limits = { horizon_ms: 10_000 };
+    const free = runOnce(sleeper(5_000), {}, new ChoicesStrategy([]), { limits });
+    expect(free?.outcome).toEqual({ kind: "completed", steps: 2 });
+    const bounded = runOnce(sleeper(5_000, 2_000), {}, new ChoicesStrategy([]), { limits });
+    expect(bounded?.outcome).toEqual({ kind: "horizon", horizon_ms: 2_000, steps: 1 });
+    expect(bounded?.time_ms).toBe(0);
+    expect(bounded?.world.horizon_ms).toBe(2_000);
+  });
+
+  it("overrides a smaller horizon_ms of the runner", () => {
+    const limits = { horizon_ms: 1_000 };
+    const free = runOnce(sleeper(5_000), {}, new ChoicesStrategy([]), { limits });
+    expect(free?.outcome).toEqual({ kind: "horizon", horizon_ms: 1_000, steps: 1 });
+    const bounded = runOnce(sleeper(5_000, 10_000), {}, new ChoicesStrategy([]), { limits });
+    expect(bounded?.outcome).toEqual({ kind: "completed", steps: 2 });
+    expect(bounded?.time_ms).toBe(5_000);
+  });
+
+  it("overrides the scenario's own limits and the default one-hour horizon", () => {
+    const withLimits: Scenario = { ...sleeper(5_000, 10_000), limits: { horizon_ms: 1_000 } };
+    expect(runOnce(withLimits, {}, new ChoicesStrategy([]))?.outcome.kind).toBe("completed");
+    const pastDefault = sleeper(3_600_001, 7_200_000);
+    expect(runOnce(pastDefault, {}, new ChoicesStrategy([]))?.outcome.kind).toBe("completed");
+    expect(runOnce(sleeper(3_600_001), {}, new ChoicesStrategy([]))?.outcome).toEqual({
+      kind: "horizon",
+      horizon_ms: 3_600_000,
+      steps: 1,
+    });
+  });
+
+  it("fires a timer due exactly at the limit, but not one due after it", () => {
+    const at = traced(sleeper(5_000, 5_000), new ChoicesStrategy([]));
+    expect(at.outcome).toEqual({ kind: "completed", steps: 2 });
+    expect(at.trace?.map((s) => [s.label, s.kind, s.t])).toEqual([
+      ["start", "step", 0],
+      ["woke", "timer", 5_000],
+    ]);
+    const after = traced(sleeper(5_001, 5_000), new ChoicesStrategy([]));
+    expect(after.outcome).toEqual({ kind: "horizon", horizon_ms: 5_000, steps: 1 });
+    expect(after.trace?.map((s) => [s.label, s.kind, s.t])).toEqual([["start", "step", 0]]);
+    expect(after.time_ms).toBe(0);
+    // A limit of 0 still lets a sleep of 0 fire.
+    expect(runOnce(sleeper(0, 0), {}, new ChoicesStrategy([]))?.outcome.kind).toBe("completed");
+  });
+
+  it("ends with 'horizon' when a waiter is left with only a timer past the limit", () => {
+    // An early sleeper fires within the limit; the waiter's predicate never holds and its
+    // timeout is due after the limit: nothing else can happen, and the execution fails.
+    const waiting = (limit_ms: number, timeout_ms?: number) =>
+      scenario((world) => {
+        world.limitTime(limit_ms);
+        const flag = world.cell("flag", false);
+        world.spawn(
+          "early",
+          (function* (): Actor {
+            yield world.sleep(3_000, "woke");
+          })(),
+        );
+        world.spawn(
+          "waiter",
+          (function* (): Actor {
+            yield world.until(() => flag.get(), {
+              ...(timeout_ms === undefined ? {} : { timeout_ms }),
+              label: "flag",
+              on: "flag",
+            });
+          })(),
+        );
+      });
+    const r = traced(waiting(5_000, 6_000), new ChoicesStrategy([]));
+    expect(r.outcome).toEqual({ kind: "horizon", horizon_ms: 5_000, steps: 3 });
+    expect(r.trace?.map((s) => [s.name, s.kind, s.t])).toEqual([
+      ["early", "step", 0],
+      ["waiter", "step", 0],
+      ["early", "timer", 3_000],
+    ]);
+    expect(r.time_ms).toBe(3_000);
+    // With the timeout inside the limit the waiter times out and the execution completes;
+    // with no timeout at all it is a deadlock, not a horizon.
+    const inside = runOnce(waiting(6_000, 6_000), {}, new ChoicesStrategy([]));
+    expect(inside?.outcome).toEqual({ kind: "completed", steps: 4 });
+    expect(inside?.time_ms).toBe(6_000);
+    const forever = runOnce(waiting(5_000), {}, new ChoicesStrategy([]));
+    expect(forever?.outcome.kind).toBe("deadlock");
+  });
+
+  it.each([-1, -0.5, Number.NaN, Number.NEGATIVE_INFINITY])("rejects a limit of %s", (ms) => {
+    const world = new World({ pickChoice: () => 0 }, { tracing: false });
+    expect(() => world.limitTime(ms)).toThrow(EngineAssertionError);
+    expect(() => world.limitTime(ms)).toThrow(/limitTime needs a duration >= 0/);
+    expect(world.horizon_ms).toBeNull();
+    // From a scenario's setup the error reaches the caller: no execution runs.
+    expect(() => runOnce(sleeper(1, ms), {}, new ChoicesStrategy([]))).toThrow(
+      EngineAssertionError,
+    );
   });
 });

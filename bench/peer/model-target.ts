@@ -1,7 +1,8 @@
 /**
  * The project's reference model (src/, PROTOCOL.md §1 in full: tabs as actors, heartbeats,
  * persistence) set to the benchmark's shape: one producer emitting `events - 1` tokens and
- * `stream_end`, one tab that may attach at any time (a0), no cancel, no append failures.
+ * `stream_end`, one tab that may attach at any time (a0), no cancel, no append failures,
+ * 10 s of virtual time.
  * Loaded at run time, so that the benchmark runs (without this table) when src/ is absent
  * or does not load.
  */
@@ -40,6 +41,10 @@ export async function loadModelTarget(): Promise<Target | null> {
       buffer_cap: race.cap,
       queue_cap: race.cap,
       append_failures: 0,
+      // Up to two heartbeat periods, as the verdict table and boundedScope explore it: a
+      // heartbeat may fire between any two steps, and with the one-hour horizon dpor meets
+      // executions of hundreds of heartbeats (see src/cases.ts).
+      horizon_s: 10,
     }),
   };
 }

@@ -1,8 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { InputError, resolveParams, ScenarioParamsError } from "../../sim/index.ts";
+import {
+  formatParams,
+  formatSchedule,
+  InputError,
+  parseParams,
+  RandomStrategy,
+  resolveParams,
+  runOnce,
+  SCHEDULE_VERSION,
+  ScenarioParamsError,
+  stepOf,
+  World,
+} from "../../sim/index.ts";
+import { boundedScope, SCOPE_HORIZON_S } from "../cases.ts";
 import { UnknownVariantError } from "../errors.ts";
 import { variantByName, variants } from "../variants.ts";
-import { defaultParams, parseEvents, parseTabs, shrinkProtocolParams } from "./params.ts";
+import {
+  defaultParams,
+  limits,
+  type ProtocolParams,
+  parseEvents,
+  parseProtocolParams,
+  parseTabs,
+  shrinkProtocolParams,
+} from "./params.ts";
 import { protocolScenario } from "./protocol.ts";
 
 describe("protocol scenario parameters", () => {
@@ -78,5 +99,96 @@ describe("variants", () => {
     expect(() => variantByName("round4")).toThrow(UnknownVariantError);
     expect(() => variantByName("round4")).toThrow(InputError);
     expect(() => variantByName("round4")).toThrow(/known variants: round1, .*fixed/);
+  });
+});
+
+describe("the protocol scenario's horizon_s", () => {
+  const DEFAULT_PARAMS_TEXT =
+    "variant=fixed,events=tool1/the/the,producers=1,tabs=a0/a1d,cancel=false,ending=ok,buffer_cap=8,queue_cap=8,append_failures=0";
+
+  it("is absent by default, so default schedules read as before", () => {
+    const params = resolveParams(protocolScenario, {});
+    expect("horizon_s" in params).toBe(false);
+    expect(Object.keys(parseProtocolParams({ ...defaultParams }))).not.toContain("horizon_s");
+    expect("horizon_s" in defaultParams).toBe(false);
+    expect(formatParams(params)).toBe(DEFAULT_PARAMS_TEXT);
+    expect(
+      formatSchedule({ scenario: "protocol", params, decisions: [stepOf(0), stepOf(1)] }),
+    ).toBe(`${SCHEDULE_VERSION}:protocol:${DEFAULT_PARAMS_TEXT}:0.1`);
+  });
+
+  it.each([1, 2, 10, 3599, 3600])("accepts horizon_s=%d and keeps it in the schedule", (s) => {
+    const params = resolveParams(protocolScenario, { horizon_s: s });
+    expect(params).toEqual({ ...defaultParams, horizon_s: s });
+    expect(limits.max_horizon_s).toBe(3600);
+    const text = formatParams(params);
+    expect(text).toBe(`${DEFAULT_PARAMS_TEXT},horizon_s=${s}`);
+    // The schedule text reads back to the same parameters.
+    expect(resolveParams(protocolScenario, parseParams(text))).toEqual(params);
+  });
+
+  it.each([
+    [0, "0"],
+    [3601, "3601"],
+    [1.5, "1.5"],
+    ["10", '"10"'],
+    [null, "null"],
+    [-1, "-1"],
+  ])("rejects horizon_s=%j with a one-line ScenarioParamsError", (value, shown) => {
+    const attempt = () => resolveParams(protocolScenario, { horizon_s: value });
+    expect(attempt).toThrow(ScenarioParamsError);
+    let message = "";
+    try {
+      attempt();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe(`protocol: horizon_s must be a whole number from 1 to 3600, got ${shown}`);
+    expect(message).not.toContain("\n");
+  });
+
+  it("is listed among the parameters when an unknown one is given", () => {
+    expect(() => resolveParams(protocolScenario, { horizon: 10 })).toThrow(
+      new ScenarioParamsError(
+        "protocol has no parameter 'horizon' (parameters: variant, events, producers, tabs, cancel, ending, buffer_cap, queue_cap, append_failures, horizon_s)",
+      ),
+    );
+  });
+
+  it("is set to SCOPE_HORIZON_S = 10 by the bounded scope", () => {
+    expect(SCOPE_HORIZON_S).toBe(10);
+    for (const variant of ["fixed", "round1"]) {
+      const scope = boundedScope(variant);
+      expect(scope.horizon_s).toBe(10);
+      // The scope is valid parameters as they stand.
+      expect(resolveParams(protocolScenario, scope)).toEqual(scope);
+    }
+  });
+
+  it("bounds the virtual time of a protocol execution", () => {
+    const world = (params: ProtocolParams) => {
+      const w = new World({ pickChoice: () => 0 }, { tracing: false });
+      protocolScenario.setup(w, params);
+      return w;
+    };
+    expect(world(resolveParams(protocolScenario, { horizon_s: 7 })).horizon_ms).toBe(7_000);
+    expect(world(boundedScope("fixed")).horizon_ms).toBe(10_000);
+    expect(world(resolveParams(protocolScenario, {})).horizon_ms).toBeNull();
+
+    // Random executions: heartbeats move the clock well past 5 s without a bound, and never
+    // past it with horizon_s=5 (a timer due exactly at 5 s still fires).
+    const latest = (params: ProtocolParams) => {
+      const strategy = new RandomStrategy(7);
+      let max = 0;
+      for (let i = 0; i < 100; i++) {
+        const r = runOnce(protocolScenario, params, strategy, { index: i });
+        if (r === null) throw new Error("random strategy ran out");
+        expect(r.outcome.kind).toBe("completed");
+        max = Math.max(max, r.time_ms);
+      }
+      return max;
+    };
+    expect(latest(resolveParams(protocolScenario, {}))).toBeGreaterThan(5_000);
+    expect(latest(resolveParams(protocolScenario, { horizon_s: 5 }))).toBe(5_000);
   });
 });
