@@ -8,6 +8,7 @@ import {
   deadlineAccess,
   type Event,
   normaliseAccesses,
+  objectMask,
 } from "./event.ts";
 
 /**
@@ -200,12 +201,14 @@ export class ExecutionLog {
     this.keys.spawned(actor, info.spawned);
     const timer = decisionKind(info.decision) === 1;
     const engine = this.engineAccesses(key, timer, startsTimedWait);
+    const acc = normaliseAccesses(this.stableAccesses(info.accesses, actor), engine);
     const event: Event = {
       key,
       timer,
       choices: choices.slice(),
       ranges: ranges.slice(),
-      acc: normaliseAccesses(this.stableAccesses(info.accesses, actor), engine),
+      acc,
+      mask: objectMask(acc),
       resumed,
       ...(startsTimedWait && after !== undefined ? { deadline_ms: after.deadline_ms } : {}),
       ...(timer && this.world === null ? { opaque: true } : {}),
