@@ -165,9 +165,9 @@ export class ExecutionLog {
    * waiting after its predicate was made true and false again is not tried earlier, in the
    * window where it could have woken.
    */
-  private recordWaitStart(until: () => boolean, timed: boolean): void {
+  private recordWaitStart(until: () => boolean): void {
     const world = this.world;
-    if (world === null || !timed) return;
+    if (world === null) return;
     world.recording = true;
     try {
       until();
@@ -193,8 +193,8 @@ export class ExecutionLog {
     const startsTimedWait =
       after === undefined ||
       (after.status === ActorStatus.Waiting && after.deadline_ms !== Number.POSITIVE_INFINITY);
-    if (after !== undefined && after.status === ActorStatus.Waiting && after.until !== null) {
-      this.recordWaitStart(after.until, startsTimedWait);
+    if (startsTimedWait && after !== undefined && after.until !== null) {
+      this.recordWaitStart(after.until);
     }
     const resumed = this.resuming;
     const key = this.keys.keyOf(actor);

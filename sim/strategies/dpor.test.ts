@@ -103,8 +103,7 @@ describe("dpor", () => {
   // 1. the later of two deadlines fires first only if its wait starts before the other's;
   // 2. a waiter woken by a write could instead have timed out first, once another timer
   //    had fired (the race is reversed through the waiter's timer);
-  // 3. an earlier wait holds back a child's timer, but the child cannot move before the
-  //    step that spawned it;
+  // 3. an earlier wait holds back a child's timer;
   // 4. a disabled timer put in a wakeup tree as a bare leaf was taken to cover sequences
   //    that only start with it, and a sleeping timer to cover traces where it fires late.
   it("reaches every trace where timers hold each other back", () => {

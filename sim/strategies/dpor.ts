@@ -255,7 +255,6 @@ export class DporStrategy implements Strategy {
     this.hb.compute(log, (i, k) => {
       races.push(i, k);
     });
-    this.addTimerRaces(races);
     for (let r = 0; r < races.length; r += 2) {
       const i = races[r] as number;
       const k = races[r + 1] as number;
@@ -286,46 +285,6 @@ export class DporStrategy implements Strategy {
     }
     this.insertDisabledOptions();
   }
-
-  /**
-   * A timer may fire only when its deadline is the earliest pending one, so another actor's
-   * pending wait holds it back as a lock would. The race that matters is between the step
-   * that set that actor's deadline and the firing, but it is not a direct race: the other
-   * actor's own firing sits between them (program order, then the clock), and reversing
-   * that direct race alone asks for a firing that is not due. For each firing k and each
-   * other actor, the last step before k that started a timed wait of that actor is
-   * therefore raced with k as well. (Found by the property test: with two timed waits,
-   * the traces where the later deadline fires before the other wait starts were lost.)
-   */
-  private addTimerRaces(races: number[]): void {
-    const log = this.log;
-    const events = log.events;
-    const last = this.lastDeadline;
-    last.length = 0;
-    const prevOf = this.lastStepOf;
-    prevOf.length = 0;
-    for (let k = 0; k < events.length; k++) {
-      const e = events[k] as Event;
-      const actor = log.actorIds[k] as number;
-      // k can move before i only if what must come before k (its actor's previous step,
-      // or the step that spawned it) does not come after i.
-      const prev = prevOf[actor] ?? (log.spawnStep[k] as number);
-      if (e.timer) {
-        for (let a = 0; a < last.length; a++) {
-          const i = last[a];
-          if (i === undefined || a === e.key) continue;
-          if (prev >= 0 && (prev === i || (prev > i && this.hb.before(log, i, prev)))) continue;
-          if (isDirectRace(races, i, k)) continue;
-          races.push(i, k);
-        }
-      }
-      if (e.deadline_ms !== undefined) last[e.key] = k;
-      prevOf[actor] = k;
-    }
-  }
-
-  private readonly lastDeadline: (number | undefined)[] = [];
-  private readonly lastStepOf: (number | undefined)[] = [];
 
   /**
    * An option that step i disabled never runs in this execution, so no race reveals it:
@@ -480,11 +439,6 @@ export class DporStrategy implements Strategy {
       }
     }
   }
-}
-
-function isDirectRace(races: readonly number[], i: number, k: number): boolean {
-  for (let r = 0; r < races.length; r += 2) if (races[r] === i && races[r + 1] === k) return true;
-  return false;
 }
 
 function sameAccesses(a: Event, b: Event): boolean {
