@@ -161,9 +161,9 @@ export class ExecutionLog {
    * it right after this step), so the writes that would wake the waiter must be ordered
    * against the start: "wait starts, then the timer fires, then the write" is explored too.
    * An untimed wait's start reads nothing, so that a blocking acquire stays one event as in
-   * the DPOR literature; the price is a known gap (see dpor.test.ts): a waiter that starts
-   * waiting after its predicate was made true and false again is not tried earlier, in the
-   * window where it could have woken.
+   * the DPOR literature. (Recording its reads too was tried against the known gap in
+   * dpor.test.ts, a waiter that could have woken in a window that later closed: it did not
+   * close it, and it changed the classic benchmarks' trace counts.)
    */
   private recordWaitStart(until: () => boolean): void {
     const world = this.world;

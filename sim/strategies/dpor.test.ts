@@ -138,9 +138,10 @@ describe("dpor", () => {
   // A known gap, kept visible: this test passes while dpor misses the trace, and fails
   // (to be turned into a plain test) once it does not. Actor 1 waits for cell 1 (no
   // timeout); actor 0 sets it, then clears it. Exhaustive enumeration finds the window
-  // where actor 1 started waiting before the clear and woke in between; dpor does not,
-  // because the start of an untimed wait reads nothing, so it is not reordered against
-  // the writes. The random programs above never clear a cell, so they do not meet it.
+  // where actor 1 started waiting before the clear and woke in between; dpor does not: in
+  // the execution it runs first, actor 1 starts waiting after the clear, its wake-up never
+  // becomes possible, and no race or disabled option points at the window. The random
+  // programs above never clear a cell, so they do not meet it.
   it.fails("known gap: a waiter that could have woken in a window that later closed", () => {
     const program: Program = {
       cells: 2,
