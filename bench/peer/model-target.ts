@@ -12,6 +12,7 @@ import type { Target } from "./tools.ts";
 interface ModelModule {
   readonly protocolScenario: Scenario<Params>;
   readonly defaultParams: Params;
+  readonly SCOPE_HORIZON_S: number;
 }
 
 export async function loadModelTarget(): Promise<Target | null> {
@@ -22,8 +23,14 @@ export async function loadModelTarget(): Promise<Target | null> {
   } catch {
     return null;
   }
-  const { protocolScenario, defaultParams } = mod;
-  if (protocolScenario === undefined || defaultParams === undefined) return null;
+  const { protocolScenario, defaultParams, SCOPE_HORIZON_S } = mod;
+  if (
+    protocolScenario === undefined ||
+    defaultParams === undefined ||
+    SCOPE_HORIZON_S === undefined
+  ) {
+    return null;
+  }
   return {
     label: "src/ protocol model",
     scenario: protocolScenario,
@@ -44,7 +51,7 @@ export async function loadModelTarget(): Promise<Target | null> {
       // Up to two heartbeat periods, as the verdict table and boundedScope explore it: a
       // heartbeat may fire between any two steps, and with the one-hour horizon dpor meets
       // executions of hundreds of heartbeats (see src/cases.ts).
-      horizon_s: 10,
+      horizon_s: SCOPE_HORIZON_S,
     }),
   };
 }
