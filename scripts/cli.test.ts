@@ -279,6 +279,28 @@ describe("streamsim CLI, end to end", () => {
     expect(shards[0].executions + shards[1].executions).toBe(whole.executions);
   });
 
+  it("--seed reorders a dpor search without changing what it covers; exhaustive refuses it", async () => {
+    const args = ["run", "--scenario", "lastzero", "--param", "n=3", "--strategy", "dpor"];
+    const first = JSON.parse((await runMain([...args, "--json"])).stdout);
+    const seeded = JSON.parse((await runMain([...args, "--seed", "5", "--json"])).stdout);
+    expect(first).toMatchObject({ verdict: "pass", exhausted: true });
+    expect(seeded).toMatchObject({ verdict: "pass", exhausted: true });
+    expect(seeded.coverage.traces).toBe(first.coverage.traces);
+    expect(seeded.coverage.executions).toBe(first.coverage.executions);
+    const text = await runMain([...args, "--seed", "5"]);
+    expect(text.stdout).toContain("order seed 5");
+    const refused = await runMain([
+      "run",
+      "--scenario",
+      "lastzero",
+      "--strategy",
+      "exhaustive",
+      "--seed",
+      "5",
+    ]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("does not use --seed");
+  });
   it("replay --html writes a self-contained swimlane report of the execution", async () => {
     const html = join(dir, "race.html");
     const r = await runMain(["replay", schedule, "--html", html]);

@@ -1,3 +1,4 @@
+import { emptyArray } from "./arrays.ts";
 import { InputError } from "./errors.ts";
 import type { Strategy } from "./strategy.ts";
 import { type TraceStep, traceAccesses, traceWrites } from "./trace-step.ts";
@@ -165,7 +166,7 @@ function collectEnabled(
   out: Decision[],
   horizon_ms: number,
 ): { actor: string; message: string } | null {
-  clear(out);
+  emptyArray(out);
   let earliest = Number.POSITIVE_INFINITY;
   let waiters = 0;
   for (let i = 0; i < actors.length; i++) {
@@ -239,8 +240,8 @@ function complete(world: World): Outcome {
 
 /** Runs the actor's next step. Returns the error message if the actor threw. */
 function runStep(world: World, actor: ActorState, firedTimer: boolean): string | null {
-  clear(world.accesses);
-  clear(world.spawnedThisStep);
+  emptyArray(world.accesses);
+  emptyArray(world.spawnedThisStep);
   world.running = actor.id;
   world.recording = true;
   try {
@@ -290,13 +291,4 @@ function firstBroken(
     if (message !== undefined) return { property: c.name, message };
   }
   return null;
-}
-
-/**
- * Empties an array in place. Popping stays on V8's fast path for the short arrays of the
- * hot loop, where assigning `length = 0` is a runtime call that cost 10% of a step.
- */
-function clear(array: unknown[]): void {
-  if (array.length > 64) array.length = 0;
-  else while (array.length > 0) array.pop();
 }

@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     streamsimRandom,
     streamsimPct(options.pct_depth),
     streamsimChoices,
-    ...(dpor === null ? [] : [dpor]),
+    ...dpor,
   ];
   const tools = [fcScheduler, ...streamsimTools];
   const names = tools.map((t) => t.name);
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     `bench:peer: node ${process.version}, fast-check ${fc.__version}; the race: 1 producer, ` +
       `${options.race.events} events (the last is stream_end), 1 tab attaching at any time, caps ` +
       `${options.race.cap}; ${options.rounds} rounds, ${options.seeds} seeds per randomised tool; ` +
-      `pct depth ${options.pct_depth}${dpor === null ? "; dpor: sim/strategies/dpor.ts not present" : ""}`,
+      `pct depth ${options.pct_depth}${dpor.length === 0 ? "; dpor: sim/strategies/dpor.ts not present" : ""}`,
   );
 
   // The space itself: every interleaving of the twin (the program fc.scheduler runs too).

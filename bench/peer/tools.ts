@@ -275,15 +275,20 @@ export const streamsimChoices: Tool = {
  * streamsim's `dpor` strategy, when sim/strategies/dpor.ts is present (it is built in
  * parallel): loaded at run time so that this benchmark runs without it.
  */
-export async function loadDpor(): Promise<Tool | null> {
+export async function loadDpor(): Promise<Tool[]> {
   const path = "../../sim/strategies/dpor.ts";
   let mod: unknown;
   try {
     mod = await import(path);
   } catch {
-    return null;
+    return [];
   }
-  const Dpor = (mod as { DporStrategy?: new () => Strategy }).DporStrategy;
-  if (typeof Dpor !== "function") return null;
-  return exploring("dpor", () => new Dpor(), true);
+  const Dpor = (mod as { DporStrategy?: new (o?: { seed?: number }) => Strategy }).DporStrategy;
+  if (typeof Dpor !== "function") return [];
+  // In its first-option order (one search, the same every time), and in a random order
+  // per seed (`--seed` on the command line): the same traces, met in another order.
+  return [
+    exploring("dpor", () => new Dpor(), true),
+    exploring("dpor seeded", (seed) => new Dpor({ seed }), false),
+  ];
 }

@@ -16,6 +16,8 @@ import { RandomChoicesStrategy } from "../strategies/random-choices.ts";
 /** What a user can set about a strategy from the command line. */
 export interface StrategyOptions {
   readonly seed: number;
+  /** True when --seed was given (dpor keeps its first-option order otherwise). */
+  readonly seed_given?: boolean;
   /** PCT bug depth. */
   readonly depth: number;
   /** Context bound for the systematic strategies; undefined for none. */

@@ -26,7 +26,7 @@ export async function loadSystematicStrategies(): Promise<StrategySpec[]> {
         "optimal dynamic partial-order reduction: one execution per Mazurkiewicz trace, a proof for the bounded scope",
       systematic: true,
       explores: true,
-      reads: ["preemption_bound"],
+      reads: ["preemption_bound", "seed"],
       explore: (r) => systematic(run, "dpor", r),
     },
     {
@@ -68,6 +68,7 @@ function systematic(
       ? {}
       : { preemption_bound: r.options.preemption_bound }),
     ...(r.options.shard === undefined ? {} : { shard: r.options.shard }),
+    ...(kind === "dpor" && r.options.seed_given === true ? { seed: r.options.seed } : {}),
     ...(Number.isFinite(r.max_executions) && r.max_executions < Number.MAX_SAFE_INTEGER
       ? { max_executions: r.max_executions }
       : {}),

@@ -35,7 +35,10 @@ export interface StrategyFlags {
 export function addStrategyOptions(cmd: Command, defaultNote: string): Command {
   return cmd
     .option("--strategy <name>", `how to explore: random, pct, choices, ... (${defaultNote})`)
-    .option("--seed <n>", "seed of the random choices (default 1)")
+    .option(
+      "--seed <n>",
+      "seed of the random choices (default 1); dpor: explore in a random order from it",
+    )
     .option("--depth <d>", "pct bug depth: ordering constraints the bug needs (default 3)")
     .option("--preemption-bound <n>", "systematic strategies: at most n preemptions per execution")
     .option("--shard <k/n>", "run only shard k of n (split a search across CI jobs)")
@@ -49,7 +52,7 @@ export function strategyFrom(
   fallback: string,
 ): { spec: StrategySpec; options: StrategyOptions } {
   const spec = catalog.strategy(flags.strategy ?? fallback);
-  const given: [keyof StrategyOptions, string, string | undefined][] = [
+  const given: [Exclude<keyof StrategyOptions, "seed_given">, string, string | undefined][] = [
     ["seed", "--seed", flags.seed],
     ["depth", "--depth", flags.depth],
     ["preemption_bound", "--preemption-bound", flags.preemptionBound],
@@ -65,6 +68,7 @@ export function strategyFrom(
   }
   const options: StrategyOptions = {
     seed: flags.seed === undefined ? 1 : parseSeed(flags.seed),
+    seed_given: flags.seed !== undefined,
     depth: flags.depth === undefined ? 3 : parseWholeNumber("--depth", flags.depth, 1, 20),
     ...(flags.preemptionBound === undefined
       ? {}

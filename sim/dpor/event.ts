@@ -30,6 +30,8 @@ export interface Event {
    * not meet touch no object in common. Absent: unknown, compare the accesses.
    */
   readonly mask?: number;
+  /** A hash of the accesses as the step recorded them (checks that a replay agrees). */
+  readonly raw?: number;
 }
 
 /**
@@ -105,14 +107,19 @@ export function objectMask(acc: readonly number[]): number {
 }
 
 function add(out: number[], accesses: readonly number[]): void {
-  for (let i = 0; i < accesses.length; i++) {
-    const c = accesses[i] as number;
-    const obj = c >> 1;
-    let found = -1;
-    for (let j = 0; j < out.length; j++) if ((out[j] as number) >> 1 === obj) found = j;
-    if (found < 0) out.push(c);
-    else if ((c & 1) === 1) out[found] = c;
+  for (let i = 0; i < accesses.length; i++) addAccess(out, accesses[i] as number);
+}
+
+/** Adds access code `c` to the distinct codes `out`; a write subsumes a read of its object. */
+export function addAccess(out: number[], c: number): void {
+  const obj = c >> 1;
+  for (let j = 0; j < out.length; j++) {
+    if ((out[j] as number) >> 1 === obj) {
+      if ((c & 1) === 1) out[j] = c;
+      return;
+    }
   }
+  out.push(c);
 }
 
 /**

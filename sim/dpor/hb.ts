@@ -13,27 +13,50 @@ export class HappensBefore {
   private raceClock: Int32Array = new Int32Array(0);
   private width = 0;
   private n = 0;
+  /** Leading steps of the log whose clocks are up to date (see invalidate). */
+  private valid = 0;
+
+  /**
+   * The log's steps from `index` on are new (the search took another branch there, or
+   * cut the execution short): their clocks must be computed again. The steps before it
+   * replayed the same events, and their clocks only depend on earlier steps.
+   */
+  invalidate(index: number): void {
+    if (index < this.valid) this.valid = Math.max(0, index);
+  }
 
   /**
    * Computes the clocks of `log` and calls `onRace(i, k)` for every race: i < k dependent
    * steps of different actors with no other happens-before path from i to k, whose order
-   * could be reversed (k's actor was not made runnable by step i itself).
+   * could be reversed (k's actor was not made runnable by step i itself). Only races whose
+   * later step k is at `racesFrom` or after are reported (earlier ones were reported by
+   * the execution that first ran those steps), and only the clocks from there on, or from
+   * the first invalidated step, are computed again.
    */
-  compute(log: ExecutionLog, onRace?: (i: number, k: number) => void): void {
+  compute(log: ExecutionLog, onRace?: (i: number, k: number) => void, racesFrom = 0): void {
     const events = log.events;
     const ids = log.actorIds;
     const n = events.length;
-    const w = Math.max(1, log.actorCount);
+    let start = Math.min(this.valid, racesFrom, n);
+    // The width only grows, so that the clocks of an unchanged prefix keep their layout.
+    if (log.actorCount > this.width) {
+      this.width = log.actorCount;
+      start = 0;
+    }
+    const w = Math.max(1, this.width);
+    this.width = w;
     if (this.clocks.length < n * w) {
-      this.clocks = new Int32Array(Math.max(n * w, this.clocks.length * 2));
+      const grown = new Int32Array(Math.max(n * w, this.clocks.length * 2));
+      grown.set(this.clocks.subarray(0, start * w));
+      this.clocks = grown;
     }
     if (this.raceClock.length < w) this.raceClock = new Int32Array(w * 2);
-    this.width = w;
     this.n = n;
     const c = this.clocks;
     const rc = this.raceClock;
     const lastOf = new Int32Array(w).fill(-1);
-    for (let k = 0; k < n; k++) {
+    for (let k = 0; k < start; k++) lastOf[ids[k] as number] = k;
+    for (let k = start; k < n; k++) {
       const a = ids[k] as number;
       const base = k * w;
       const prev = lastOf[a] as number;
@@ -53,13 +76,14 @@ export class HappensBefore {
         if (ai === a || (rc[ai] as number) > i) continue;
         if (!dependent(events[i] as (typeof events)[number], ek)) continue;
         const rev = reversible(log, i, k, prev);
-        if (onRace !== undefined && rev) onRace(i, k);
+        if (onRace !== undefined && rev && k >= racesFrom) onRace(i, k);
         if (rev && !resumed) this.join(rc, 0, i * w);
         if ((c[base + ai] as number) <= i) this.join(c, base, i * w);
       }
       c[base + a] = k + 1;
       lastOf[a] = k;
     }
+    this.valid = n;
   }
 
   /** True when step i happens before step k (i < k). */

@@ -1,15 +1,19 @@
+import { emptyArray } from "../arrays.ts";
 import { CLOCK_OBJECT, objectOfAccess, renumberAccess } from "../objects/tracked.ts";
 import type { StepInfo } from "../strategy.ts";
 import { type Decision, decisionKind, decisionSubject } from "../types.ts";
 import { ActorStatus, type World } from "../world.ts";
 import {
   type ActorKeys,
+  addAccess,
   CLOCK_WRITE,
   deadlineAccess,
   type Event,
-  normaliseAccesses,
   objectMask,
 } from "./event.ts";
+
+/** The choices of a step that made none (shared: events never change their arrays). */
+const NO_CHOICES: readonly number[] = Object.freeze([]);
 
 /**
  * The steps of the running execution, with what partial-order reduction needs afterwards:
@@ -24,7 +28,9 @@ export class ExecutionLog {
   /** For the first step of an actor spawned by a step: that step's index; else -1. */
   readonly spawnStep: number[] = [];
   /** The enabled options (decisions) when each step was chosen. */
-  readonly enabled: number[][] = [];
+  enabled: number[][] = [];
+  /** The previous execution's `enabled`, reused for the steps that replay it. */
+  private previousEnabled: number[][] = [];
   /**
    * Whether each step resumed an actor from a wait (it may have been made runnable by an
    * earlier write). Unknown without a world to look at: then true, which is conservative.
@@ -32,6 +38,8 @@ export class ExecutionLog {
   readonly resumed: boolean[] = [];
   /** Number of actor ids seen so far. */
   actorCount = 0;
+  /** Whether some step of the execution made a data choice. */
+  madeChoices = false;
   private readonly spawnedAt: number[] = [];
   private readonly started: boolean[] = [];
 
@@ -46,7 +54,6 @@ export class ExecutionLog {
   /** Objects created so far by each actor id, in the running execution. */
   private readonly createdBy: number[] = [];
   private readonly objectIds = new Map<string, number>();
-  private readonly scratch: number[] = [];
 
   constructor(readonly keys: ActorKeys) {}
 
@@ -54,12 +61,12 @@ export class ExecutionLog {
    * Object ids are handed out in creation order, which differs between interleavings when
    * steps create objects (a connection's queue, say). Like actors, an object is therefore
    * named by the setup ("o3") or by its creator and rank ("s1.0#2": the third object made
-   * by actor s1.0), and accesses are rewritten to those stable numbers, so that events
-   * compare across executions.
+   * by actor s1.0), and accesses are rewritten to those stable numbers (addStable), so that
+   * events compare across executions.
    */
-  private stableAccesses(accesses: readonly number[], actor: number): readonly number[] {
+  private nameNewObjects(actor: number): void {
     const world = this.world;
-    if (world === null) return accesses;
+    if (world === null) return;
     const total = world.objects.length;
     for (let id = this.objectsNamed; id < total; id++) {
       const name =
@@ -74,14 +81,16 @@ export class ExecutionLog {
       this.objectKey[id] = k;
     }
     this.objectsNamed = total;
-    const out = this.scratch;
-    out.length = 0;
+  }
+
+  /** Adds the step's accesses to `out`, rewritten to stable object numbers. */
+  private addStable(out: number[], accesses: readonly number[]): void {
+    const keyed = this.world !== null;
     for (let i = 0; i < accesses.length; i++) {
       const c = accesses[i] as number;
-      const obj = objectOfAccess(c);
-      out.push(obj < 0 ? c : renumberAccess(c, this.objectKey[obj] ?? obj));
+      const obj = keyed ? objectOfAccess(c) : -1;
+      addAccess(out, obj < 0 ? c : renumberAccess(c, this.objectKey[obj] ?? obj));
     }
-    return out;
   }
 
   private bumpCreated(actor: number): number {
@@ -118,28 +127,36 @@ export class ExecutionLog {
   }
 
   clear(): void {
-    this.events.length = 0;
-    this.actorIds.length = 0;
-    this.spawnStep.length = 0;
-    this.enabled.length = 0;
-    this.resumed.length = 0;
-    this.objectKey.length = 0;
-    this.createdBy.length = 0;
+    emptyArray(this.events);
+    emptyArray(this.actorIds);
+    emptyArray(this.spawnStep);
+    // The arrays of the previous execution stay readable for its replayed prefix.
+    const spare = this.previousEnabled;
+    this.previousEnabled = this.enabled;
+    this.enabled = spare;
+    emptyArray(this.enabled);
+    emptyArray(this.resumed);
+    emptyArray(this.objectKey);
+    emptyArray(this.createdBy);
     this.objectsNamed = 0;
-    this.spawnedAt.length = 0;
-    this.started.length = 0;
+    emptyArray(this.spawnedAt);
+    emptyArray(this.started);
     this.actorCount = 0;
+    this.madeChoices = false;
     this.keys.reset();
   }
 
   /**
-   * The pseudo-objects a step touches (see event.ts): a timer firing writes the clock and
-   * reads every actor's deadline; starting a timed wait reads the clock (the deadline is
-   * now + timeout) and writes the actor's deadline; ending one writes it.
+   * Adds the pseudo-objects a step touches (see event.ts) to `out`: a timer firing writes
+   * the clock and reads every actor's deadline; starting a timed wait reads the clock (the
+   * deadline is now + timeout) and writes the actor's deadline; ending one writes it.
    */
-  private engineAccesses(key: number, timer: boolean, startsTimedWait: boolean): number[] {
-    const out = this.engine;
-    out.length = 0;
+  private addEngineAccesses(
+    out: number[],
+    key: number,
+    timer: boolean,
+    startsTimedWait: boolean,
+  ): void {
     if (timer) {
       out.push(CLOCK_WRITE);
       const actors = this.world?.actors.length ?? 0;
@@ -148,12 +165,9 @@ export class ExecutionLog {
         if (k !== key) out.push(deadlineAccess(k, false));
       }
     }
-    if (startsTimedWait) out.push(CLOCK_OBJECT * 2);
+    if (startsTimedWait) addAccess(out, CLOCK_OBJECT * 2);
     if (startsTimedWait || this.endsTimedWait) out.push(deadlineAccess(key, true));
-    return out;
   }
-
-  private readonly engine: number[] = [];
 
   /**
    * A step that starts a timed wait: the predicate's reads become the step's own. Whether
@@ -186,8 +200,60 @@ export class ExecutionLog {
     this.resumed.length = n;
   }
 
-  /** Records a finished step; `choices`/`ranges` are the data choices made inside it. */
-  record(info: StepInfo, choices: readonly number[], ranges: readonly number[]): Event {
+  /**
+   * Records a finished step; `choices`/`ranges` are the data choices made inside it. When
+   * the step replays step `info.index` of the path that the search is on, `known` is the
+   * event recorded for it then: it is reused (a replayed step is the same event), and
+   * `diverged` tells whether the step's accesses differed after all.
+   */
+  record(
+    info: StepInfo,
+    choices: readonly number[],
+    ranges: readonly number[],
+    known: Event | null = null,
+  ): Event {
+    const actor = info.actor;
+    const raw = accessHash(info.accesses);
+    if (choices.length > 0) this.madeChoices = true;
+    let event: Event;
+    let enabled: number[] | undefined;
+    this.diverged = known !== null && known.raw !== raw;
+    if (known !== null && !this.diverged) {
+      this.keys.spawned(actor, info.spawned);
+      this.nameNewObjects(actor);
+      event = known;
+      enabled = this.previousEnabled[info.index];
+    } else {
+      // A step that diverged from its first run is recorded as it happened this time.
+      event = this.makeEvent(info, choices, ranges, raw);
+    }
+    const first = this.started[actor] !== true;
+    this.started[actor] = true;
+    this.events.push(event);
+    this.actorIds.push(actor);
+    this.resumed.push(event.resumed === true);
+    this.spawnStep.push(first ? (this.spawnedAt[actor] ?? -1) : -1);
+    this.enabled.push(enabled ?? info.enabled.slice());
+    for (const child of info.spawned) this.spawnedAt[child] = info.index;
+    // Every actor id so far, spawned or enabled, is below the world's actor count.
+    let top = this.world === null ? actor : this.world.actors.length - 1;
+    if (this.world === null) {
+      for (const child of info.spawned) if (child > top) top = child;
+      for (const d of info.enabled) if (decisionSubject(d) > top) top = decisionSubject(d);
+    }
+    if (top + 1 > this.actorCount) this.actorCount = top + 1;
+    return event;
+  }
+
+  /** Whether the last replayed step (see record) touched other objects than the first time. */
+  diverged = false;
+
+  private makeEvent(
+    info: StepInfo,
+    choices: readonly number[],
+    ranges: readonly number[],
+    raw: number,
+  ): Event {
     const actor = info.actor;
     const after = this.world?.actors[actor];
     const startsTimedWait =
@@ -196,36 +262,38 @@ export class ExecutionLog {
     if (startsTimedWait && after !== undefined && after.until !== null) {
       this.recordWaitStart(after.until);
     }
-    const resumed = this.resuming;
     const key = this.keys.keyOf(actor);
     this.keys.spawned(actor, info.spawned);
     const timer = decisionKind(info.decision) === 1;
-    const engine = this.engineAccesses(key, timer, startsTimedWait);
-    const acc = normaliseAccesses(this.stableAccesses(info.accesses, actor), engine);
-    const event: Event = {
+    const acc: number[] = [];
+    this.addEngineAccesses(acc, key, timer, startsTimedWait);
+    this.nameNewObjects(actor);
+    this.addStable(acc, info.accesses);
+    // Every field is set, so that all events share one shape (property reads stay fast).
+    return {
       key,
       timer,
-      choices: choices.slice(),
-      ranges: ranges.slice(),
+      choices: choices.length === 0 ? NO_CHOICES : choices.slice(),
+      ranges: ranges.length === 0 ? NO_CHOICES : ranges.slice(),
       acc,
       mask: objectMask(acc),
-      resumed,
-      ...(startsTimedWait && after !== undefined ? { deadline_ms: after.deadline_ms } : {}),
-      ...(timer && this.world === null ? { opaque: true } : {}),
+      resumed: this.resuming,
+      deadline_ms: startsTimedWait && after !== undefined ? after.deadline_ms : undefined,
+      opaque: timer && this.world === null ? true : undefined,
+      raw,
     };
-    const first = this.started[actor] !== true;
-    this.started[actor] = true;
-    this.events.push(event);
-    this.actorIds.push(actor);
-    this.resumed.push(resumed);
-    this.spawnStep.push(first ? (this.spawnedAt[actor] ?? -1) : -1);
-    const enabled = info.enabled.slice();
-    this.enabled.push(enabled);
-    for (const child of info.spawned) this.spawnedAt[child] = info.index;
-    let top = actor;
-    for (const child of info.spawned) if (child > top) top = child;
-    for (const d of enabled) if (decisionSubject(d) > top) top = decisionSubject(d);
-    if (top + 1 > this.actorCount) this.actorCount = top + 1;
-    return event;
   }
+}
+
+/**
+ * A hash of a step's accesses as recorded (execution-local object ids: a replayed prefix
+ * creates its objects in the same order, so equal steps hash equal).
+ */
+function accessHash(accesses: readonly number[]): number {
+  let h = accesses.length;
+  for (let i = 0; i < accesses.length; i++) {
+    h = Math.imul(h ^ (accesses[i] as number), 0x9e3779b1);
+    h ^= h >>> 15;
+  }
+  return h;
 }

@@ -21,6 +21,8 @@ export interface SystematicOptions<P extends Params> {
   readonly strategy?: SystematicKind;
   /** Preemption bound (CHESS); loom advises 2–3. Default: none. */
   readonly preemption_bound?: number;
+  /** dpor only: explore in a random order from this seed (see DporOptions.seed). */
+  readonly seed?: number;
   /**
    * Depth bound: an execution is cut after this many steps and counted as "cut by depth",
    * not as a failure. Default: none (the scenario's step budget applies, and exceeding it is
@@ -77,9 +79,15 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
       "dpor cannot be sharded exactly (races in one subtree add work to others); shard with --strategy exhaustive, random or pct",
     );
   }
+  if (kind === "exhaustive" && options.seed !== undefined) {
+    throw new BoundError("exhaustive enumeration has a fixed order; a seed is for dpor");
+  }
   const strategy =
     kind === "dpor"
-      ? new DporStrategy(bound === undefined ? {} : { preemption_bound: bound })
+      ? new DporStrategy({
+          ...(bound === undefined ? {} : { preemption_bound: bound }),
+          ...(options.seed === undefined ? {} : { seed: options.seed }),
+        })
       : new ExhaustiveStrategy({
           ...(bound === undefined ? {} : { preemption_bound: bound }),
           ...(options.shard === undefined ? {} : { shard: options.shard }),
@@ -147,7 +155,10 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
     }
     for (const probe of r.world.reached ?? []) reached[probe] = (reached[probe] ?? 0) + 1;
     if (count_traces || options.on_trace !== undefined) {
-      strategy.hb.compute(strategy.log);
+      // dpor's clocks are up to date but for the steps after its branch point when it did
+      // not analyse the run (compute starts there); other strategies' from the first step.
+      const upToDate = strategy instanceof DporStrategy ? strategy.log.events.length : 0;
+      strategy.hb.compute(strategy.log, undefined, upToDate);
       const canonical = canonicalForm(strategy.log, strategy.hb);
       if (count_traces) traces.add(hash53(canonical));
       options.on_trace?.(canonical);

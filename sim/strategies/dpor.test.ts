@@ -9,8 +9,10 @@ import {
   lostUpdateScenario,
   readersScenario,
 } from "../examples/dpor/index.ts";
+import { explore } from "../runner.ts";
 import type { Scenario } from "../scenario.ts";
 import type { Params } from "../types.ts";
+import { DporStrategy } from "./dpor.ts";
 
 const RUNS = Number(process.env.STREAMSIM_PROPERTY_RUNS ?? 60);
 const SEED = Number(process.env.STREAMSIM_PROPERTY_SEED ?? 20_261_125);
@@ -20,6 +22,7 @@ function traces<P extends Params>(
   params: P,
   strategy: SystematicKind,
   max_executions = 20_000,
+  seed?: number,
 ) {
   const seen: string[] = [];
   const coverage = exploreSystematic({
@@ -29,6 +32,7 @@ function traces<P extends Params>(
     stop_on_first: false,
     max_executions,
     on_trace: (t) => seen.push(t),
+    ...(seed === undefined ? {} : { seed }),
   });
   return { seen, coverage };
 }
@@ -46,24 +50,36 @@ function expectSameTraces(text: string): void {
   expect(dpor.coverage.final_states).toBe(all.coverage.final_states);
 }
 
+/** Whether any step of the program waits (with or without a timeout) or sleeps. */
+function hasWaits(program: Program): boolean {
+  return [...program.actors, ...program.children].some((steps) =>
+    steps.some((step) => step.wait !== null || step.timeout_ms !== null),
+  );
+}
+
 describe("dpor", () => {
   for (const timeouts of [false, true]) {
     it(`reaches exactly the Mazurkiewicz traces that exhaustive enumeration reaches, once each (${timeouts ? "with" : "without"} timeouts)`, () => {
       fc.assert(
-        fc.property(programArbitrary({ timeouts }), (program) => {
+        fc.property(programArbitrary({ timeouts }), fc.nat(), (program, orderSeed) => {
           const scenario = programScenario(program);
           const all = traces(scenario, {}, "exhaustive");
           // Plain enumeration of the biggest programs can run long: skip those.
           fc.pre(all.coverage.exhausted);
-          // dpor's runs include blocked ones: where timers order nearly every step, it can
-          // need more runs than plain enumeration (seeds 1 and 7 at 1,000 runs found such
-          // programs with ~19,000 traces and ~12,000 blocked runs).
-          const dpor = traces(scenario, {}, "dpor", 100_000);
-          expect(dpor.coverage.exhausted).toBe(true);
-          // One complete execution per trace: no two dpor executions are equivalent.
-          expect(new Set(dpor.seen).size).toBe(dpor.seen.length);
-          expect([...new Set(dpor.seen)].sort()).toEqual([...new Set(all.seen)].sort());
-          expect(dpor.coverage.final_states).toBe(all.coverage.final_states);
+          // In the first-option order, and in a random one (the seed only reorders). With
+          // waits, other orders meet the known gaps (README) on programs that the first-
+          // option order gets right (see "in a seeded order" below): there, only that one.
+          for (const seed of hasWaits(program) ? [undefined] : [undefined, orderSeed]) {
+            // dpor's runs include blocked ones: where timers order nearly every step, it
+            // can need more runs than plain enumeration (seeds 1 and 7 at 1,000 runs found
+            // such programs with ~19,000 traces and ~12,000 blocked runs).
+            const dpor = traces(scenario, {}, "dpor", 100_000, seed);
+            expect(dpor.coverage.exhausted).toBe(true);
+            // One complete execution per trace: no two dpor executions are equivalent.
+            expect(new Set(dpor.seen).size).toBe(dpor.seen.length);
+            expect([...new Set(dpor.seen)].sort()).toEqual([...new Set(all.seen)].sort());
+            expect(dpor.coverage.final_states).toBe(all.coverage.final_states);
+          }
         }),
         // A fixed seed keeps CI deterministic and failures reproducible (other seeds have
         // found misses: see the regression tests below; with 1,000 runs, seeds 23 and 24
@@ -135,6 +151,40 @@ describe("dpor", () => {
     });
   }
 
+  // The known gaps in a seeded order, found by the property test in a seeded order (which
+  // therefore runs that order on programs without waits only): the first-option order
+  // reaches every trace of these programs, some other orders miss a few. Three timed waits
+  // (gap 1): order seed 0 misses 3 of 170 traces, as do seeds 5 and 7. One untimed wait
+  // whose predicate only ever turns true, with a spawn, a log and pops of an empty queue:
+  // order seed 2,146,418,675 misses 1 of 18 traces, as do seeds 1 and 6 (not understood
+  // yet; it is not gap 2, whose predicate turns false again).
+  for (const [name, text, size, seed, missed] of [
+    [
+      "three timed waits",
+      '{"cells":2,"actors":[[{"wait":1,"timeout_ms":1,"ops":[{"op":"copy","from":0,"cell":0}]}],[{"wait":0,"timeout_ms":1,"ops":[{"op":"pop","cell":0}]},{"wait":0,"timeout_ms":1,"ops":[{"op":"push","value":1}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"read","cell":0}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"copy","from":0,"cell":0}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"pop","cell":1},{"op":"empty","cell":0}]}]],"children":[]}',
+      170,
+      0,
+      3,
+    ],
+    [
+      "an untimed wait",
+      '{"cells":2,"actors":[[{"wait":1,"timeout_ms":null,"ops":[{"op":"pop","cell":0}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"row","index":0,"cell":1},{"op":"spawn","child":0}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"append","value":1}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"pop","cell":1}]}]],"children":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"append","value":2},{"op":"pop","cell":1}]}]]}',
+      18,
+      2_146_418_675,
+      1,
+    ],
+  ] as const) {
+    it(`in a seeded order misses a few traces of a program with ${name} (a known gap)`, () => {
+      const scenario = programScenario(JSON.parse(text) as Program);
+      const all = new Set(traces(scenario, {}, "exhaustive").seen);
+      expect(all.size).toBe(size);
+      expect(new Set(traces(scenario, {}, "dpor").seen)).toEqual(all);
+      const seeded = traces(scenario, {}, "dpor", 20_000, seed).seen;
+      expect(new Set(seeded).size).toBe(seeded.length);
+      // Turn this into toEqual(all) once the gap is closed.
+      expect([...all].filter((t) => !seeded.includes(t))).toHaveLength(missed);
+    });
+  }
   // A known gap, kept visible: this test passes while dpor misses the trace, and fails
   // (to be turned into a plain test) once it does not. Actor 1 waits for cell 1 (no
   // timeout); actor 0 sets it, then clears it. Exhaustive enumeration finds the window
@@ -221,5 +271,57 @@ describe("dpor", () => {
     expect(c.failures[0]?.outcome.kind).toBe("violation");
     expect(c.executions_to_first_failure).not.toBeNull();
     expect(c.exhausted).toBe(false);
+  });
+  it("counts the replayed steps that touched other objects than the first time", () => {
+    // State outside the world (here a counter of executions) makes a replayed step take
+    // another branch: dpor cannot see it, and says so rather than reduce unsoundly.
+    let executions = 0;
+    const untracked: Scenario<Params> = {
+      name: "untracked",
+      summary: "a step whose accesses depend on state the world does not track",
+      defaults: {},
+      setup(world) {
+        executions++;
+        const a = world.cell("a", 0);
+        const b = world.cell("b", 0);
+        const odd = executions % 2 === 1;
+        world.spawn(
+          "left",
+          (function* () {
+            (odd ? a : b).set(1);
+            yield "again";
+            a.get();
+          })(),
+          { label: "write" },
+        );
+        world.spawn(
+          "right",
+          (function* () {
+            a.set(2);
+            yield "again";
+            b.get();
+          })(),
+          { label: "write" },
+        );
+      },
+    };
+    const honest = new DporStrategy();
+    explore({
+      scenario: counterScenario,
+      params: { workers: 2 },
+      strategy: honest,
+      max_executions: 100,
+      stop_on_first: false,
+    });
+    expect(honest.divergentReplays).toBe(0);
+    const fooled = new DporStrategy();
+    explore({
+      scenario: untracked,
+      params: {},
+      strategy: fooled,
+      max_executions: 100,
+      stop_on_first: false,
+    });
+    expect(fooled.divergentReplays).toBeGreaterThan(0);
   });
 });

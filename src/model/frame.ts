@@ -61,9 +61,13 @@ export function seqOfId(id: string | null | undefined, run: string = RUN_ID): nu
   if (id === null || id === undefined) return null;
   const colon = id.lastIndexOf(":");
   if (colon <= 0 || id.slice(0, colon) !== run) return null;
-  const digits = id.slice(colon + 1);
-  if (!/^\d+$/.test(digits)) return null;
-  const seq = Number(digits);
+  // Digits only (no regex: this runs for every frame a handler decides on).
+  if (colon === id.length - 1) return null;
+  for (let i = colon + 1; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+  }
+  const seq = Number(id.slice(colon + 1));
   return Number.isSafeInteger(seq) ? seq : null;
 }
 

@@ -38,7 +38,7 @@ export function* emit(
     options.failures.left--;
     world.note(() => `journal append of ${describeEvent(event)} failed: no id`);
     world.reach("producer: journal append failed");
-    frame = { ...event, id: null, ref: null, horizon: -1 };
+    frame = makeFrame(event, null, null, -1);
   } else {
     const seq = journal.reserve();
     yield "P1 journal write";
@@ -47,7 +47,7 @@ export function* emit(
     world.note(() => `journal frame=${row.id} event=${row.event} seq=${row.seq}`);
     // Without per-frame ids the producers publish legacy 2-tuples (#3401).
     const own = policies.frame_ids === "none" ? null : row.id;
-    frame = { ...event, id: own, ref: row.seq, horizon: row.seq - 1 };
+    frame = makeFrame(event, own, row.seq, row.seq - 1);
     yield "P2 side channel";
     ctx.side_channel.set(row.id);
     if (policies.frame_ids !== "none") {
@@ -56,7 +56,7 @@ export function* emit(
     }
   }
   // The queue tuple carries the id only with per-frame ids; borrowed ids publish 2-tuples.
-  if (policies.frame_ids !== "per-frame") frame = { ...frame, id: null };
+  if (policies.frame_ids !== "per-frame") frame = makeFrame(frame, null, frame.ref, frame.horizon);
   yield* publish(ctx, frame);
   return true;
 }
@@ -65,7 +65,7 @@ export function* emit(
 export function* publish(ctx: ModelContext, frame: Frame): Generator<Yielded, void, unknown> {
   yield "P4 publish A";
   // A frame made outside the journal learns its oracle horizon here, when it enters the channel.
-  const f = frame.horizon < 0 ? { ...frame, horizon: writtenPrefix(ctx) } : frame;
+  const f = frame.horizon < 0 ? makeFrame(frame, frame.id, frame.ref, writtenPrefix(ctx)) : frame;
   const targets = ctx.channel.publishA(f);
   ctx.world.note(() =>
     targets.length === 0
@@ -140,4 +140,12 @@ function writtenPrefix(ctx: ModelContext): number {
   let n = 0;
   while (seqs.has(n + 1)) n++;
   return n;
+}
+
+/**
+ * A frame carrying `event`. Built field by field: an object spread here cost a tenth of a
+ * dpor step (a run event has only these two fields).
+ */
+function makeFrame(event: RunEvent, id: string | null, ref: number | null, horizon: number): Frame {
+  return { event: event.event, data: event.data, id, ref, horizon };
 }

@@ -45,6 +45,8 @@ export function registerChecks(world: World, ctx: ModelContext): void {
   const tabs = ctx.oracle.tabs;
   const fromTabs = (name: InvariantName) => (): string | undefined => {
     for (const t of tabs) {
+      // Checked after every step: most of the time no tab has any violation.
+      if (t.violations.size === 0) continue;
       const m = t.violations.get(name);
       if (m !== undefined) return m;
     }
