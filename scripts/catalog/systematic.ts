@@ -87,8 +87,9 @@ function systematic(
     executions: c.executions,
     elapsed_ms: c.elapsed_ms,
     exhausted: c.exhausted,
-    // A dpor run that met waits or timers is not a proof (see Coverage.known_gap).
-    systematic: c.known_gap !== true,
+    // A dpor run that met waits or timers is not a proof (see Coverage.known_gap), nor one
+    // whose replays diverged (see Coverage.divergent_replays).
+    systematic: c.known_gap !== true && (c.divergent_replays ?? 0) === 0,
     bounds: c.bounds,
     failure,
     executions_to_failure: failure === null ? null : failure.execution + 1,

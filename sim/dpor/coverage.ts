@@ -30,6 +30,12 @@ export interface Coverage {
    * misses a trace that exhaustive reaches), so such a run is not reported as a proof.
    */
   readonly known_gap?: boolean;
+  /**
+   * dpor: replayed steps that touched other objects than when their path was first run.
+   * Not 0 means the scenario shares state the world does not track (a module variable,
+   * the wall clock): dpor's reduction rests on the tracked accesses, so it is unsound here.
+   */
+  readonly divergent_replays?: number;
   readonly outcomes: Readonly<Record<OutcomeKind, number>>;
   readonly failures: readonly Failure[];
   /** 1-based count of executions run (all kinds) when the first failure was found; null if none. */
@@ -60,7 +66,11 @@ export function verdict(c: Coverage, sharded = false): string {
             ? "no failure in any interleaving dpor explored; it met waits or timers, where dpor has a known gap, so confirm with --strategy exhaustive"
             : "no failure over all interleavings";
   const traces = c.traces === null ? "" : `, ${c.traces} Mazurkiewicz traces`;
-  return `${c.strategy}: ${c.executions} executions${traces}; ${scope}`;
+  const divergent =
+    (c.divergent_replays ?? 0) > 0
+      ? `; but ${c.divergent_replays} replayed steps touched other objects than the first time: the scenario shares state the world does not track, so dpor may have skipped interleavings (use --strategy exhaustive, or track that state)`
+      : "";
+  return `${c.strategy}: ${c.executions} executions${traces}; ${scope}${divergent}`;
 }
 
 /** Merges the coverage of the shards of one exploration, as if run unsharded. */
@@ -98,6 +108,7 @@ export function mergeCoverage(parts: readonly Coverage[]): Coverage {
     exhausted: parts.every((c) => c.exhausted),
     bounds: first.bounds,
     known_gap: parts.some((c) => c.known_gap === true),
+    divergent_replays: sum((c) => c.divergent_replays ?? 0),
     outcomes,
     failures: parts.flatMap((c) => c.failures),
     executions_to_first_failure: firsts.length === 0 ? null : Math.min(...firsts),

@@ -198,6 +198,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
     exhausted,
     bounds,
     known_gap: kind === "dpor" && known_gap,
+    ...(strategy instanceof DporStrategy ? { divergent_replays: strategy.divergentReplays } : {}),
     outcomes,
     failures,
     executions_to_first_failure: first_failure,

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { verdict } from "../dpor/coverage.ts";
 import { type Program, programArbitrary, programScenario } from "../dpor/random-program.ts";
 import { exploreSystematic, type SystematicKind } from "../dpor/systematic.ts";
 import { counterScenario } from "../examples/counter.ts";
@@ -323,5 +324,12 @@ describe("dpor", () => {
       stop_on_first: false,
     });
     expect(fooled.divergentReplays).toBeGreaterThan(0);
+    // The coverage report carries it, and the verdict says what it means.
+    const c = exploreSystematic({ scenario: untracked, params: {}, stop_on_first: false });
+    expect(c.divergent_replays).toBeGreaterThan(0);
+    expect(verdict(c)).toContain("the scenario shares state the world does not track");
+    const clean = exploreSystematic({ scenario: counterScenario, params: { workers: 2 } });
+    expect(clean.divergent_replays).toBe(0);
+    expect(verdict(clean)).not.toContain("does not track");
   });
 });
