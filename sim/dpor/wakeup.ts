@@ -29,18 +29,19 @@ export function weakInitial(p: Event, v: readonly Event[], strict = false): bool
 /**
  * A partial node (actor + choice prefix, accesses unknown) stands for v when the first step
  * of its actor in v extends its choice prefix and can be moved to the front of v. Without
- * accesses we cannot claim the weak case (actor absent from v).
+ * accesses we cannot claim the weak case (actor absent from v). 0: it does not; 1: that
+ * step makes exactly the node's choices; 2: it makes more (see insertSequence).
  */
-function partialInitial(p: Event, v: readonly Event[]): boolean {
+function partialInitial(p: Event, v: readonly Event[]): 0 | 1 | 2 {
   for (let i = 0; i < v.length; i++) {
     const x = v[i] as Event;
     if (x.key !== p.key) continue;
-    if (x.timer !== p.timer || x.choices.length < p.choices.length) return false;
-    for (let c = 0; c < p.choices.length; c++) if (x.choices[c] !== p.choices[c]) return false;
-    for (let j = 0; j < i; j++) if (dependent(x, v[j] as Event)) return false;
-    return true;
+    if (x.timer !== p.timer || x.choices.length < p.choices.length) return 0;
+    for (let c = 0; c < p.choices.length; c++) if (x.choices[c] !== p.choices[c]) return 0;
+    for (let j = 0; j < i; j++) if (dependent(x, v[j] as Event)) return 0;
+    return x.choices.length === p.choices.length ? 1 : 2;
   }
-  return false;
+  return 0;
 }
 
 /** v without the first step of actor `key` (unchanged when the actor is absent). */
@@ -70,11 +71,29 @@ export function insertSequence(
     let matched: WakeupNode | null = null;
     for (let c = 0; c < nodes.length; c++) {
       const child = nodes[c] as WakeupNode;
+      if (child.partial) {
+        const m = partialInitial(child.ev, rest);
+        if (m === 2) {
+          // The partial node's branch makes the choices after its prefix afresh (the least
+          // value whose event is not asleep), not the ones of v's step: hung below it, the
+          // rest of v would run after another event (a timer firing that chose 0 instead of
+          // 1), and the branch of v's own choice would later start with an empty tree (the
+          // property test lost traces so). v becomes a branch of its own, explored before
+          // the partial node: its step then sleeps there, and the fresh choice avoids it.
+          nodes.splice(c, 0, chain(rest, lastPartial && rest[rest.length - 1] === v[v.length - 1]));
+          return true;
+        }
+        if (m === 1) {
+          matched = child;
+          break;
+        }
+        continue;
+      }
       // A waiter's resumption, or a timer firing (not due after all: another deadline is
       // earlier), may prove impossible when its branch runs, and then it covers nothing:
       // it stands for v only if it occurs in v.
       const exact = strict || child.ev.resumed === true || child.ev.timer;
-      if (child.partial ? partialInitial(child.ev, rest) : weakInitial(child.ev, rest, exact)) {
+      if (weakInitial(child.ev, rest, exact)) {
         matched = child;
         break;
       }
