@@ -30,6 +30,13 @@ export interface Event {
    * not meet touch no object in common. Absent: unknown, compare the accesses.
    */
   readonly mask?: number;
+  /**
+   * When the step left its actor in a wait without a timeout: the reads of the wait's
+   * predicate right after the step. Not part of `acc` (a blocking acquire stays one event,
+   * and traces are as before): only the search looks at them, for a waiter still blocked
+   * when the execution ended (see insertWaitWindows in dpor.ts).
+   */
+  readonly waitReads?: readonly number[];
   /** A hash of the accesses as the step recorded them (checks that a replay agrees). */
   readonly raw?: number;
 }

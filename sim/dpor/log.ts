@@ -1,7 +1,7 @@
 import { emptyArray } from "../arrays.ts";
 import { CLOCK_OBJECT, objectOfAccess, renumberAccess } from "../objects/tracked.ts";
 import type { StepInfo } from "../strategy.ts";
-import { type Decision, decisionKind, decisionSubject } from "../types.ts";
+import { type Decision, decisionKind, decisionSubject, stepOf } from "../types.ts";
 import { ActorStatus, type World } from "../world.ts";
 import {
   type ActorKeys,
@@ -175,9 +175,9 @@ export class ExecutionLog {
    * it right after this step), so the writes that would wake the waiter must be ordered
    * against the start: "wait starts, then the timer fires, then the write" is explored too.
    * An untimed wait's start reads nothing, so that a blocking acquire stays one event as in
-   * the DPOR literature. (Recording its reads too was tried against the known gap in
-   * dpor.test.ts, a waiter that could have woken in a window that later closed: it did not
-   * close it, and it changed the classic benchmarks' trace counts.)
+   * the DPOR literature. (Recording its reads too changed the classic benchmarks' trace
+   * counts.) When its predicate is false at the start, the reads are kept apart instead
+   * (Event.waitReads), for the search only: see insertWaitWindows in dpor.ts.
    */
   private recordWaitStart(until: () => boolean): void {
     const world = this.world;
@@ -188,6 +188,68 @@ export class ExecutionLog {
     } finally {
       world.recording = false;
     }
+  }
+
+  /**
+   * The reads of an untimed wait's predicate (execution-local object ids), kept apart from
+   * the step's accesses (the recorded accesses are put back as they were); undefined when
+   * the predicate already holds (the waiter can wake at once).
+   */
+  private predicateReads(until: () => boolean): number[] | undefined {
+    const world = this.world;
+    if (world === null) return undefined;
+    const acc = world.accesses;
+    const len = acc.length;
+    let holds = false;
+    world.recording = true;
+    try {
+      holds = until();
+    } finally {
+      world.recording = false;
+    }
+    const reads = acc.splice(len);
+    return holds ? undefined : reads;
+  }
+
+  /**
+   * The actors that could take a step when the execution ended (ready, or waiting on a
+   * predicate that holds), as step options; null without a world. Timers are not looked at.
+   */
+  stepsEnabledAtEnd(): number[] | null {
+    const world = this.world;
+    if (world === null) return null;
+    const out: number[] = [];
+    for (const a of world.actors) {
+      if (a.status === ActorStatus.Ready) out.push(stepOf(a.id));
+      else if (a.status === ActorStatus.Waiting && a.until !== null) {
+        let ready = true; // a predicate that throws: taken as enabled (nothing inserted)
+        try {
+          ready = a.until();
+        } catch {}
+        if (ready) out.push(stepOf(a.id));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Actor ids that are still waiting, without a timeout, at the end of the execution (the
+   * world as the execution left it). Empty without a world.
+   */
+  blockedWaiters(): number[] {
+    const world = this.world;
+    const out: number[] = [];
+    if (world === null) return out;
+    for (const a of world.actors) {
+      if (
+        a.status === ActorStatus.Waiting &&
+        a.until !== null &&
+        a.deadline_ms === Number.POSITIVE_INFINITY
+      ) {
+        out.push(a.id);
+      }
+    }
+    return out;
   }
 
   /** Forgets every step from `n` on. */
@@ -262,6 +324,15 @@ export class ExecutionLog {
     if (startsTimedWait && after !== undefined && after.until !== null) {
       this.recordWaitStart(after.until);
     }
+    let waitReads: number[] | undefined;
+    if (
+      !startsTimedWait &&
+      after !== undefined &&
+      after.status === ActorStatus.Waiting &&
+      after.until !== null
+    ) {
+      waitReads = this.predicateReads(after.until);
+    }
     const key = this.keys.keyOf(actor);
     this.keys.spawned(actor, info.spawned);
     const timer = decisionKind(info.decision) === 1;
@@ -269,6 +340,11 @@ export class ExecutionLog {
     this.addEngineAccesses(acc, key, timer, startsTimedWait);
     this.nameNewObjects(actor);
     this.addStable(acc, info.accesses);
+    if (waitReads !== undefined) {
+      const raw = waitReads;
+      waitReads = [];
+      this.addStable(waitReads, raw);
+    }
     // Every field is set, so that all events share one shape (property reads stay fast).
     return {
       key,
@@ -279,6 +355,7 @@ export class ExecutionLog {
       mask: objectMask(acc),
       resumed: this.resuming,
       deadline_ms: startsTimedWait && after !== undefined ? after.deadline_ms : undefined,
+      waitReads,
       opaque: timer && this.world === null ? true : undefined,
       raw,
     };
