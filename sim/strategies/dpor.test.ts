@@ -226,6 +226,18 @@ describe("dpor", () => {
     }
   });
 
+  // A known gap, kept visible: this test passes while dpor misses traces, and fails (to be
+  // turned into a plain test) once it does not. Found with a generator that may write 0,
+  // so that predicates turn false again (the property test's generator never does): dpor
+  // misses 4 traces where actor 0's sleep ends before actor 1 wakes inside a window. The
+  // executions that would reach them end sleep-blocked: actor 2's wait start touches other
+  // objects once the clock has moved, but the sleep check compares actor and choices only.
+  it.fails("known gap: a sleep that ends while a waiter's window is open", () => {
+    expectSameTraces(
+      '{"cells":2,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"choose","cell":0}]},{"wait":null,"timeout_ms":2,"ops":[{"op":"now","cell":1}]}],[{"wait":0,"timeout_ms":null,"ops":[{"op":"empty","cell":0}]},{"wait":null,"timeout_ms":1,"ops":[{"op":"empty","cell":0}]}],[{"wait":0,"timeout_ms":null,"ops":[{"op":"write","cell":0,"value":0}]}]],"children":[]}',
+    );
+  });
+
   it("explores the 4-worker lost update in one execution per trace (576 of 2,520 schedules)", () => {
     const all = traces(counterScenario, { workers: 4 }, "exhaustive");
     const dpor = traces(counterScenario, { workers: 4 }, "dpor");
