@@ -294,40 +294,48 @@ export class DporStrategy implements Strategy {
     this.analysed = n;
     for (let r = 0; r < races.length; r += 2) {
       const i = races[r] as number;
-      const k = races[r + 1] as number;
-      const node = this.stack[i];
-      if (node === undefined) continue;
-      const v: Event[] = [];
-      for (let m = i + 1; m < n; m++) {
-        if (m !== k && !this.hb.before(log, i, m)) v.push(log.events[m] as Event);
-      }
-      v.push(log.events[k] as Event);
-      // The sleep-set test assumes that a sleeping event cannot disable e. A timer firing
-      // or a waiter's resumption can be disabled (the waiter woke, or its predicate
-      // turned false), so for those races we insert anyway: sleep sets still keep the
-      // search from completing an equivalent execution twice (it is counted as blocked).
-      // Likewise a sleeping waiter's resumption stands for v only if it occurs in v (as in
-      // insertSequence). Taking it as a weak initial when its actor is absent from v lost
-      // traces, with and without timeouts (the property test, other seeds; regression tests
-      // in dpor.test.ts): the traces where the waiter resumes after e' were reached from
-      // this race only, not from the sleeping subtree. The same holds for a sleeping timer
-      // firing: the traces where it fires after a step that depends on it (a wait that
-      // starts, reading the clock) cannot start with it. (Found empirically, not proved.)
-      // Any other sleeping event absent from v stands for v only if it is also independent
-      // of e: e still has to run after v, and a sleeper that depends on e was left out of v
-      // only because it woke at e and ran after it (happens-after e). The traces where it
-      // runs after e do not start with it, and the sleeping subtree holds none of them:
-      // they were lost in seeded orders (regression tests in dpor.test.ts).
       const e = log.events[i] as Event;
-      const mayBeDisabled = e.timer || log.resumed[i] === true;
-      const ve = [...v, e];
-      const stands = (q: Event) => weakInitial(q, ve, q.resumed === true || q.timer);
-      if (mayBeDisabled || !node.sleep.some(stands)) {
-        insertSequence(node.wut, v, false, mayBeDisabled);
-      }
+      this.reverse(i, races[r + 1] as number, e.timer || log.resumed[i] === true);
     }
     this.insertDisabledOptions(Math.max(0, from - 1));
     if (!this.abandoned) this.insertWaitWindows();
+  }
+
+  /**
+   * Reverses the race e < e' (steps i < k) of the last execution: inserts notdep(e).e'
+   * into the wakeup tree of the node before e, unless a sleeping event stands for it.
+   * `mayBeDisabled`: e is a timer firing or a waiter's resumption, which can be disabled.
+   */
+  private reverse(i: number, k: number, mayBeDisabled: boolean): void {
+    const log = this.log;
+    const node = this.stack[i];
+    if (node === undefined) return;
+    const v: Event[] = [];
+    for (let m = i + 1; m < log.events.length; m++) {
+      if (m !== k && !this.hb.before(log, i, m)) v.push(log.events[m] as Event);
+    }
+    v.push(log.events[k] as Event);
+    // The sleep-set test assumes that a sleeping event cannot disable e. A timer firing
+    // or a waiter's resumption can be disabled (the waiter woke, or its predicate
+    // turned false), so for those races we insert anyway: sleep sets still keep the
+    // search from completing an equivalent execution twice (it is counted as blocked).
+    // Likewise a sleeping waiter's resumption stands for v only if it occurs in v (as in
+    // insertSequence). Taking it as a weak initial when its actor is absent from v lost
+    // traces, with and without timeouts (the property test, other seeds; regression tests
+    // in dpor.test.ts): the traces where the waiter resumes after e' were reached from
+    // this race only, not from the sleeping subtree. The same holds for a sleeping timer
+    // firing: the traces where it fires after a step that depends on it (a wait that
+    // starts, reading the clock) cannot start with it. (Found empirically, not proved.)
+    // Any other sleeping event absent from v stands for v only if it is also independent
+    // of e: e still has to run after v, and a sleeper that depends on e was left out of v
+    // only because it woke at e and ran after it (happens-after e). The traces where it
+    // runs after e do not start with it, and the sleeping subtree holds none of them:
+    // they were lost in seeded orders (regression tests in dpor.test.ts).
+    const ve = [...v, log.events[i] as Event];
+    const stands = (q: Event) => weakInitial(q, ve, q.resumed === true || q.timer);
+    if (mayBeDisabled || !node.sleep.some(stands)) {
+      insertSequence(node.wut, v, false, mayBeDisabled);
+    }
   }
 
   /**
@@ -359,18 +367,7 @@ export class DporStrategy implements Strategy {
         if (this.hb.before(log, i, k)) continue;
         break;
       }
-      if (i < 0) continue;
-      const node = this.stack[i];
-      if (node === undefined) continue;
-      const v: Event[] = [];
-      for (let m = i + 1; m < n; m++) {
-        if (m !== k && !this.hb.before(log, i, m)) v.push(log.events[m] as Event);
-      }
-      v.push(ek);
-      const e = log.events[i] as Event;
-      const ve = [...v, e];
-      const stands = (q: Event) => weakInitial(q, ve, q.resumed === true || q.timer);
-      if (!node.sleep.some(stands)) insertSequence(node.wut, v, false, false);
+      if (i >= 0) this.reverse(i, k, false);
     }
   }
 
