@@ -10,11 +10,6 @@ export interface WakeupNode {
   readonly ev: Event;
   readonly partial: boolean;
   readonly children: WakeupNode[];
-  /**
-   * A leaf hung beside an earlier branch whose event is a weak initial of its sequence but
-   * was not taken to stand for it (see insertSequence): it covers no later sequence.
-   */
-  readonly open?: boolean;
 }
 
 /**
@@ -62,14 +57,6 @@ function withoutFirst(v: readonly Event[], key: number): Event[] {
  * otherwise hangs the rest of v below the deepest node reached, as its last child.
  * `strict` accepts only initials that occur in v: for a race whose first event can be
  * disabled, an absent independent event may disable it, so it does not stand for v.
- * A leaf inserted so, beside an earlier branch p that only that rule kept from standing
- * for it, is `open`: a later sequence that reaches it hangs below it instead of being
- * covered. Its branch runs with p asleep, and a race in it whose sequence p weakly
- * stands for (p absent, independent) is dropped; but the traces where p runs late (after
- * a step that depends on it) are not in p's subtree either: a race there (p < that step)
- * put their sequence into this tree, and a bare leaf would have taken it as covered, each
- * side counting on the other (seeded orders lost traces so; regression test in
- * dpor.test.ts).
  * Returns true when the tree grew.
  */
 export function insertSequence(
@@ -82,7 +69,6 @@ export function insertSequence(
   let rest: readonly Event[] = v;
   for (;;) {
     let matched: WakeupNode | null = null;
-    let bypassed = false;
     for (let c = 0; c < nodes.length; c++) {
       const child = nodes[c] as WakeupNode;
       if (child.partial) {
@@ -111,14 +97,12 @@ export function insertSequence(
         matched = child;
         break;
       }
-      // Only the exact rule kept this child from standing for v: see `open` above.
-      if (exact && weakInitial(child.ev, rest)) bypassed = true;
     }
     if (matched === null) {
-      nodes.push(chain(rest, lastPartial && rest[rest.length - 1] === v[v.length - 1], bypassed));
+      nodes.push(chain(rest, lastPartial && rest[rest.length - 1] === v[v.length - 1]));
       return true;
     }
-    if (matched.children.length === 0 && !matched.partial && matched.open !== true) return false;
+    if (matched.children.length === 0 && !matched.partial) return false;
     rest = withoutFirst(rest, matched.ev.key);
     if (rest.length === 0) return false;
     // A partial leaf (a disabled option or a data-choice alternative, put there without a
@@ -128,13 +112,8 @@ export function insertSequence(
   }
 }
 
-function chain(v: readonly Event[], lastPartial: boolean, open = false): WakeupNode {
-  let node: WakeupNode = {
-    ev: v[v.length - 1] as Event,
-    partial: lastPartial,
-    children: [],
-    ...(open ? { open } : {}),
-  };
+function chain(v: readonly Event[], lastPartial: boolean): WakeupNode {
+  let node: WakeupNode = { ev: v[v.length - 1] as Event, partial: lastPartial, children: [] };
   for (let i = v.length - 2; i >= 0; i--) {
     node = { ev: v[i] as Event, partial: false, children: [node] };
   }
