@@ -49,6 +49,7 @@ export function execute(
 ): ExecutionResult {
   const max_steps = limits.max_steps ?? defaultLimits.max_steps;
   const horizon_ms = world.horizon_ms ?? limits.horizon_ms ?? defaultLimits.horizon_ms;
+  world.timeLimit_ms = horizon_ms;
   const actors = world.actors;
   const enabled: Decision[] = [];
   const trace: TraceStep[] | null = world.tracing ? [] : null;

@@ -81,6 +81,11 @@ export class World implements AccessRecorder {
   /** @internal */ clock_ms = 0;
   /** @internal The scenario's own time horizon for this execution (see limitTime), if any. */
   horizon_ms: number | null = null;
+  /**
+   * @internal The time horizon in effect for the running execution (set by execute): no
+   * timer due after it ever fires, so a wait whose deadline lies past it never times out.
+   */
+  timeLimit_ms = Number.POSITIVE_INFINITY;
   /** @internal Actor running the current step, or -1 outside steps. */
   running = -1;
   /** @internal Number of steps taken so far. */

@@ -2,7 +2,7 @@ import { emptyArray } from "../arrays.ts";
 import { CLOCK_OBJECT, objectOfAccess, renumberAccess } from "../objects/tracked.ts";
 import type { StepInfo } from "../strategy.ts";
 import { type Decision, decisionKind, decisionSubject, stepOf } from "../types.ts";
-import { ActorStatus, type World } from "../world.ts";
+import { type ActorState, ActorStatus, type World } from "../world.ts";
 import {
   type ActorKeys,
   addAccess,
@@ -121,9 +121,7 @@ export class ExecutionLog {
       (decisionKind(decision) === 0 &&
         state.status === ActorStatus.Waiting &&
         state.until !== null);
-    this.endsTimedWait =
-      state === undefined ||
-      (state.status === ActorStatus.Waiting && state.deadline_ms !== Number.POSITIVE_INFINITY);
+    this.endsTimedWait = state === undefined || this.timedWait(state);
   }
 
   clear(): void {
@@ -233,23 +231,34 @@ export class ExecutionLog {
   }
 
   /**
-   * Actor ids that are still waiting, without a timeout, at the end of the execution (the
-   * world as the execution left it). Empty without a world.
+   * Actor ids that are still waiting, without a timeout that can fire, at the end of the
+   * execution (the world as the execution left it). Empty without a world.
    */
   blockedWaiters(): number[] {
     const world = this.world;
     const out: number[] = [];
     if (world === null) return out;
     for (const a of world.actors) {
-      if (
-        a.status === ActorStatus.Waiting &&
-        a.until !== null &&
-        a.deadline_ms === Number.POSITIVE_INFINITY
-      ) {
+      if (a.status === ActorStatus.Waiting && a.until !== null && !this.timedWait(a)) {
         out.push(a.id);
       }
     }
     return out;
+  }
+
+  /**
+   * Whether `a` waits with a timeout that can fire. A deadline past the execution's time
+   * horizon never does (the engine offers no timer due after it), so for the search such a
+   * wait is untimed: no write needs ordering against its start, which reads only the clock
+   * (see makeEvent). On the protocol scopes this is every heartbeat wait that starts within
+   * 5 s of the horizon: on the two-tab scope within 4 s, every one of them.
+   */
+  private timedWait(a: ActorState): boolean {
+    return (
+      a.status === ActorStatus.Waiting &&
+      a.deadline_ms !== Number.POSITIVE_INFINITY &&
+      a.deadline_ms <= (this.world?.timeLimit_ms ?? Number.POSITIVE_INFINITY)
+    );
   }
 
   /** Forgets every step from `n` on. */
@@ -318,9 +327,7 @@ export class ExecutionLog {
   ): Event {
     const actor = info.actor;
     const after = this.world?.actors[actor];
-    const startsTimedWait =
-      after === undefined ||
-      (after.status === ActorStatus.Waiting && after.deadline_ms !== Number.POSITIVE_INFINITY);
+    const startsTimedWait = after === undefined || this.timedWait(after);
     if (startsTimedWait && after !== undefined && after.until !== null) {
       this.recordWaitStart(after.until);
     }
@@ -338,6 +345,15 @@ export class ExecutionLog {
     const timer = decisionKind(info.decision) === 1;
     const acc: number[] = [];
     this.addEngineAccesses(acc, key, timer, startsTimedWait);
+    // A wait whose deadline is past the horizon still read the clock: it is untimed only
+    // because no timer had moved the clock far enough when it started.
+    if (
+      !startsTimedWait &&
+      after.status === ActorStatus.Waiting &&
+      after.deadline_ms !== Number.POSITIVE_INFINITY
+    ) {
+      addAccess(acc, CLOCK_OBJECT * 2);
+    }
     this.nameNewObjects(actor);
     this.addStable(acc, info.accesses);
     if (waitReads !== undefined) {

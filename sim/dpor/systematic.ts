@@ -163,7 +163,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
       if (count_traces) traces.add(hash53(canonical));
       options.on_trace?.(canonical);
     }
-    if (count_states) states.add(hash53(JSON.stringify(r.world.snapshotObjects())));
+    if (count_states) states.add(hash53(finalState(r.world)));
     const cut = options.max_depth !== undefined && r.outcome.kind === "budget";
     if (cut) {
       cut_by_depth++;
@@ -227,4 +227,16 @@ function runObserved<P extends Params>(
   strategy.observe(world);
   scenario.setup(world, params);
   return { ...execute(world, strategy, limits ?? {}), world };
+}
+
+/**
+ * The tracked objects' snapshots by name, in name order: objects made by steps (a
+ * connection's queue) are made in interleaving order, which says nothing about the state.
+ */
+function finalState(world: World): string {
+  const snapshot = world.snapshotObjects();
+  const names = Object.keys(snapshot).sort();
+  let out = "";
+  for (const name of names) out += `${JSON.stringify(name)}:${JSON.stringify(snapshot[name])},`;
+  return out;
 }

@@ -46,17 +46,30 @@ export class RunJournal {
    * is part-way through are seen when it gets there.
    */
   nextRow(from: number, after: number, max: number): { row: Row; next: number } | null {
-    const rows = this.rows.slice(from);
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i] as Row;
-      if (row.seq > after && row.seq <= max) return { row, next: from + i + 1 };
+    // Row by row, as the reader does: a read that stops at row p saw nothing of the rows
+    // appended after p, so it commutes with those appends (partial-order reduction sees
+    // that); one that reaches the end read the empty position the next append fills.
+    for (let i = from; ; i++) {
+      const row = this.rows.at(i);
+      if (row === undefined) return null;
+      if (row.seq > after && row.seq <= max) return { row, next: i + 1 };
     }
-    return null;
   }
 
-  /** The row with this seq, if it has been written (a read of the whole file). */
+  /** The row with this seq, if it has been written (a scan of the file up to it). */
   find(seq: number): Row | undefined {
-    return this.rows.slice().find((r) => r.seq === seq);
+    for (let i = 0; ; i++) {
+      const row = this.rows.at(i);
+      if (row === undefined || row.seq === seq) return row;
+    }
+  }
+
+  /**
+   * Whether the file has at least `n` rows: a read of row n-1 alone, which only the append
+   * that writes it changes.
+   */
+  hasRows(n: number): boolean {
+    return n <= 0 || this.rows.at(n - 1) !== undefined;
   }
 
   /** Written rows sorted by seq, stopping at the first hole: the settled transcript. */

@@ -63,7 +63,7 @@ export function* browserTab(
 ): Actor {
   const { world, journal, streams } = ctx;
   if (plan.attach_after > 0) {
-    yield world.until(() => journal.rows.length >= plan.attach_after || !streams.has(RUN_ID), {
+    yield world.until(() => journal.hasRows(plan.attach_after) || !streams.has(RUN_ID), {
       label: "attach",
       on: `${plan.attach_after} journal rows`,
     });
