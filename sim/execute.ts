@@ -1,6 +1,6 @@
 import { emptyArray } from "./arrays.ts";
 import { InputError } from "./errors.ts";
-import type { Strategy } from "./strategy.ts";
+import type { StepInfo, Strategy } from "./strategy.ts";
 import { type TraceStep, traceAccesses, traceWrites } from "./trace-step.ts";
 import {
   type BlockedActor,
@@ -54,6 +54,16 @@ export function execute(
   const enabled: Decision[] = [];
   const trace: TraceStep[] | null = world.tracing ? [] : null;
   const onStep = strategy.onStep === undefined ? undefined : strategy.onStep.bind(strategy);
+  // One object for every step: StepInfo is valid only during the onStep call (its arrays
+  // are the engine's own, reused too).
+  const info: Mutable<StepInfo> = {
+    index: 0,
+    decision: 0,
+    actor: 0,
+    accesses: world.accesses,
+    spawned: world.spawnedThisStep,
+    enabled,
+  };
   let current = -1;
   let preemptions = 0;
   let outcome: Outcome | null = null;
@@ -106,14 +116,10 @@ export function execute(
     world.stepIndex = step + 1;
 
     if (onStep !== undefined) {
-      onStep({
-        index: step,
-        decision,
-        actor: actorId,
-        accesses: world.accesses,
-        spawned: world.spawnedThisStep,
-        enabled,
-      });
+      info.index = step;
+      info.decision = decision;
+      info.actor = actorId;
+      onStep(info);
     }
     if (trace !== null) {
       trace.push({
@@ -293,3 +299,5 @@ function firstBroken(
   }
   return null;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

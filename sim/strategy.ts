@@ -28,7 +28,10 @@ export interface Strategy {
   describe?(): string;
 }
 
-/** What the engine tells `onStep` about a finished step. Valid only during the call. */
+/**
+ * What the engine tells `onStep` about a finished step. Valid only during the call: the
+ * engine reuses the object and its arrays for the next step.
+ */
 export interface StepInfo {
   readonly index: number;
   readonly decision: Decision;

@@ -141,6 +141,8 @@ export class ActorKeys {
   /** Key of each actor id in the running execution. */
   private byActor: number[] = [];
   private childCount: number[] = [];
+  /** Key of setup actor id, kept across executions (interning is a string and a lookup). */
+  private readonly setupKeys: number[] = [];
 
   /** Forgets the running execution's actors (keys stay interned). */
   reset(): void {
@@ -152,7 +154,11 @@ export class ActorKeys {
   keyOf(id: number): number {
     const k = this.byActor[id];
     if (k !== undefined) return k;
-    const key = this.intern(`s${id}`);
+    let key = this.setupKeys[id];
+    if (key === undefined) {
+      key = this.intern(`s${id}`);
+      this.setupKeys[id] = key;
+    }
     this.byActor[id] = key;
     return key;
   }

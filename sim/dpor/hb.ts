@@ -11,6 +11,8 @@ import type { ExecutionLog } from "./log.ts";
 export class HappensBefore {
   private clocks: Int32Array = new Int32Array(0);
   private raceClock: Int32Array = new Int32Array(0);
+  /** Scratch for compute: each actor's latest step so far. */
+  private lastOf: Int32Array = new Int32Array(0);
   private width = 0;
   private n = 0;
   /** Leading steps of the log whose clocks are up to date (see invalidate). */
@@ -54,7 +56,9 @@ export class HappensBefore {
     this.n = n;
     const c = this.clocks;
     const rc = this.raceClock;
-    const lastOf = new Int32Array(w).fill(-1);
+    if (this.lastOf.length < w) this.lastOf = new Int32Array(w * 2);
+    const lastOf = this.lastOf;
+    lastOf.fill(-1, 0, w);
     for (let k = 0; k < start; k++) lastOf[ids[k] as number] = k;
     for (let k = start; k < n; k++) {
       const a = ids[k] as number;

@@ -30,12 +30,15 @@ export type DporExecutionKind = "complete" | "sleep-blocked" | "infeasible" | "b
 /** One node of the depth-first search: the state after `index` steps of the current path. */
 interface SearchNode {
   /** Events known not to need exploring from here (explored siblings and inherited). */
-  readonly sleep: Event[];
+  sleep: Event[];
   /** Sequences still to explore from here. */
   wut: WakeupNode[];
   /** The event taken from here on the current path (null while it is being taken). */
   cur: Event | null;
 }
+
+/** The sleep set of a node with nothing asleep, shared: never pushed to (see backtrack). */
+const NOTHING_ASLEEP = Object.freeze([]) as unknown as Event[];
 
 /**
  * Optimal dynamic partial-order reduction with wakeup trees (Abdulla, Aronis, Jonsson,
@@ -69,7 +72,7 @@ export class DporStrategy implements Strategy {
   private branchPoint = -1;
   private branchTarget: WakeupNode | null = null;
   private guide: WakeupNode[] = [];
-  private pendingSleep: Event[] = [];
+  private pendingSleep: Event[] = NOTHING_ASLEEP;
   private target: Event | null = null;
   private targetPartial = false;
   private abandoned = false;
@@ -120,7 +123,7 @@ export class DporStrategy implements Strategy {
     const unchanged = Math.max(0, this.branchPoint);
     if (this.analysed > unchanged) this.analysed = unchanged;
     this.hb.invalidate(unchanged);
-    this.pendingSleep = [];
+    this.pendingSleep = NOTHING_ASLEEP;
     this.abandoned = false;
     this.lastKind = "complete";
     this.preemptions = 0;
@@ -133,7 +136,10 @@ export class DporStrategy implements Strategy {
   private backtrack(): boolean {
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const node = this.stack[i] as SearchNode;
-      if (node.cur !== null) node.sleep.push(node.cur);
+      if (node.cur !== null) {
+        if (node.sleep === NOTHING_ASLEEP) node.sleep = [];
+        node.sleep.push(node.cur);
+      }
       node.cur = null;
       const next = node.wut.shift();
       if (next === undefined) continue;
@@ -261,10 +267,15 @@ export class DporStrategy implements Strategy {
         return;
       }
     }
-    const next: Event[] = [];
+    // Most nodes have nothing asleep: the next one gets a fresh empty set only on demand
+    // (see backtrack), not an array per step.
+    let next: Event[] = NOTHING_ASLEEP;
     for (let s = 0; s < node.sleep.length; s++) {
       const q = node.sleep[s] as Event;
-      if (q.key !== ev.key && !dependent(q, ev)) next.push(q);
+      if (q.key !== ev.key && !dependent(q, ev)) {
+        if (next === NOTHING_ASLEEP) next = [];
+        next.push(q);
+      }
     }
     this.pendingSleep = next;
   }
@@ -331,11 +342,16 @@ export class DporStrategy implements Strategy {
     // only because it woke at e and ran after it (happens-after e). The traces where it
     // runs after e do not start with it, and the sleeping subtree holds none of them:
     // they were lost in seeded orders (regression tests in dpor.test.ts).
-    const ve = [...v, log.events[i] as Event];
-    const stands = (q: Event) => weakInitial(q, ve, q.resumed === true || q.timer);
-    if (mayBeDisabled || !node.sleep.some(stands)) {
+    if (mayBeDisabled || !this.sleeperStandsFor(node, v, log.events[i] as Event)) {
       insertSequence(node.wut, v, false, mayBeDisabled);
     }
+  }
+
+  /** Whether an event asleep at `node` is a weak initial of v.e (see reverse). */
+  private sleeperStandsFor(node: SearchNode, v: readonly Event[], e: Event): boolean {
+    if (node.sleep.length === 0) return false;
+    const ve = [...v, e];
+    return node.sleep.some((q) => weakInitial(q, ve, q.resumed === true || q.timer));
   }
 
   /**
