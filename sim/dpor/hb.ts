@@ -79,7 +79,7 @@ export class HappensBefore {
         const ai = ids[i] as number;
         if (ai === a || (rc[ai] as number) > i) continue;
         if (!dependent(events[i] as (typeof events)[number], ek)) continue;
-        const rev = reversible(log, i, k, prev);
+        const rev = reversible(log, i, k, prev) || this.otherWaker(log, i, k);
         if (onRace !== undefined && rev && k >= racesFrom) onRace(i, k);
         if (rev && !resumed) this.join(rc, 0, i * w);
         if ((c[base + ai] as number) <= i) this.join(c, base, i * w);
@@ -88,6 +88,26 @@ export class HappensBefore {
       lastOf[a] = k;
     }
     this.valid = n;
+  }
+
+  /**
+   * Step i made waiter k runnable, but another step j between them that does not happen
+   * after i touches what k reads (its predicate, in the engine's accesses): moved before i
+   * with the rest of notdep(i), j may wake k on its own (a waiter on "queue not empty or
+   * connection broken", woken by the push, could have been woken by the break). The race
+   * is then reversed: if j does not wake k after all, the replay says so (infeasible).
+   */
+  private otherWaker(log: ExecutionLog, i: number, k: number): boolean {
+    if (log.resumed[k] !== true) return false;
+    const ids = log.actorIds;
+    const a = ids[k] as number;
+    const ek = log.events[k] as Event;
+    for (let j = i + 1; j < k; j++) {
+      if (ids[j] === a || ids[j] === ids[i]) continue;
+      if (this.before(log, i, j)) continue;
+      if (dependent(log.events[j] as Event, ek)) return true;
+    }
+    return false;
   }
 
   /** True when step i happens before step k (i < k). */

@@ -56,14 +56,18 @@ function withoutFirst(v: readonly Event[], key: number): Event[] {
  * of v; stops when it reaches a leaf (some explored-to-be sequence already covers v) and
  * otherwise hangs the rest of v below the deepest node reached, as its last child.
  * `strict` accepts only initials that occur in v: for a race whose first event can be
- * disabled, an absent independent event may disable it, so it does not stand for v.
+ * disabled, an absent independent event may disable it, so it does not stand for v. When
+ * `strict` is that first event e, an absent event independent of all of v and of e stands
+ * for v after all (it cannot disable e); a bare leaf put beside such a branch lost traces
+ * in seeded orders (dpor.test.ts): each branch left the traces where the other's step
+ * comes later to the other.
  * Returns true when the tree grew.
  */
 export function insertSequence(
   tree: WakeupNode[],
   v: readonly Event[],
   lastPartial = false,
-  strict = false,
+  strict: boolean | Event = false,
 ): boolean {
   let nodes = tree;
   let rest: readonly Event[] = v;
@@ -92,8 +96,12 @@ export function insertSequence(
       // A waiter's resumption, or a timer firing (not due after all: another deadline is
       // earlier), may prove impossible when its branch runs, and then it covers nothing:
       // it stands for v only if it occurs in v.
-      const exact = strict || child.ev.resumed === true || child.ev.timer;
-      if (weakInitial(child.ev, rest, exact)) {
+      const exact = strict !== false || child.ev.resumed === true || child.ev.timer;
+      let stands = weakInitial(child.ev, rest, exact);
+      if (!stands && typeof strict === "object" && child.ev.resumed !== true && !child.ev.timer) {
+        stands = child.ev.key !== strict.key && standsBeside(child.ev, rest, strict);
+      }
+      if (stands) {
         matched = child;
         break;
       }
@@ -118,4 +126,11 @@ function chain(v: readonly Event[], lastPartial: boolean): WakeupNode {
     node = { ev: v[i] as Event, partial: false, children: [node] };
   }
   return node;
+}
+
+/** p's actor is absent from v, and p is independent of all of v and of e. */
+function standsBeside(p: Event, v: readonly Event[], e: Event): boolean {
+  if (dependent(p, e)) return false;
+  for (const x of v) if (x.key === p.key || dependent(p, x)) return false;
+  return true;
 }

@@ -78,6 +78,8 @@ export class DporStrategy implements Strategy {
   private abandoned = false;
   /** Steps of the abandoned execution that are worth learning races from. */
   private abandonedAt = 0;
+  /** The options offered where a sleep-blocked execution stopped (none after its last step). */
+  private enabledAtAbandon: number[] | null = null;
   private preemptions = 0;
   /**
    * Leading steps of the current path whose races have been turned into wakeup sequences.
@@ -125,6 +127,7 @@ export class DporStrategy implements Strategy {
     this.hb.invalidate(unchanged);
     this.pendingSleep = NOTHING_ASLEEP;
     this.abandoned = false;
+    this.enabledAtAbandon = null;
     this.lastKind = "complete";
     this.preemptions = 0;
     this.target = null;
@@ -180,7 +183,7 @@ export class DporStrategy implements Strategy {
       wanted = node.wut.shift() ?? null;
       this.guide = wanted === null ? [] : wanted.children;
     }
-    if (wanted !== null) {
+    while (wanted !== null) {
       let i = this.indexOf(enabled, wanted.ev.key, wanted.ev.timer);
       if (i < 0) {
         // A reversed race whose step cannot run here because its actor is still waiting
@@ -201,6 +204,15 @@ export class DporStrategy implements Strategy {
           children: [],
         };
         this.guide = [];
+      } else if (step !== this.branchPoint && this.sleepsAs(node, wanted)) {
+        // A sequence inserted although its step sleeps here (a race whose first step may
+        // be disabled): the rest of it was explored from where that step was. The prefix
+        // reached so far is new: it goes on with the next sequence planned from here, or
+        // afresh, not left blocked. (Afresh while sequences are left would take an event
+        // that one of them starts with, which then sleeps when its turn comes.)
+        wanted = node.wut.shift() ?? null;
+        this.guide = wanted === null ? [] : wanted.children;
+        continue;
       }
       if (this.preempts(enabled, current, i) && this.preemptions >= this.bound) {
         return this.abandon("bound");
@@ -215,7 +227,10 @@ export class DporStrategy implements Strategy {
 
   private fresh(node: SearchNode, enabled: readonly Decision[], current: number): number {
     const i = this.freshPick(node, enabled, current);
-    if (i < 0) return this.abandon("sleep-blocked");
+    if (i < 0) {
+      this.enabledAtAbandon = enabled.slice();
+      return this.abandon("sleep-blocked");
+    }
     this.target = null;
     this.targetPartial = false;
     this.countPreemption(enabled, current, i);
@@ -317,15 +332,22 @@ export class DporStrategy implements Strategy {
    * into the wakeup tree of the node before e, unless a sleeping event stands for it.
    * `mayBeDisabled`: e is a timer firing or a waiter's resumption, which can be disabled.
    */
-  private reverse(i: number, k: number, mayBeDisabled: boolean): void {
+  private reverse(i: number, k: number, mayBeDisabled: boolean, window = false): void {
     const log = this.log;
     const node = this.stack[i];
     if (node === undefined) return;
     const v: Event[] = [];
     for (let m = i + 1; m < log.events.length; m++) {
-      if (m !== k && !this.hb.before(log, i, m)) v.push(log.events[m] as Event);
+      if (m === k || this.hb.before(log, i, m)) continue;
+      if (window && m > k && this.hb.before(log, k, m)) continue;
+      v.push(log.events[m] as Event);
     }
     v.push(log.events[k] as Event);
+    // A window: the waiter whose wait starts at k may wake right after (its step, opaque).
+    if (window) {
+      const key = (log.events[k] as Event).key;
+      v.push({ key, timer: false, choices: [], ranges: [], acc: [], opaque: true });
+    }
     // The sleep-set test assumes that a sleeping event cannot disable e. A timer firing
     // or a waiter's resumption can be disabled (the waiter woke, or its predicate
     // turned false), so for those races we insert anyway: sleep sets still keep the
@@ -343,7 +365,7 @@ export class DporStrategy implements Strategy {
     // runs after e do not start with it, and the sleeping subtree holds none of them:
     // they were lost in seeded orders (regression tests in dpor.test.ts).
     if (mayBeDisabled || !this.sleeperStandsFor(node, v, log.events[i] as Event)) {
-      insertSequence(node.wut, v, false, mayBeDisabled);
+      insertSequence(node.wut, v, window, mayBeDisabled ? (log.events[i] as Event) : false);
     }
   }
 
@@ -359,10 +381,14 @@ export class DporStrategy implements Strategy {
    * to wake in a window before its wait started: a write made its predicate true, and a
    * later one false again, all before the wait began. The wait's start reads nothing (see
    * recordWaitStart in log.ts), so no race moves it into the window, and its resumption
-   * never became possible, so no disabled option points there either (the known gap of
-   * dpor.test.ts). For each such waiter, the last write by another actor to what its
-   * predicate reads, before the wait started and not happening before it, is treated as a
-   * race with the start: notdep(i).k is inserted at node i. Locks keep their counts, as a
+   * never became possible, so no disabled option points there either. For each such
+   * waiter, every write by another actor to what its predicate reads, before the wait
+   * started and not happening before it, is treated as a race with the start (not only the
+   * last one: the window may have closed before a later write that left it closed; a
+   * program in dpor.test.ts lost a trace so). The sequence inserted at node i is
+   * notdep(i).k without the steps that happen after k, followed by the waiter's step
+   * (opaque, as a disabled option): a race's sequence that goes on past the wait's start
+   * must not take the place of the waiter's wake-up. Locks keep their counts, as a
    * complete execution leaves no one waiting.
    */
   private insertWaitWindows(): void {
@@ -376,14 +402,12 @@ export class DporStrategy implements Strategy {
       const ek = log.events[k] as Event;
       const reads = ek.waitReads;
       if (reads === undefined || reads.length === 0) continue;
-      let i = k - 1;
-      for (; i >= 0; i--) {
+      for (let i = k - 1; i >= 0; i--) {
         if (log.actorIds[i] === a) continue;
         if (!writesAny(log.events[i] as Event, reads)) continue;
         if (this.hb.before(log, i, k)) continue;
-        break;
+        this.reverse(i, k, false, true);
       }
-      if (i >= 0) this.reverse(i, k, false);
     }
   }
 
@@ -400,7 +424,7 @@ export class DporStrategy implements Strategy {
     const n = log.events.length;
     // The last step's options after it are not logged: they are read off the world as the
     // execution left it (step options only), unless the execution was cut short.
-    const atEnd = this.abandoned ? null : log.stepsEnabledAtEnd();
+    const atEnd = this.abandoned ? this.enabledAtAbandon : log.stepsEnabledAtEnd();
     for (let i = from; i < n; i++) {
       const node = this.stack[i];
       if (node === undefined) continue;
@@ -413,7 +437,7 @@ export class DporStrategy implements Strategy {
         const actor = decisionSubject(d);
         if (actor === runner || after.includes(d)) continue;
         const timer = decisionKind(d) === 1;
-        if (last && timer) continue;
+        if (last && timer && !this.abandoned) continue;
         const p: Event = {
           key: this.keys.keyOf(actor),
           timer,
@@ -501,6 +525,12 @@ export class DporStrategy implements Strategy {
     }
     if (prng !== null && awake.length > 0) return awake[prng.below(awake.length)] as number;
     return fallback;
+  }
+
+  /** Whether the wakeup node's event, with all its choices, is asleep at `node`. */
+  private sleepsAs(node: SearchNode, w: WakeupNode): boolean {
+    if (w.partial) return false;
+    return node.sleep.some((q) => q.timer === w.ev.timer && sameEvent(q, w.ev));
   }
 
   /** 0: awake; 1: some of its events with data choices sleep; 2: asleep. */
