@@ -319,6 +319,22 @@ describe("dpor", () => {
     );
   });
 
+  // A known gap, kept visible: found by the property above (STREAMSIM_PROPERTY_SEED=27 at
+  // 1,000 runs) and shrunk. dpor in the order of seed 0 misses 4 of 436 traces; it did
+  // before this round's fixes too. Traced runs point to a leaf that takes over the sequence
+  // of a race between an earlier sibling and a later step, inside whose branch that
+  // sibling, now asleep, is taken to cover the reversal that would reach the missing traces.
+  it.fails("known gap: a sleeping sibling taken to cover a reversal inside a leaf's branch", () => {
+    const scenario = programScenario(
+      JSON.parse(
+        '{"cells":2,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"spawn","child":0}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"write","cell":1,"value":1}]}],[{"wait":0,"timeout_ms":1,"ops":[{"op":"write","cell":0,"value":1}]}],[{"wait":0,"timeout_ms":1,"ops":[{"op":"write","cell":0,"value":1}]},{"wait":1,"timeout_ms":null,"ops":[{"op":"spawn","child":0}]}]],"children":[[{"wait":0,"timeout_ms":3,"ops":[{"op":"write","cell":1,"value":1}]}]]}',
+      ) as Program,
+    );
+    const all = traces(scenario, {}, "exhaustive");
+    const dpor = traces(scenario, {}, "dpor", 20_000, 0);
+    expect(new Set(dpor.seen)).toEqual(new Set(all.seen));
+  });
+
   it("explores the 4-worker lost update in one execution per trace (576 of 2,520 schedules)", () => {
     const all = traces(counterScenario, { workers: 4 }, "exhaustive");
     const dpor = traces(counterScenario, { workers: 4 }, "dpor");
