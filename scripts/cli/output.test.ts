@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Output } from "./output.ts";
+import { formatDuration, Output } from "./output.ts";
 
 const stdout = process.stdout as { isTTY?: boolean };
 const original = stdout.isTTY;
@@ -63,5 +63,16 @@ describe("progress", () => {
 
   it("stays silent when stderr is not a terminal", () => {
     expect(written(false, (o) => o.progress(3000, 2000))).toBe("");
+  });
+});
+
+describe("formatDuration", () => {
+  it("rounds to the unit it shows, never printing 60 of a unit", () => {
+    expect(formatDuration(999.4)).toBe("999 ms");
+    expect(formatDuration(999.6)).toBe("1.0 s");
+    expect(formatDuration(59_940)).toBe("59.9 s");
+    expect(formatDuration(59_960)).toBe("1 min 0 s");
+    expect(formatDuration(239_600)).toBe("4 min 0 s");
+    expect(formatDuration(253_000)).toBe("4 min 13 s");
   });
 });
