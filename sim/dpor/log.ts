@@ -255,9 +255,7 @@ export class ExecutionLog {
    */
   private timedWait(a: ActorState): boolean {
     return (
-      a.status === ActorStatus.Waiting &&
-      a.deadline_ms !== Number.POSITIVE_INFINITY &&
-      a.deadline_ms <= (this.world?.timeLimit_ms ?? Number.POSITIVE_INFINITY)
+      hasDeadline(a) && a.deadline_ms <= (this.world?.timeLimit_ms ?? Number.POSITIVE_INFINITY)
     );
   }
 
@@ -347,13 +345,7 @@ export class ExecutionLog {
     this.addEngineAccesses(acc, key, timer, startsTimedWait);
     // A wait whose deadline is past the horizon still read the clock: it is untimed only
     // because no timer had moved the clock far enough when it started.
-    if (
-      !startsTimedWait &&
-      after.status === ActorStatus.Waiting &&
-      after.deadline_ms !== Number.POSITIVE_INFINITY
-    ) {
-      addAccess(acc, CLOCK_OBJECT * 2);
-    }
+    if (!startsTimedWait && hasDeadline(after)) addAccess(acc, CLOCK_OBJECT * 2);
     this.nameNewObjects(actor);
     this.addStable(acc, info.accesses);
     if (waitReads !== undefined) {
@@ -376,6 +368,11 @@ export class ExecutionLog {
       raw,
     };
   }
+}
+
+/** Whether `a` waits with a timeout (a sleep, or a wait with `timeout_ms`). */
+function hasDeadline(a: ActorState): boolean {
+  return a.status === ActorStatus.Waiting && a.deadline_ms !== Number.POSITIVE_INFINITY;
 }
 
 /**

@@ -55,19 +55,19 @@ function withoutFirst(v: readonly Event[], key: number): Event[] {
  * insert[E](v, wut): descends along the first child that is a weak initial of what is left
  * of v; stops when it reaches a leaf (some explored-to-be sequence already covers v) and
  * otherwise hangs the rest of v below the deepest node reached, as its last child.
- * `strict` accepts only initials that occur in v: for a race whose first event can be
- * disabled, an absent independent event may disable it, so it does not stand for v. When
- * `strict` is that first event e, an absent event independent of all of v and of e stands
- * for v after all (it cannot disable e); a bare leaf put beside such a branch lost traces
- * in seeded orders (dpor.test.ts): each branch left the traces where the other's step
- * comes later to the other.
+ * `disabledFirst` is the race's first event e when e can be disabled: an absent event
+ * independent of v may disable e, so only an initial that occurs in v, or an absent event
+ * independent of all of v and of e (which cannot disable it), stands for v. (Without the
+ * second case a bare leaf was put beside such a branch, and seeded orders lost traces,
+ * dpor.test.ts: each branch left the traces where the other's step comes later to the
+ * other.)
  * Returns true when the tree grew.
  */
 export function insertSequence(
   tree: WakeupNode[],
   v: readonly Event[],
   lastPartial = false,
-  strict: boolean | Event = false,
+  disabledFirst: Event | null = null,
 ): boolean {
   let nodes = tree;
   let rest: readonly Event[] = v;
@@ -96,11 +96,13 @@ export function insertSequence(
       // A waiter's resumption, or a timer firing (not due after all: another deadline is
       // earlier), may prove impossible when its branch runs, and then it covers nothing:
       // it stands for v only if it occurs in v.
-      const exact = strict !== false || child.ev.resumed === true || child.ev.timer;
-      let stands = weakInitial(child.ev, rest, exact);
-      if (!stands && typeof strict === "object" && child.ev.resumed !== true && !child.ev.timer) {
-        stands = child.ev.key !== strict.key && standsBeside(child.ev, rest, strict);
-      }
+      const waker = child.ev.resumed === true || child.ev.timer;
+      const stands =
+        weakInitial(child.ev, rest, disabledFirst !== null || waker) ||
+        (disabledFirst !== null &&
+          !waker &&
+          child.ev.key !== disabledFirst.key &&
+          standsBeside(child.ev, rest, disabledFirst));
       if (stands) {
         matched = child;
         break;

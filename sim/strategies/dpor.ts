@@ -365,7 +365,7 @@ export class DporStrategy implements Strategy {
     // runs after e do not start with it, and the sleeping subtree holds none of them:
     // they were lost in seeded orders (regression tests in dpor.test.ts).
     if (mayBeDisabled || !this.sleeperStandsFor(node, v, log.events[i] as Event)) {
-      insertSequence(node.wut, v, window, mayBeDisabled ? (log.events[i] as Event) : false);
+      insertSequence(node.wut, v, window, mayBeDisabled ? (log.events[i] as Event) : null);
     }
   }
 
