@@ -30,6 +30,26 @@ const blocks: Scenario<{ actors: number; steps: number }> = {
   },
 };
 
+/** A lead actor of 4 steps alone, then two workers of 5 steps each. */
+const leadThenWorkers: Scenario<Record<string, never>> = {
+  name: "lead-then-workers",
+  summary: "solo steps before two actors compete",
+  defaults: {},
+  setup(world) {
+    const worker = function* (): Actor {
+      for (let i = 0; i < 4; i++) yield `w${i + 1}`;
+    };
+    world.spawn(
+      "lead",
+      (function* (): Actor {
+        for (let i = 0; i < 3; i++) yield `l${i + 1}`;
+        world.spawn("w0", worker());
+        world.spawn("w1", worker());
+      })(),
+    );
+  },
+};
+
 function actorSequence(strategy: PctStrategy, actors: number, steps: number): number[] {
   const r = runOnce(blocks, { actors, steps }, strategy, { trace: true });
   return (r?.trace ?? []).map((s) => s.actor);
@@ -192,8 +212,10 @@ describe("pct strategy", () => {
     expect(pct.describe()).toContain("1/(3*30^2)");
   });
 
-  it("learns k from the longest execution when no estimate is given", () => {
-    const pct = new PctStrategy({ seed: 1, depth: 2 });
+  it("learns k, the scheduling points of the busiest execution, when no estimate is given", () => {
+    // Depth 1: each actor runs its 20 steps in priority order. The last actor runs alone,
+    // so 60 of the 80 steps are scheduling points (more than one option enabled).
+    const pct = new PctStrategy({ seed: 1, depth: 1 });
     expect(pct.steps_estimate).toBe(32);
     explore({
       scenario: blocks,
@@ -201,8 +223,43 @@ describe("pct strategy", () => {
       strategy: pct,
       max_executions: 3,
     });
-    expect(pct.steps_estimate).toBe(80);
-    expect(pct.guarantee()).toBe(1 / (4 * 80));
+    expect(pct.steps_estimate).toBe(60);
+    expect(pct.guarantee()).toBe(1 / 4);
+    const deeper = new PctStrategy({ seed: 1, depth: 2 });
+    explore({
+      scenario: blocks,
+      params: { actors: 4, steps: 20 },
+      strategy: deeper,
+      max_executions: 3,
+    });
+    expect(deeper.guarantee()).toBe(1 / (4 * deeper.steps_estimate));
+  });
+
+  it("replaces the initial guess of 32 with a shorter first execution's count", () => {
+    const pct = new PctStrategy({ seed: 1, depth: 2 });
+    explore({
+      scenario: blocks,
+      params: { actors: 2, steps: 5 },
+      strategy: pct,
+      max_executions: 1,
+    });
+    expect(pct.steps_estimate).toBe(5);
+  });
+
+  it("places change points on scheduling points only", () => {
+    // A lead actor takes 4 steps alone, then spawns two workers of 5 steps. With k = 5 and
+    // d = 2, the change point c falls among the workers' scheduling points, never on a
+    // step the lead takes alone: the top worker is preempted after exactly c − 1 steps.
+    for (let seed = 0; seed < RUNS; seed++) {
+      const pct = new PctStrategy({ seed, depth: 2, steps_estimate: 5 });
+      const r = runOnce(leadThenWorkers, {}, pct, { trace: true });
+      const seq = (r?.trace ?? []).filter((s) => s.name !== "lead").map((s) => s.actor);
+      const [c] = pct.currentChangePoints() as [number];
+      const top = pct.currentPriorities().indexOf(1);
+      expect(top).toBeGreaterThan(0);
+      expect(seq.slice(0, c - 1).every((a) => a === top)).toBe(true);
+      expect(seq[c - 1]).not.toBe(top);
+    }
   });
 
   it("is reproducible from its seed", () => {
