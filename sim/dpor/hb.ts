@@ -64,15 +64,18 @@ export class HappensBefore {
       const a = ids[k] as number;
       const base = k * w;
       const prev = lastOf[a] as number;
-      if (prev >= 0) c.copyWithin(base, prev * w, prev * w + w);
-      else c.fill(0, base, base + w);
+      // Plain loops: the width is a handful of actors, below what copyWithin, fill and
+      // subarray (which allocates a view) pay off for.
+      if (prev >= 0)
+        for (let x = 0, from = prev * w; x < w; x++) c[base + x] = c[from + x] as number;
+      else for (let x = 0; x < w; x++) c[base + x] = 0;
       const spawner = log.spawnStep[k] as number;
       if (spawner >= 0) this.join(c, base, spawner * w);
       // The race clock is the clock without the edges of races that cannot be reversed
       // (or may not be: a resumed waiter may have been enabled by the write). Looking
       // through such an edge finds the earlier step whose order with k can be reversed:
       // for a lock, the previous acquire behind the release.
-      rc.set(c.subarray(base, base + w));
+      for (let x = 0; x < w; x++) rc[x] = c[base + x] as number;
       const ek = events[k] as (typeof events)[number];
       const resumed = log.resumed[k] === true;
       for (let i = k - 1; i >= 0; i--) {
