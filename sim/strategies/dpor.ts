@@ -193,10 +193,19 @@ export class DporStrategy implements Strategy {
         if (i < 0 || this.asleep(node, enabled[i] as Decision) === 2) {
           // The rest of this wakeup sequence cannot happen. At the branch point the whole
           // branch is void; deeper down, the prefix reached so far is new and is explored
-          // on from here as if no sequence had been planned.
+          // on with the next sequence planned from here, and afresh only when none is left
+          // (as in Abdulla et al., where a step outside the wakeup tree is only taken where
+          // the tree is empty). A fresh step taken while sequences are left becomes a
+          // sibling explored before them, so it sleeps in their branches; but a planned
+          // leaf stands for every later sequence that it is an initial of (insertSequence
+          // stops there), among them the reversals of races with that fresh step, whose
+          // continuations the leaf's branch is trusted to find. It did not: the fresh step,
+          // asleep there, was taken as a weak initial of the reversal that would lead on to
+          // them, and it was dropped (the seed-27 program in dpor.test.ts).
           if (step === this.branchPoint) return this.abandon("infeasible");
-          this.guide = [];
-          return this.fresh(node, enabled, current);
+          wanted = node.wut.shift() ?? null;
+          this.guide = wanted === null ? [] : wanted.children;
+          continue;
         }
         wanted = {
           ev: { ...wanted.ev, timer: !wanted.ev.timer, choices: [], ranges: [], acc: [] },
