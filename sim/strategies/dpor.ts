@@ -455,9 +455,11 @@ export class DporStrategy implements Strategy {
           acc: [],
           opaque: true,
         };
-        if (
-          node.sleep.some((q) => q.key === p.key && q.timer === timer && q.choices.length === 0)
-        ) {
+        const asleep = node.sleep.find(
+          (q) => q.key === p.key && q.timer === timer && q.choices.length === 0,
+        );
+        if (asleep !== undefined) {
+          this.insertAfterWaker(i, p, asleep);
           continue;
         }
         if (
@@ -469,6 +471,35 @@ export class DporStrategy implements Strategy {
         }
         insertSequence(node.wut, [p], true);
       }
+    }
+  }
+
+  /**
+   * A disabled option p that sleeps at node i: its branch from here was explored, so the
+   * traces where p runs first are covered, but not those where p runs after a step that
+   * it depends on (which would wake it) and before step i disabled it. p never ran in
+   * this execution, so no race pairs it with that step. The sequence inserted is the steps
+   * after i that do not happen after it, up to the first that p's sleeping event depends
+   * on, then p (opaque), unless a sleeping event is a weak initial of that. (In dpor.test.ts,
+   * a waiter that could also wake after a timer moved the clock, so that its own sleep
+   * ends later, before another step closes its window: 4 of 10 traces were missed.)
+   */
+  private insertAfterWaker(i: number, p: Event, asleep: Event): void {
+    const log = this.log;
+    const node = this.stack[i] as SearchNode;
+    const v: Event[] = [];
+    for (let m = i + 1; m < log.events.length; m++) {
+      if (this.hb.before(log, i, m)) continue;
+      const x = log.events[m] as Event;
+      // p's actor ran again after all: its races say where it can go.
+      if (x.key === p.key) return;
+      v.push(x);
+      if (!dependent(asleep, x)) continue;
+      v.push(p);
+      if (!node.sleep.some((q) => weakInitial(q, v, q.resumed === true || q.timer))) {
+        insertSequence(node.wut, v, true);
+      }
+      return;
     }
   }
 
