@@ -354,6 +354,32 @@ describe("dpor", () => {
     }
   });
 
+  // A known gap, kept visible: this test passes while dpor misses traces, and fails (to be
+  // turned into a plain test) once it does not. The property test with
+  // STREAMSIM_PROPERTY_SEED=27 at 1,000 runs still finds this program (run 255, shrunk): in
+  // order seeds 0, 1, 4 and 2,029,652,647 (of 0..9), dpor misses 4 of 926
+  // traces. Traced runs: a race s0 < s0.0! (both write cell 1) is reversed at the node
+  // after s2's wake-up into s1 s1! s0.0!, which the planned leaf s1 stands for. In s1's
+  // branch s0 sleeps (explored before), and the race s2.0 < s1! (s2.0's wait starts before
+  // or after s1's timer moves the clock) is dropped, as s0 is a weak initial of s1!.s2.0.
+  // But s0 woke at s0.0!, a step that happens after s2.0 (its timer reads s2.0's deadline),
+  // and in the missing traces it still runs after s0.0!: they are not in s0's subtree.
+  // Refusing a sleeper that wakes at a step after e (the rule for one that depends on e,
+  // extended) closes it, but also drops races that lastzero needs dropped (there the waker
+  // is the next step of e''s actor, which the reversal changes): 4,608 blocked runs for
+  // lastzero(10), against none. The same gap in insertSequence's leaves, with a fresh step,
+  // was the seed-27 program above.
+  it.fails("known gap: a sleeper that wakes at a step after the race's first step", () => {
+    const scenario = programScenario(
+      JSON.parse(
+        '{"cells":2,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"spawn","child":0},{"op":"push","value":1}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"row","index":0,"cell":1}]}],[{"wait":0,"timeout_ms":1,"ops":[{"op":"push","value":1}]}],[{"wait":0,"timeout_ms":1,"ops":[{"op":"write","cell":1,"value":1}]},{"wait":1,"timeout_ms":null,"ops":[{"op":"spawn","child":0}]}]],"children":[[{"wait":0,"timeout_ms":3,"ops":[{"op":"now","cell":1},{"op":"pop","cell":1}]}]]}',
+      ) as Program,
+    );
+    const all = traces(scenario, {}, "exhaustive");
+    const dpor = traces(scenario, {}, "dpor", 20_000, 0);
+    expect(new Set(dpor.seen)).toEqual(new Set(all.seen));
+  });
+
   it("explores the 4-worker lost update in one execution per trace (576 of 2,520 schedules)", () => {
     const all = traces(counterScenario, { workers: 4 }, "exhaustive");
     const dpor = traces(counterScenario, { workers: 4 }, "dpor");
