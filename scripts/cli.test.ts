@@ -279,6 +279,23 @@ describe("streamsim CLI, end to end", () => {
     expect(shards[0].executions + shards[1].executions).toBe(whole.executions);
   });
 
+  it("a pass never claims more than was covered: a shard says so, bounded dpor is no proof", async () => {
+    const args = ["run", "--scenario", "lastzero", "--param", "n=2", "--strategy"];
+    const lastLineOf = async (more: string[]) =>
+      lastLine((await runMain([...args, ...more])).stdout);
+    expect(await lastLineOf(["exhaustive", "--shard", "1/2"])).toMatch(
+      /; every interleaving of shard 1\/2\)\.$/,
+    );
+    expect(await lastLineOf(["exhaustive", "--preemption-bound", "1"])).toMatch(
+      /; every interleaving within preemption bound 1\)\.$/,
+    );
+    // A sleep-set reduction under a preemption bound can miss interleavings within it.
+    expect(await lastLineOf(["dpor", "--preemption-bound", "1"])).toMatch(
+      /; the strategy had nothing left to try within preemption bound 1\)\.$/,
+    );
+    expect(await lastLineOf(["dpor"])).toMatch(/; every interleaving\)\.$/);
+  });
+
   it("--seed reorders a dpor search without changing what it covers; exhaustive refuses it", async () => {
     const args = ["run", "--scenario", "lastzero", "--param", "n=3", "--strategy", "dpor"];
     const first = JSON.parse((await runMain([...args, "--json"])).stdout);

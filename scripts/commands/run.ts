@@ -1,5 +1,7 @@
 import type { Command } from "commander";
+import type { Shard } from "../../sim/dpor/shard.ts";
 import type { Params } from "../../sim/index.ts";
+import type { Exploration } from "../catalog/strategies.ts";
 import { loadCatalog } from "../catalog.ts";
 import {
   addBudgetOptions,
@@ -157,15 +159,8 @@ async function run(flags: RunFlags): Promise<number> {
   out.line(`  ${e.strategy}`);
   if (e.coverage !== null) out.line(`  coverage: ${coverageLine(e.coverage)}`);
   if (c === null) {
-    const scope = !e.exhausted
-      ? "budget used up: not a proof"
-      : e.bounds.length > 0
-        ? `every interleaving within ${e.bounds.join(", ")}`
-        : e.systematic
-          ? "every interleaving"
-          : "the strategy had nothing left to try";
     out.essential(
-      `No violation in ${e.executions.toLocaleString("en-US")} executions (${formatDuration(e.elapsed_ms)}; ${scope}).`,
+      `No violation in ${e.executions.toLocaleString("en-US")} executions (${formatDuration(e.elapsed_ms)}; ${scopeOf(e, options.shard)}).`,
     );
     return EXIT.ok;
   }
@@ -183,6 +178,18 @@ async function run(flags: RunFlags): Promise<number> {
     ...(target.variant === undefined ? {} : { variant: target.variant }),
   });
   return EXIT.failed;
+}
+
+/**
+ * What a failure-free run covered, in words that never claim more than it did: a shard
+ * covers only its part of the space, and a bound only the interleavings within it.
+ */
+export function scopeOf(e: Exploration, shard: Shard | undefined): string {
+  if (!e.exhausted) return "budget used up: not a proof";
+  const within = e.bounds.length > 0 ? ` within ${e.bounds.join(", ")}` : "";
+  if (!e.systematic) return `the strategy had nothing left to try${within}`;
+  const part = shard === undefined ? "" : ` of shard ${shard.index + 1}/${shard.count}`;
+  return `every interleaving${part}${within}`;
 }
 
 /** The systematic strategies' figures in one line: what a bounded proof covered. */
