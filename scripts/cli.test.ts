@@ -204,6 +204,32 @@ describe("streamsim CLI, end to end", () => {
     expect(after.cases.map((c: { steps: number }) => c.steps)).toEqual([4]);
   });
 
+  it("corpus prune never removes a built-in variant's minimal case, which npm test requires", async () => {
+    const corpus = mkdtempSync(join(dir, "builtin-"));
+    expect((await runMain(["corpus", "add", "--builtin", "--dir", corpus])).code).toBe(0);
+    // Some minimal cases expect the same verdicts as another (round1's and no-frame-ids').
+    const dry = JSON.parse(
+      (await runMain(["corpus", "prune", "--dir", corpus, "--dry-run", "--json"])).stdout,
+    );
+    expect(dry.removed).toEqual([]);
+    // Another case with a minimal case's verdicts is the redundant one, even when shorter.
+    const minimal = JSON.parse(readFileSync(join(corpus, "counter-race-minimal.json"), "utf8"));
+    writeFileSync(
+      join(corpus, "counter-copy.json"),
+      JSON.stringify({ ...minimal, id: "counter-copy", steps: 3 }),
+    );
+    const pruned = JSON.parse(
+      (await runMain(["corpus", "prune", "--dir", corpus, "--json"])).stdout,
+    );
+    expect(pruned.removed).toEqual([
+      {
+        file: expect.stringMatching(/counter-copy\.json$/),
+        because:
+          "same verdicts as the built-in minimal case counter-race-minimal (4 steps against 3)",
+      },
+    ]);
+  });
+
   it("verdicts prints the table: variant, verdict, invariant, shrunk steps, executions and time", async () => {
     const r = await streamsim([
       "verdicts",

@@ -11,7 +11,7 @@ import { readReplayInput } from "../cli/target.ts";
 import { isVerdict, type Verdict } from "../cli/verdict.ts";
 import { makeCase, stringifyCase } from "../corpus/case.ts";
 import { checkCase, variantsOfScenario, verdictOn } from "../corpus/check.ts";
-import { minimalCaseOf } from "../corpus/minimal.ts";
+import { minimalCaseId, minimalCaseOf } from "../corpus/minimal.ts";
 import { prunePlan } from "../corpus/prune.ts";
 import {
   caseFile,
@@ -328,7 +328,11 @@ async function corpusPrune(flags: DirFlags & { dryRun?: boolean }): Promise<numb
   }
   const catalog = await loadCatalog();
   const cases = entries.flatMap((e) => (e.ok ? [{ file: e.file, value: e.value }] : []));
-  const plan = prunePlan(cases, new Set(catalog.variants.map((v) => v.name)));
+  // Every buggy variant's minimal case stays, whatever else guards the same verdicts.
+  const pinned = new Set(
+    catalog.variants.filter((v) => v.minimalCase !== undefined).map(minimalCaseId),
+  );
+  const plan = prunePlan(cases, new Set(catalog.variants.map((v) => v.name)), pinned);
   const dry = flags.dryRun === true;
   if (!dry) {
     for (const r of plan.remove) removeCase(r.file);
