@@ -140,6 +140,11 @@ const inProcess: readonly BadCase[] = [
     says: /strategy 'random' does not use --depth/,
   },
   {
+    name: "--shard without --strategy (dpor runs first and cannot be sharded)",
+    args: ["run", "--variant", "counter-race", "--shard", "1/2"],
+    says: /--shard splits the search of one strategy; name it with --strategy/,
+  },
+  {
     name: "unknown parameter",
     args: ["run", "--scenario", "counter", "--param", "speed=3"],
     says: /has no parameter 'speed'/,

@@ -322,6 +322,15 @@ describe("streamsim CLI, end to end", () => {
     expect(await lastLineOf(["dpor"])).toMatch(/; every interleaving\)\.$/);
   });
 
+  it("without --strategy, --depth reaches pct and --runs caps dpor and pct together", async () => {
+    const args = ["run", "--variant", "fixed"];
+    const capped = JSON.parse((await runMain([...args, "--runs", "5", "--json"])).stdout);
+    expect(capped.executions).toBe(5);
+    // dpor cannot finish fixed's scope in 60% of half a second, so pct takes over.
+    const deep = await runMain([...args, "--budget", "500ms", "--depth", "5"]);
+    expect(deep.stdout).toMatch(/^ {2}pct, seed 1, depth 5:/m);
+  });
+
   it("--seed reorders a dpor search without changing what it covers; exhaustive refuses it", async () => {
     const args = ["run", "--scenario", "lastzero", "--param", "n=3", "--strategy", "dpor"];
     const first = JSON.parse((await runMain([...args, "--json"])).stdout);

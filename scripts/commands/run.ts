@@ -89,6 +89,12 @@ async function run(flags: RunFlags): Promise<number> {
       "--workers runs the search to its end (or to --runs per worker); drop --budget, or drop --workers",
     );
   }
+  if (flags.strategy === undefined && options.shard !== undefined) {
+    // dpor, which runs first by default, cannot be sharded: each shard would redo it all.
+    throw new OptionValueError(
+      "--shard splits the search of one strategy; name it with --strategy (random, pct, choices or exhaustive)",
+    );
+  }
   const name = target.variant?.name ?? target.scenario.name;
   // Without --strategy, explore the way the verdict table does (dpor, then pct if dpor
   // neither finishes nor fails); an explicit --strategy runs alone.
@@ -120,6 +126,7 @@ async function run(flags: RunFlags): Promise<number> {
           scenario: target.scenario,
           params: target.params,
           seed: options.seed,
+          depth: options.depth,
           ...budget,
           shrink: flags.shrink !== false,
           out,
