@@ -145,6 +145,26 @@ const inProcess: readonly BadCase[] = [
     says: /--shard splits the search of one strategy; name it with --strategy/,
   },
   {
+    name: "--param that contradicts the variant (it would explore another design under its name)",
+    args: ["run", "--variant", "round2", "--param", "variant=fixed"],
+    says: /--param variant=fixed contradicts variant 'round2', which sets variant=round2/,
+  },
+  {
+    name: "--param without a key",
+    args: ["run", "--scenario", "counter", "--param", "=3"],
+    says: /--param '=3' is not key=value/,
+  },
+  {
+    name: "--out naming a directory that does not exist yet",
+    args: ["replay", GOOD_SCHEDULE, "--out", join(root, "new-dir/")],
+    says: /--out '.*new-dir\/' names a directory; give a file name/,
+  },
+  {
+    name: "corpus --dir naming a file",
+    args: ["corpus", "list", "--dir", notJson],
+    says: /corpus directory '.*not-json\.json' is a file; pass --dir a directory/,
+  },
+  {
     name: "unknown parameter",
     args: ["run", "--scenario", "counter", "--param", "speed=3"],
     says: /has no parameter 'speed'/,
@@ -263,7 +283,7 @@ describe.concurrent("bad input, spawned: one line on stderr, exit 2, nothing wri
     const r = await streamsim(["corpus", "replay", "--dir", corpusDir]);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(
-      /old-case\.json' has schema 0, older than this streamsim's 1; migrate it: npx streamsim replay 'ss1:counter:workers=2:0\.1x2\.0' --out case\.json && npx streamsim corpus add case\.json/,
+      /old-case\.json' has schema 0, older than this streamsim's 1; migrate it: npx streamsim corpus add 'ss1:counter:workers=2:0\.1x2\.0' --dir '.*corpus' \(with the --expect and --note it had\), then delete .*old-case\.json$/m,
     );
     expect(readdirSync(corpusDir)).toEqual(["old-case.json"]);
   });
