@@ -270,6 +270,15 @@ describe("streamsim CLI, end to end", () => {
     ]);
   });
 
+  it("run --out and --html say that nothing was written when there is no counterexample", async () => {
+    const out = join(dir, "solo.json");
+    const html = join(dir, "solo.html");
+    const r = await runMain(["run", "--variant", "counter-solo", "--out", out, "--html", html]);
+    expect(r.code).toBe(0);
+    expect(lastLine(r.stdout)).toBe(`No counterexample, so nothing written to ${out} or ${html}.`);
+    expect(existsSync(out) || existsSync(html)).toBe(false);
+  });
+
   it("--quiet keeps only the result line", async () => {
     const r = await runMain(["run", "--variant", "counter-race", "--runs", "100", "--quiet"]);
     expect(r.code).toBe(1);

@@ -169,6 +169,10 @@ async function run(flags: RunFlags): Promise<number> {
     out.essential(
       `No violation in ${e.executions.toLocaleString("en-US")} executions (${formatDuration(e.elapsed_ms)}; ${scopeOf(e, options.shard)}).`,
     );
+    // --out and --html write a counterexample; say so rather than leave the user looking.
+    const asked = [flags.out, flags.html].filter((f) => f !== undefined);
+    if (asked.length > 0)
+      out.line(`No counterexample, so nothing written to ${asked.join(" or ")}.`);
     return EXIT.ok;
   }
   out.line(
