@@ -150,6 +150,11 @@ const inProcess: readonly BadCase[] = [
     says: /--param variant=fixed contradicts variant 'round2', which sets variant=round2/,
   },
   {
+    name: "--out and --html naming the same file (the report would replace the trace)",
+    args: ["replay", GOOD_SCHEDULE, "--out", join(root, "same"), "--html", join(root, "same")],
+    says: /--out and --html both name '.*same'; give the report its own file/,
+  },
+  {
     name: "--param without a key",
     args: ["run", "--scenario", "counter", "--param", "=3"],
     says: /--param '=3' is not key=value/,

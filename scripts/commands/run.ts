@@ -78,7 +78,7 @@ Exit code 1 when a violation was found, 0 when none, 2 for bad input.`,
 async function run(flags: RunFlags): Promise<number> {
   const out = outputFor(flags);
   checkOutputPath(flags.out, "--out", flags.force === true);
-  checkHtmlOption(flags.html, flags.force === true);
+  checkHtmlOption(flags.html, flags.force === true, flags.out);
   const catalog = await loadCatalog();
   const target = resolveTarget(catalog, flags);
   const { spec, options } = strategyFrom(catalog, flags, "pct");
