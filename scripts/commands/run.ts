@@ -195,7 +195,7 @@ async function run(flags: RunFlags): Promise<number> {
  * What a failure-free run covered, in words that never claim more than it did: a shard
  * covers only its part of the space, and a bound only the interleavings within it.
  */
-export function scopeOf(e: Exploration, shard: Shard | undefined): string {
+function scopeOf(e: Exploration, shard: Shard | undefined): string {
   if (!e.exhausted) return "budget used up: not a proof";
   const within = e.bounds.length > 0 ? ` within ${e.bounds.join(", ")}` : "";
   if (!e.systematic) return `the strategy had nothing left to try${within}`;
