@@ -140,6 +140,36 @@ const inProcess: readonly BadCase[] = [
     says: /strategy 'random' does not use --depth/,
   },
   {
+    name: "--shard without --strategy (dpor runs first and cannot be sharded)",
+    args: ["run", "--variant", "counter-race", "--shard", "1/2"],
+    says: /--shard splits the search of one strategy; name it with --strategy/,
+  },
+  {
+    name: "--param that contradicts the variant (it would explore another design under its name)",
+    args: ["run", "--variant", "round2", "--param", "variant=fixed"],
+    says: /--param variant=fixed contradicts variant 'round2', which sets variant=round2/,
+  },
+  {
+    name: "--out and --html naming the same file (the report would replace the trace)",
+    args: ["replay", GOOD_SCHEDULE, "--out", join(root, "same"), "--html", join(root, "same")],
+    says: /--out and --html both name '.*same'; give the report its own file/,
+  },
+  {
+    name: "--param without a key",
+    args: ["run", "--scenario", "counter", "--param", "=3"],
+    says: /--param '=3' is not key=value/,
+  },
+  {
+    name: "--out naming a directory that does not exist yet",
+    args: ["replay", GOOD_SCHEDULE, "--out", join(root, "new-dir/")],
+    says: /--out '.*new-dir\/' names a directory; give a file name/,
+  },
+  {
+    name: "corpus --dir naming a file",
+    args: ["corpus", "list", "--dir", notJson],
+    says: /corpus directory '.*not-json\.json' is a file; pass --dir a directory/,
+  },
+  {
     name: "unknown parameter",
     args: ["run", "--scenario", "counter", "--param", "speed=3"],
     says: /has no parameter 'speed'/,
@@ -211,6 +241,39 @@ const inProcess: readonly BadCase[] = [
     says: /--expect names 'fixed', which is not a variant of scenario 'counter'/,
   },
   {
+    name: "--expect naming an invariant the scenario does not have",
+    args: [
+      "corpus",
+      "add",
+      GOOD_SCHEDULE,
+      "--dir",
+      corpusDir,
+      "--expect",
+      "counter-race=violation: nope",
+    ],
+    says: /scenario 'counter' has no invariant 'nope' \(invariants: no lost update\)/,
+  },
+  {
+    name: "--expect giving one variant two verdicts",
+    args: [
+      "corpus",
+      "add",
+      GOOD_SCHEDULE,
+      "--dir",
+      corpusDir,
+      "--expect",
+      "counter-race=pass",
+      "--expect",
+      "counter-race=deadlock",
+    ],
+    says: /--expect gives variant 'counter-race' two verdicts/,
+  },
+  {
+    name: "corpus add --builtin with --expect or --note, which it would ignore",
+    args: ["corpus", "add", "--builtin", "--dir", corpusDir, "--note", "why"],
+    says: /--builtin writes each minimal case with its own note .*; drop --expect and --note/,
+  },
+  {
     name: "corpus add without input",
     args: ["corpus", "add", "--dir", corpusDir],
     says: /give a trace file or schedule to add, or --builtin/,
@@ -258,7 +321,7 @@ describe.concurrent("bad input, spawned: one line on stderr, exit 2, nothing wri
     const r = await streamsim(["corpus", "replay", "--dir", corpusDir]);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(
-      /old-case\.json' has schema 0, older than this streamsim's 1; migrate it: npx streamsim replay 'ss1:counter:workers=2:0\.1x2\.0' --out case\.json && npx streamsim corpus add case\.json/,
+      /old-case\.json' has schema 0, older than this streamsim's 1; migrate it: npx streamsim corpus add 'ss1:counter:workers=2:0\.1x2\.0' --dir '.*corpus' \(with the --expect and --note it had\), then delete .*old-case\.json$/m,
     );
     expect(readdirSync(corpusDir)).toEqual(["old-case.json"]);
   });

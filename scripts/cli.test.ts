@@ -204,6 +204,32 @@ describe("streamsim CLI, end to end", () => {
     expect(after.cases.map((c: { steps: number }) => c.steps)).toEqual([4]);
   });
 
+  it("corpus prune never removes a built-in variant's minimal case, which npm test requires", async () => {
+    const corpus = mkdtempSync(join(dir, "builtin-"));
+    expect((await runMain(["corpus", "add", "--builtin", "--dir", corpus])).code).toBe(0);
+    // Some minimal cases expect the same verdicts as another (round1's and no-frame-ids').
+    const dry = JSON.parse(
+      (await runMain(["corpus", "prune", "--dir", corpus, "--dry-run", "--json"])).stdout,
+    );
+    expect(dry.removed).toEqual([]);
+    // Another case with a minimal case's verdicts is the redundant one, even when shorter.
+    const minimal = JSON.parse(readFileSync(join(corpus, "counter-race-minimal.json"), "utf8"));
+    writeFileSync(
+      join(corpus, "counter-copy.json"),
+      JSON.stringify({ ...minimal, id: "counter-copy", steps: 3 }),
+    );
+    const pruned = JSON.parse(
+      (await runMain(["corpus", "prune", "--dir", corpus, "--json"])).stdout,
+    );
+    expect(pruned.removed).toEqual([
+      {
+        file: expect.stringMatching(/counter-copy\.json$/),
+        because:
+          "same verdicts as the built-in minimal case counter-race-minimal (4 steps against 3)",
+      },
+    ]);
+  });
+
   it("verdicts prints the table: variant, verdict, invariant, shrunk steps, executions and time", async () => {
     const r = await streamsim([
       "verdicts",
@@ -244,6 +270,15 @@ describe("streamsim CLI, end to end", () => {
     ]);
   });
 
+  it("run --out and --html say that nothing was written when there is no counterexample", async () => {
+    const out = join(dir, "solo.json");
+    const html = join(dir, "solo.html");
+    const r = await runMain(["run", "--variant", "counter-solo", "--out", out, "--html", html]);
+    expect(r.code).toBe(0);
+    expect(lastLine(r.stdout)).toBe(`No counterexample, so nothing written to ${out} or ${html}.`);
+    expect(existsSync(out) || existsSync(html)).toBe(false);
+  });
+
   it("--quiet keeps only the result line", async () => {
     const r = await runMain(["run", "--variant", "counter-race", "--runs", "100", "--quiet"]);
     expect(r.code).toBe(1);
@@ -277,6 +312,32 @@ describe("streamsim CLI, end to end", () => {
       shards.push(JSON.parse((await runMain([...args, "--shard", k])).stdout));
     }
     expect(shards[0].executions + shards[1].executions).toBe(whole.executions);
+  });
+
+  it("a pass never claims more than was covered: a shard says so, bounded dpor is no proof", async () => {
+    const args = ["run", "--scenario", "lastzero", "--param", "n=2", "--strategy"];
+    const lastLineOf = async (more: string[]) =>
+      lastLine((await runMain([...args, ...more])).stdout);
+    expect(await lastLineOf(["exhaustive", "--shard", "1/2"])).toMatch(
+      /; every interleaving of shard 1\/2\)\.$/,
+    );
+    expect(await lastLineOf(["exhaustive", "--preemption-bound", "1"])).toMatch(
+      /; every interleaving within preemption bound 1\)\.$/,
+    );
+    // A sleep-set reduction under a preemption bound can miss interleavings within it.
+    expect(await lastLineOf(["dpor", "--preemption-bound", "1"])).toMatch(
+      /; the strategy had nothing left to try within preemption bound 1\)\.$/,
+    );
+    expect(await lastLineOf(["dpor"])).toMatch(/; every interleaving\)\.$/);
+  });
+
+  it("without --strategy, --depth reaches pct and --runs caps dpor and pct together", async () => {
+    const args = ["run", "--variant", "fixed"];
+    const capped = JSON.parse((await runMain([...args, "--runs", "5", "--json"])).stdout);
+    expect(capped.executions).toBe(5);
+    // dpor cannot finish fixed's scope in 60% of half a second, so pct takes over.
+    const deep = await runMain([...args, "--budget", "500ms", "--depth", "5"]);
+    expect(deep.stdout).toMatch(/^ {2}pct, seed 1, depth 5:/m);
   });
 
   it("--seed reorders a dpor search without changing what it covers; exhaustive refuses it", async () => {

@@ -102,6 +102,10 @@ describe("traces", () => {
     expect(oneLine(() => parseTrace(withField("scenario", "other")), TraceFormatError)).toContain(
       "'counter'",
     );
+    // A replay runs the schedule's parameters, not the ones the file claims.
+    expect(oneLine(() => parseTrace(withField("params", { workers: 3 })), TraceFormatError)).toBe(
+      'trace says params {"workers":3} but its schedule has {"workers":2}',
+    );
   });
 
   it("reject a newer or older schema with SchemaVersionError", () => {

@@ -140,10 +140,24 @@ export function parseTrace(text: string, source = "trace"): Trace {
       `${source} says scenario '${t.scenario}' but its schedule names '${schedule.scenario}'`,
     );
   }
+  // A replay runs the schedule's parameters: a file that says others describes another run.
+  const said = sortedJson(t.params as Params);
+  if (said !== sortedJson(schedule.params)) {
+    throw new TraceFormatError(
+      `${source} says params ${said} but its schedule has ${sortedJson(schedule.params)}`,
+    );
+  }
   return value as Trace;
 }
 
 /** What is wrong with one recorded step, or null when it has the shape of a TraceStep. */
+/** Parameters as JSON with their keys in order, so that equal parameters compare equal. */
+function sortedJson(params: Params): string {
+  return JSON.stringify(
+    Object.fromEntries(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+  );
+}
+
 function stepProblem(step: unknown, index: number): string | null {
   if (step === null || typeof step !== "object" || Array.isArray(step)) return "is not an object";
   const s = step as Record<string, unknown>;

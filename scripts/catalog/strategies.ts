@@ -59,7 +59,10 @@ export interface Exploration {
   readonly elapsed_ms: number;
   /** True when the strategy ran out of things to explore. */
   readonly exhausted: boolean;
-  /** True for a systematic strategy: exhausted and unbounded, it covered every interleaving. */
+  /**
+   * True when a failure-free exhausted run covered every interleaving (within its bounds,
+   * or of its shard, when those applied): a proof for that scope.
+   */
   readonly systematic: boolean;
   /** Bounds that applied (preemption, depth, executions); empty when none did. */
   readonly bounds: readonly string[];

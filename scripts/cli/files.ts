@@ -50,6 +50,10 @@ export function writeFileAtomic(path: string, text: string, options: { overwrite
  */
 export function checkOutputPath(path: string | undefined, option: string, force = false): void {
   if (path === undefined) return;
+  // dirname("out/") is ".": without this check the write would fail late, as an internal error.
+  if (/[\\/]$/.test(path)) {
+    throw new FileInputError(`${option} '${path}' names a directory; give a file name`);
+  }
   const dir = dirname(path);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new FileInputError(

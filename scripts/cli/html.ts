@@ -1,11 +1,18 @@
+import { resolve } from "node:path";
 import type { Trace } from "../../sim/index.ts";
 import type { Variant } from "../catalog.ts";
 import { writeHtmlReport } from "../report/index.ts";
-import { checkOutputPath } from "./files.ts";
+import { checkOutputPath, FileInputError } from "./files.ts";
 import { reproduceCommand } from "./timeline.ts";
 
-/** Checks --html before any work, so a bad path writes nothing. */
-export function checkHtmlOption(path: string | undefined, force = false): void {
+/**
+ * Checks --html before any work, so a bad path writes nothing. The report may not share the
+ * --out file: it would replace the trace just written, --force or not.
+ */
+export function checkHtmlOption(path: string | undefined, force = false, out?: string): void {
+  if (path !== undefined && out !== undefined && resolve(path) === resolve(out)) {
+    throw new FileInputError(`--out and --html both name '${path}'; give the report its own file`);
+  }
   checkOutputPath(path, "--html", force);
 }
 

@@ -28,6 +28,8 @@ export async function huntPreferred(
     readonly scenario: Scenario;
     readonly params: Params;
     readonly seed: number;
+    /** pct's bug depth when pct takes over (default 3). */
+    readonly depth?: number;
     readonly budget_ms: number;
     readonly max_executions: number;
     readonly shrink?: boolean;
@@ -43,7 +45,7 @@ export async function huntPreferred(
       scenario: o.scenario,
       params: o.params,
       strategy: catalog.strategy(name),
-      options: { seed: o.seed, depth: 3 },
+      options: { seed: o.seed, depth: o.depth ?? 3 },
       max_executions,
       budget_ms,
       ...(o.shrink === undefined ? {} : { shrink: o.shrink }),
@@ -57,13 +59,14 @@ export async function huntPreferred(
   const hit =
     first.counterexample !== null &&
     (o.target === undefined || o.target(first.counterexample.trace.outcome));
-  if (!primary.systematic || hit || e.exhausted) {
+  // --runs counts the executions of both: none left, no handover.
+  if (!primary.systematic || hit || e.exhausted || e.executions >= o.max_executions) {
     return { strategy: primary.name, result: first, earlier: null };
   }
   const second = await request(
     "pct",
     Math.max(0, o.budget_ms - e.elapsed_ms),
-    Math.max(1, o.max_executions - e.executions),
+    o.max_executions - e.executions,
   );
   // Keep the systematic failure when pct finds nothing better.
   const secondHit =

@@ -21,7 +21,7 @@ export interface Target {
 
 /** Collects repeated `--param key=value` options into one object. */
 export function collectParam(raw: string, previous: Params = {}): Params {
-  if (!raw.includes("=")) {
+  if (!/^[^=]+=/.test(raw)) {
     throw new OptionValueError(`--param '${raw}' is not key=value, for example --param workers=3`);
   }
   return { ...previous, ...parseParams(raw) };
@@ -45,9 +45,24 @@ export function resolveTarget(
       `variant '${variant.name}' belongs to scenario '${variant.scenario.name}', not '${scenario.name}'; drop --scenario`,
     );
   }
+  if (variant !== undefined) checkVariantParams(variant, options.param ?? {});
   const base = variant === undefined ? {} : (variant.exploreParams ?? variant.params);
   const params = resolveParams(scenario, { ...base, ...(options.param ?? {}) });
   return { scenario, params, variant: variant ?? catalog.variantOf(scenario.name, params) };
+}
+
+/**
+ * A --param may change a variant's scope (events, tabs, horizon_s) but not what makes it
+ * that variant: the run would explore another design under this variant's name.
+ */
+function checkVariantParams(variant: Variant, given: Params): void {
+  for (const [key, value] of Object.entries(variant.params)) {
+    const asked = given[key];
+    if (asked === undefined || JSON.stringify(asked) === JSON.stringify(value)) continue;
+    throw new OptionValueError(
+      `--param ${key}=${String(asked)} contradicts variant '${variant.name}', which sets ${key}=${String(value)}; drop --variant and use --scenario ${variant.scenario.name}`,
+    );
+  }
 }
 
 /** A schedule to replay, and the trace it came from when the input was a trace file. */

@@ -8,10 +8,10 @@ import { OptionValueError } from "../cli/input.ts";
 import { EXIT, type ExitSlot } from "../cli/main.ts";
 import { type Output, table } from "../cli/output.ts";
 import { readReplayInput } from "../cli/target.ts";
-import { isVerdict, type Verdict } from "../cli/verdict.ts";
+import { invariantOf, isVerdict, type Verdict } from "../cli/verdict.ts";
 import { makeCase, stringifyCase } from "../corpus/case.ts";
 import { checkCase, variantsOfScenario, verdictOn } from "../corpus/check.ts";
-import { minimalCaseOf } from "../corpus/minimal.ts";
+import { minimalCaseId, minimalCaseOf } from "../corpus/minimal.ts";
 import { prunePlan } from "../corpus/prune.ts";
 import {
   caseFile,
@@ -136,6 +136,12 @@ function collectExpect(
       `--expect '${raw}' must be variant=verdict, the verdict "pass" or "violation: <invariant>"`,
     );
   }
+  const before = previous[variant];
+  if (before !== undefined && before !== verdict) {
+    throw new OptionValueError(
+      `--expect gives variant '${variant}' two verdicts ('${before}' and '${verdict}'); keep one`,
+    );
+  }
   return { ...previous, [variant]: verdict };
 }
 
@@ -147,6 +153,12 @@ async function corpusAdd(input: string | undefined, flags: AddFlags): Promise<nu
   if (flags.builtin === true) {
     if (input !== undefined) {
       throw new OptionValueError("give either a trace/schedule or --builtin, not both");
+    }
+    if (flags.expect !== undefined || flags.note !== undefined) {
+      // Each minimal case has its own note and today's verdicts, which npm test pins.
+      throw new OptionValueError(
+        "--builtin writes each minimal case with its own note and today's verdicts; drop --expect and --note",
+      );
     }
     return addBuiltin(catalog, dir, flags, out);
   }
@@ -172,6 +184,7 @@ async function corpusAdd(input: string | undefined, flags: AddFlags): Promise<nu
       );
     }
   }
+  checkExpectedInvariants(catalog, r.scenario.name, flags.expect ?? {});
   const expected = { ...observed, ...(flags.expect ?? {}) };
   const found_on = catalog.variantOf(r.scenario.name, r.params)?.name ?? null;
   const c = makeCase({
@@ -207,6 +220,22 @@ async function corpusAdd(input: string | undefined, flags: AddFlags): Promise<nu
     );
   }
   return EXIT.ok;
+}
+
+/** An expected violation must name an invariant of the case's scenario: a typo never passes. */
+function checkExpectedInvariants(
+  catalog: Catalog,
+  scenario: string,
+  expect: { readonly [variant: string]: Verdict },
+): void {
+  const known = catalog.invariants.filter((i) => i.scenario === scenario).map((i) => i.name);
+  for (const [variant, verdict] of Object.entries(expect)) {
+    const invariant = invariantOf(verdict);
+    if (invariant === null || known.includes(invariant)) continue;
+    throw new UnknownNameError(
+      `--expect ${variant}='${verdict}': scenario '${scenario}' has no invariant '${invariant}' (invariants: ${known.join(", ")})`,
+    );
+  }
 }
 
 /** Adds each buggy variant's minimal counterexample as `<variant>-minimal`. */
@@ -328,7 +357,11 @@ async function corpusPrune(flags: DirFlags & { dryRun?: boolean }): Promise<numb
   }
   const catalog = await loadCatalog();
   const cases = entries.flatMap((e) => (e.ok ? [{ file: e.file, value: e.value }] : []));
-  const plan = prunePlan(cases, new Set(catalog.variants.map((v) => v.name)));
+  // Every buggy variant's minimal case stays, whatever else guards the same verdicts.
+  const pinned = new Set(
+    catalog.variants.filter((v) => v.minimalCase !== undefined).map(minimalCaseId),
+  );
+  const plan = prunePlan(cases, new Set(catalog.variants.map((v) => v.name)), pinned);
   const dry = flags.dryRun === true;
   if (!dry) {
     for (const r of plan.remove) removeCase(r.file);

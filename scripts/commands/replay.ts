@@ -46,7 +46,7 @@ Exit code 1 when the execution fails (or diverges from the trace), 0 when every 
 async function replay(input: string, flags: ReplayFlags): Promise<number> {
   const out = outputFor(flags);
   checkOutputPath(flags.out, "--out", flags.force === true);
-  checkHtmlOption(flags.html, flags.force === true);
+  checkHtmlOption(flags.html, flags.force === true, flags.out);
   const catalog = await loadCatalog();
   const r = readReplayInput(catalog, input);
   const trace = recordTrace(r.scenario, r.params, r.schedule);

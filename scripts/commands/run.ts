@@ -1,5 +1,7 @@
 import type { Command } from "commander";
+import type { Shard } from "../../sim/dpor/shard.ts";
 import type { Params } from "../../sim/index.ts";
+import type { Exploration } from "../catalog/strategies.ts";
 import { loadCatalog } from "../catalog.ts";
 import {
   addBudgetOptions,
@@ -76,7 +78,7 @@ Exit code 1 when a violation was found, 0 when none, 2 for bad input.`,
 async function run(flags: RunFlags): Promise<number> {
   const out = outputFor(flags);
   checkOutputPath(flags.out, "--out", flags.force === true);
-  checkHtmlOption(flags.html, flags.force === true);
+  checkHtmlOption(flags.html, flags.force === true, flags.out);
   const catalog = await loadCatalog();
   const target = resolveTarget(catalog, flags);
   const { spec, options } = strategyFrom(catalog, flags, "pct");
@@ -85,6 +87,12 @@ async function run(flags: RunFlags): Promise<number> {
   if (options.workers !== undefined && flags.budget !== undefined) {
     throw new OptionValueError(
       "--workers runs the search to its end (or to --runs per worker); drop --budget, or drop --workers",
+    );
+  }
+  if (flags.strategy === undefined && options.shard !== undefined) {
+    // dpor, which runs first by default, cannot be sharded: each shard would redo it all.
+    throw new OptionValueError(
+      "--shard splits the search of one strategy; name it with --strategy (random, pct, choices or exhaustive)",
     );
   }
   const name = target.variant?.name ?? target.scenario.name;
@@ -118,6 +126,7 @@ async function run(flags: RunFlags): Promise<number> {
           scenario: target.scenario,
           params: target.params,
           seed: options.seed,
+          depth: options.depth,
           ...budget,
           shrink: flags.shrink !== false,
           out,
@@ -157,16 +166,13 @@ async function run(flags: RunFlags): Promise<number> {
   out.line(`  ${e.strategy}`);
   if (e.coverage !== null) out.line(`  coverage: ${coverageLine(e.coverage)}`);
   if (c === null) {
-    const scope = !e.exhausted
-      ? "budget used up: not a proof"
-      : e.bounds.length > 0
-        ? `every interleaving within ${e.bounds.join(", ")}`
-        : e.systematic
-          ? "every interleaving"
-          : "the strategy had nothing left to try";
     out.essential(
-      `No violation in ${e.executions.toLocaleString("en-US")} executions (${formatDuration(e.elapsed_ms)}; ${scope}).`,
+      `No violation in ${e.executions.toLocaleString("en-US")} executions (${formatDuration(e.elapsed_ms)}; ${scopeOf(e, options.shard)}).`,
     );
+    // --out and --html write a counterexample; say so rather than leave the user looking.
+    const asked = [flags.out, flags.html].filter((f) => f !== undefined);
+    if (asked.length > 0)
+      out.line(`No counterexample, so nothing written to ${asked.join(" or ")}.`);
     return EXIT.ok;
   }
   out.line(
@@ -183,6 +189,18 @@ async function run(flags: RunFlags): Promise<number> {
     ...(target.variant === undefined ? {} : { variant: target.variant }),
   });
   return EXIT.failed;
+}
+
+/**
+ * What a failure-free run covered, in words that never claim more than it did: a shard
+ * covers only its part of the space, and a bound only the interleavings within it.
+ */
+function scopeOf(e: Exploration, shard: Shard | undefined): string {
+  if (!e.exhausted) return "budget used up: not a proof";
+  const within = e.bounds.length > 0 ? ` within ${e.bounds.join(", ")}` : "";
+  if (!e.systematic) return `the strategy had nothing left to try${within}`;
+  const part = shard === undefined ? "" : ` of shard ${shard.index + 1}/${shard.count}`;
+  return `every interleaving${part}${within}`;
 }
 
 /** The systematic strategies' figures in one line: what a bounded proof covered. */

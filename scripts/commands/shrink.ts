@@ -23,7 +23,10 @@ export function addShrinkCommand(program: Command, exit: ExitSlot): void {
       "minimise a failing trace (fewer steps, fewer context switches, a smaller scenario) and write the result",
     )
     .argument("<trace-or-schedule>", "a failing trace .json file, or schedule text 'ss1:...'")
-    .option("--out <trace.json>", "where to write the shrunk trace (default: <input>.shrunk.json)")
+    .option(
+      "--out <trace.json>",
+      "where to write the shrunk trace (default: <input>.shrunk.json for a trace file; a schedule's is only printed)",
+    )
     .option("--force", "replace the output file if it exists")
     .option("--attempts <n>", "at most n executions tried while shrinking (default 5000)");
   addOutputOptions(cmd);

@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import {
   HARNESS_VERSION,
   type Params,
@@ -62,7 +63,7 @@ export function parseCase(text: string, file: string): CorpusCase {
   const schedule = typeof c.schedule === "string" ? c.schedule : "<its schedule>";
   if (c.schema < CASE_SCHEMA) {
     throw new SchemaVersionError(
-      `${source} has schema ${c.schema}, older than this streamsim's ${CASE_SCHEMA}; migrate it: npx streamsim replay '${schedule}' --out case.json && npx streamsim corpus add case.json, then delete ${file}`,
+      `${source} has schema ${c.schema}, older than this streamsim's ${CASE_SCHEMA}; migrate it: npx streamsim corpus add '${schedule}' --dir '${dirname(file)}' (with the --expect and --note it had), then delete ${file}`,
     );
   }
   if (c.schema > CASE_SCHEMA) {

@@ -4,6 +4,11 @@ import { type Verdict, verdictOf, violationVerdict } from "../cli/verdict.ts";
 import { type CorpusCase, makeCase } from "./case.ts";
 import { variantsOfScenario, verdictOn } from "./check.ts";
 
+/** The id of a buggy variant's minimal case in the corpus (`npm test` requires it there). */
+export function minimalCaseId(variant: Variant): string {
+  return `${variant.name}-minimal`;
+}
+
 /** A buggy variant's minimal counterexample as a corpus case, checked on every variant. */
 export function minimalCaseOf(catalog: Catalog, variant: Variant): CorpusCase | undefined {
   const mc = variant.minimalCase?.();
@@ -23,7 +28,7 @@ export function minimalCaseOf(catalog: Catalog, variant: Variant): CorpusCase | 
     expected[v.name] = verdictOn({ params, choices: mc.choices }, v);
   }
   return makeCase({
-    id: `${variant.name}-minimal`,
+    id: minimalCaseId(variant),
     scenario: scenario.name,
     found_on: variant.name,
     params,

@@ -13,12 +13,15 @@ export interface PrunePlan {
  * Decides what `corpus prune` changes. A case is redundant when another case of the same
  * scenario expects exactly the same verdicts from the same variants and is shorter (fewer
  * steps, then fewer choices, then the smaller id): it guards nothing the shorter one does
- * not. Expectations for variants that no longer exist are dropped, and a case left with none
- * is removed. Pure: the caller does the file changes.
+ * not. The `pinned` cases (each buggy built-in variant's minimal case, which `npm test`
+ * requires in the corpus) are never redundant: they win over any other case, whatever its
+ * length. Expectations for variants that no longer exist are dropped, and a case left with
+ * none is removed. Pure: the caller does the file changes.
  */
 export function prunePlan(
   cases: readonly { readonly file: string; readonly value: CorpusCase }[],
   knownVariants: ReadonlySet<string>,
+  pinned: ReadonlySet<string> = new Set(),
 ): PrunePlan {
   const remove: { file: string; because: string }[] = [];
   const rewrite: { file: string; value: CorpusCase; dropped: string[] }[] = [];
@@ -50,11 +53,18 @@ export function prunePlan(
       best.set(key, c);
       continue;
     }
-    const [winner, loser] = shorter(c.value, other.value) ? [c, other] : [other, c];
+    // Two pinned cases guard two built-in variants: both stay.
+    if (pinned.has(c.value.id) && pinned.has(other.value.id)) continue;
+    const [winner, loser] = preferred(c.value, other.value, pinned) ? [c, other] : [other, c];
     best.set(key, winner);
+    const what = pinned.has(winner.value.id)
+      ? "the built-in minimal case"
+      : winner.value.steps < loser.value.steps
+        ? "the shorter case"
+        : "the case"; // as long, but fewer choices or the smaller id
     remove.push({
       file: loser.file,
-      because: `same verdicts as the shorter case ${winner.value.id} (${winner.value.steps} steps against ${loser.value.steps})`,
+      because: `same verdicts as ${what} ${winner.value.id} (${winner.value.steps} steps against ${loser.value.steps})`,
     });
   }
   const removed = new Set(remove.map((r) => r.file));
@@ -63,6 +73,12 @@ export function prunePlan(
 
 function signature(expected: { readonly [variant: string]: string }): string {
   return JSON.stringify(Object.entries(expected).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Whether `a` should be kept rather than `b`: a pinned case first, then the shorter. */
+function preferred(a: CorpusCase, b: CorpusCase, pinned: ReadonlySet<string>): boolean {
+  if (pinned.has(a.id) !== pinned.has(b.id)) return pinned.has(a.id);
+  return shorter(a, b);
 }
 
 function shorter(a: CorpusCase, b: CorpusCase): boolean {

@@ -14,8 +14,11 @@ export type Entry =
   | { readonly file: string; readonly ok: false; readonly error: string };
 
 export function checkCorpusDir(dir: string): void {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+  if (!existsSync(dir)) {
     throw new FileInputError(`corpus directory '${dir}' does not exist; create it or pass --dir`);
+  }
+  if (!statSync(dir).isDirectory()) {
+    throw new FileInputError(`corpus directory '${dir}' is a file; pass --dir a directory`);
   }
 }
 
