@@ -134,6 +134,33 @@ describe("streamsim CLI, end to end", () => {
     expect(r.stderr).toMatch(/replay diverges from the recorded trace at step \d/);
   });
 
+  it("run and replay never replace an --out or --html file that appeared while they ran", async () => {
+    const cases = [
+      { args: ["run", "--variant", "counter-race", "--runs", "100"], after: "Found " },
+      { args: ["replay", schedule], after: "Replaying " },
+    ];
+    for (const { args, after } of cases) {
+      for (const [option, name] of [
+        ["--out", "appeared.json"],
+        ["--html", "appeared.html"],
+      ] as const) {
+        const file = join(dir, `${args[0]}-${name}`);
+        // Someone else's file shows up after the start-up check, before the write.
+        const r = await runMain([...args, option, file], (stdout) => {
+          if (stdout.includes(after) && !existsSync(file)) writeFileSync(file, "theirs");
+        });
+        expect(r.code).toBe(2);
+        expect(readFileSync(file, "utf8")).toBe("theirs");
+        const kept = /the result is in '([^']+)'/.exec(r.stderr)?.[1] ?? "";
+        expect(r.stderr).toMatch(
+          new RegExp(`^streamsim: ${option} '.*${name}' appeared while streamsim ran; .*\\n$`),
+        );
+        expect(readFileSync(kept, "utf8")).toContain(schedule.slice(0, 20));
+        rmSync(kept);
+      }
+    }
+  });
+
   it("shrink writes a minimal trace next to the input and never overwrites it silently", async () => {
     const long = join(dir, "long.json");
     const rec = await runMain(["replay", "ss1:counter:workers=3:0.1.2.0.1.2", "--out", long]);

@@ -80,6 +80,7 @@ async function replay(input: string, flags: ReplayFlags): Promise<number> {
   printTrace(trace, out, {
     ...(flags.out === undefined ? {} : { out: flags.out }),
     ...(flags.html === undefined ? {} : { html: flags.html }),
+    force: flags.force === true,
     ...(variant === undefined ? {} : { variant }),
   });
   return divergence !== null || trace.outcome.kind !== "completed" ? EXIT.failed : EXIT.ok;

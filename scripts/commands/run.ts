@@ -186,6 +186,7 @@ async function run(flags: RunFlags): Promise<number> {
   printTrace(c.trace, out, {
     ...(flags.out === undefined ? {} : { out: flags.out }),
     ...(flags.html === undefined ? {} : { html: flags.html }),
+    force: flags.force === true,
     ...(target.variant === undefined ? {} : { variant: target.variant }),
   });
   return EXIT.failed;

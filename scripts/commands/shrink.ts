@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { recordTrace, shrinkSchedule, stringifyTrace } from "../../sim/index.ts";
 import { loadCatalog } from "../catalog.ts";
 import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts";
-import { checkOutputPath, FileInputError, writeFileAtomic } from "../cli/files.ts";
+import { checkOutputPath, FileInputError, writeOutputFile } from "../cli/files.ts";
 import { parseWholeNumber } from "../cli/input.ts";
 import { EXIT, type ExitSlot } from "../cli/main.ts";
 import { readReplayInput } from "../cli/target.ts";
@@ -68,7 +68,7 @@ async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
   const s = shrinkSchedule(r.scenario, r.params, r.schedule, { max_attempts });
   const trace = recordTrace(r.scenario, s.params, s.schedule);
   if (target !== undefined) {
-    writeFileAtomic(target, stringifyTrace(trace), { overwrite: flags.force === true });
+    writeOutputFile(target, stringifyTrace(trace), "--out", flags.force === true);
   }
   out.document({
     streamsim_json: 1,
