@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { recordTrace, scheduleToChoices } from "../../sim/index.ts";
+import { scheduleToChoices } from "../../sim/index.ts";
 import { type Catalog, loadCatalog, UnknownNameError } from "../catalog.ts";
 import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts";
 import { OptionValueError } from "../cli/input.ts";
 import { EXIT, type ExitSlot } from "../cli/main.ts";
 import { type Output, table } from "../cli/output.ts";
-import { readReplayInput } from "../cli/target.ts";
+import { readReplayInput, replayFaithfully } from "../cli/target.ts";
 import { invariantOf, isVerdict, type Verdict } from "../cli/verdict.ts";
 import { makeCase, stringifyCase } from "../corpus/case.ts";
 import { checkCase, variantsOfScenario, verdictOn } from "../corpus/check.ts";
@@ -166,8 +166,9 @@ async function corpusAdd(input: string | undefined, flags: AddFlags): Promise<nu
     throw new OptionValueError("give a trace file or schedule to add, or --builtin");
   }
   const r = readReplayInput(catalog, input);
-  // Recording checks that the schedule fits its scenario before anything is written.
-  const trace = recordTrace(r.scenario, r.params, r.schedule);
+  // Recording checks that the schedule fits its scenario (and a trace file its recording)
+  // before anything is written.
+  const trace = replayFaithfully(r, input);
   const variants = variantsOfScenario(catalog, r.scenario.name);
   if (variants.length === 0) {
     throw new UnknownNameError(

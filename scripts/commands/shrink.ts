@@ -6,7 +6,7 @@ import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts"
 import { checkOutputPath, FileInputError, writeOutputFile } from "../cli/files.ts";
 import { parseWholeNumber } from "../cli/input.ts";
 import { EXIT, type ExitSlot } from "../cli/main.ts";
-import { readReplayInput } from "../cli/target.ts";
+import { readReplayInput, replayFaithfully } from "../cli/target.ts";
 import { outcomeLine, reproduceCommand, timelineLines } from "../cli/timeline.ts";
 import { verdictOf } from "../cli/verdict.ts";
 
@@ -59,7 +59,7 @@ async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
   }
   const max_attempts =
     flags.attempts === undefined ? 5_000 : parseWholeNumber("--attempts", flags.attempts, 1, 1e7);
-  const original = recordTrace(r.scenario, r.params, r.schedule);
+  const original = replayFaithfully(r, input);
   if (original.outcome.kind === "completed") {
     throw new FileInputError(
       `${r.recorded === null ? "the schedule" : `'${input}'`} completes with every check held: there is no failure to shrink`,
