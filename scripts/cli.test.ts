@@ -71,6 +71,8 @@ describe("streamsim CLI, end to end", () => {
     ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("Found violation: no lost update after");
+    // Counts agree with their nouns: the shrunk race has one preemption.
+    expect(r.stdout).toMatch(/ to 4 steps \(1 preemption\) in \d+ attempts\.$/m);
     expect(r.stdout).toContain("✗ invariant 'no lost update' broken after step 3");
     expect(r.stdout).toMatch(/^0\s+0ms\s+worker-\d\s+read\s+r counter$/m);
     expect(r.stdout).toMatch(/^3\s+0ms\s+worker-\d\s+write\s+w counter$/m);
@@ -115,6 +117,7 @@ describe("streamsim CLI, end to end", () => {
   it("replay of the printed command reproduces the same timeline, from text and from the trace file", async () => {
     const fromText = await streamsim(["replay", schedule]);
     expect(fromText.code).toBe(1);
+    expect(fromText.stdout).toMatch(/^Replaying counter-race \(scenario counter\), 4 decisions$/m);
     expect(timeline(fromText.stdout)).toBe(runTimeline);
     expect(lastLine(fromText.stdout)).toBe(`Reproduce: npx streamsim replay '${schedule}'`);
     const fromFile = await runMain(["replay", race]);
@@ -167,8 +170,9 @@ describe("streamsim CLI, end to end", () => {
     expect(rec.code).toBe(1);
     const r = await streamsim(["shrink", long]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("Shrunk from 6 steps");
-    expect(r.stdout).toContain("to 4 steps");
+    expect(r.stdout).toMatch(
+      /^Shrunk from 6 steps \(3 preemptions\) to 4 steps \(1 preemption\) in \d+ attempts; same failure:$/m,
+    );
     const shrunk = JSON.parse(readFileSync(join(dir, "long.shrunk.json"), "utf8"));
     expect(shrunk.steps).toHaveLength(4);
     expect(shrunk.params).toEqual({ workers: 2 });
@@ -197,7 +201,9 @@ describe("streamsim CLI, end to end", () => {
     });
     const green = await streamsim(["corpus", "replay", "--dir", corpus]);
     expect(green.code).toBe(0);
-    expect(lastLine(green.stdout)).toBe("1 cases, 2 checks: 0 changed, 0 unreadable");
+    expect(lastLine(green.stdout)).toBe("1 case, 2 checks: 0 changed, 0 unreadable");
+    const listed = await runMain(["corpus", "list", "--dir", corpus, "--quiet"]);
+    expect(listed.stdout).toBe("1 case\n");
 
     // Expecting the fix before it exists: the corpus goes red until the variant passes.
     const red = await runMain([

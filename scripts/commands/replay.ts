@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { describeOutcome } from "../../sim/index.ts";
+import { describeOutcome, plural } from "../../sim/index.ts";
 import { loadCatalog } from "../catalog.ts";
 import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts";
 import { checkOutputPath } from "../cli/files.ts";
@@ -73,7 +73,7 @@ async function replay(input: string, flags: ReplayFlags): Promise<number> {
     );
   }
   out.line(
-    `Replaying ${variant?.name ?? r.scenario.name} (scenario ${r.scenario.name}), ${r.schedule.decisions.length} decisions`,
+    `Replaying ${variant?.name ?? r.scenario.name} (scenario ${r.scenario.name}), ${plural(r.schedule.decisions.length, "decision")}`,
   );
   out.line("");
   printTrace(trace, out, {

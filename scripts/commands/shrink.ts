@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { recordTrace, shrinkSchedule, stringifyTrace } from "../../sim/index.ts";
+import { plural, recordTrace, shrinkSchedule, stringifyTrace } from "../../sim/index.ts";
 import { loadCatalog } from "../catalog.ts";
 import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts";
 import { checkOutputPath, FileInputError, writeOutputFile } from "../cli/files.ts";
@@ -84,7 +84,7 @@ async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
     reproduce: reproduceCommand(trace.schedule),
   });
   out.line(
-    `Shrunk from ${s.before.steps} steps (${s.before.preemptions} preemptions) to ${s.steps} steps (${s.preemptions} preemptions) in ${s.attempts} attempts; same failure:`,
+    `Shrunk from ${plural(s.before.steps, "step")} (${plural(s.before.preemptions, "preemption")}) to ${plural(s.steps, "step")} (${plural(s.preemptions, "preemption")}) in ${plural(s.attempts, "attempt")}; same failure:`,
   );
   out.line(`  before: ${outcomeLine(original, out)}`);
   out.line("");
