@@ -41,6 +41,8 @@ const older = file("older.json", trace({ schema: 0 }));
 const misfit = file("misfit.json", trace({ schedule: "ss1:counter:workers=2:0.0.0.0.0.0.0" }));
 const notATrace = file("array.json", "[1, 2, 3]");
 const badStep = file("bad-step.json", trace({ steps: [{ i: "x" }] }));
+// Fits its scenario, but records no steps where today's execution takes four.
+const diverged = file("diverged.json", trace({}));
 const corpusDir = join(root, "corpus");
 mkdirSync(corpusDir);
 writeFileSync(
@@ -219,6 +221,16 @@ const inProcess: readonly BadCase[] = [
     name: "schedule of an unknown scenario",
     args: ["replay", "ss1:nope:-:0"],
     says: /unknown scenario 'nope'/,
+  },
+  {
+    name: "shrink of a trace whose recorded steps today's execution no longer matches",
+    args: ["shrink", diverged],
+    says: /trace file '.*diverged\.json' diverges from today's execution at step 0 \(the model or the harness changed/,
+  },
+  {
+    name: "corpus add of a trace whose recorded steps today's execution no longer matches",
+    args: ["corpus", "add", diverged, "--dir", corpusDir],
+    says: /trace file '.*diverged\.json' diverges from today's execution at step 0 \(the model or the harness changed/,
   },
   {
     name: "shrink of an execution that does not fail",

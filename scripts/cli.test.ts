@@ -71,6 +71,8 @@ describe("streamsim CLI, end to end", () => {
     ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("Found violation: no lost update after");
+    // Counts agree with their nouns: the shrunk race has one preemption.
+    expect(r.stdout).toMatch(/ to 4 steps \(1 preemption\) in \d+ attempts\.$/m);
     expect(r.stdout).toContain("✗ invariant 'no lost update' broken after step 3");
     expect(r.stdout).toMatch(/^0\s+0ms\s+worker-\d\s+read\s+r counter$/m);
     expect(r.stdout).toMatch(/^3\s+0ms\s+worker-\d\s+write\s+w counter$/m);
@@ -115,6 +117,7 @@ describe("streamsim CLI, end to end", () => {
   it("replay of the printed command reproduces the same timeline, from text and from the trace file", async () => {
     const fromText = await streamsim(["replay", schedule]);
     expect(fromText.code).toBe(1);
+    expect(fromText.stdout).toMatch(/^Replaying counter-race \(scenario counter\), 4 decisions$/m);
     expect(timeline(fromText.stdout)).toBe(runTimeline);
     expect(lastLine(fromText.stdout)).toBe(`Reproduce: npx streamsim replay '${schedule}'`);
     const fromFile = await runMain(["replay", race]);
@@ -134,14 +137,42 @@ describe("streamsim CLI, end to end", () => {
     expect(r.stderr).toMatch(/replay diverges from the recorded trace at step \d/);
   });
 
+  it("run and replay never replace an --out or --html file that appeared while they ran", async () => {
+    const cases = [
+      { args: ["run", "--variant", "counter-race", "--runs", "100"], after: "Found " },
+      { args: ["replay", schedule], after: "Replaying " },
+    ];
+    for (const { args, after } of cases) {
+      for (const [option, name] of [
+        ["--out", "appeared.json"],
+        ["--html", "appeared.html"],
+      ] as const) {
+        const file = join(dir, `${args[0]}-${name}`);
+        // Someone else's file shows up after the start-up check, before the write.
+        const r = await runMain([...args, option, file], (stdout) => {
+          if (stdout.includes(after) && !existsSync(file)) writeFileSync(file, "theirs");
+        });
+        expect(r.code).toBe(2);
+        expect(readFileSync(file, "utf8")).toBe("theirs");
+        const kept = /the result is in '([^']+)'/.exec(r.stderr)?.[1] ?? "";
+        expect(r.stderr).toMatch(
+          new RegExp(`^streamsim: ${option} '.*${name}' appeared while streamsim ran; .*\\n$`),
+        );
+        expect(readFileSync(kept, "utf8")).toContain(schedule.slice(0, 20));
+        rmSync(kept);
+      }
+    }
+  });
+
   it("shrink writes a minimal trace next to the input and never overwrites it silently", async () => {
     const long = join(dir, "long.json");
     const rec = await runMain(["replay", "ss1:counter:workers=3:0.1.2.0.1.2", "--out", long]);
     expect(rec.code).toBe(1);
     const r = await streamsim(["shrink", long]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("Shrunk from 6 steps");
-    expect(r.stdout).toContain("to 4 steps");
+    expect(r.stdout).toMatch(
+      /^Shrunk from 6 steps \(3 preemptions\) to 4 steps \(1 preemption\) in \d+ attempts; same failure:$/m,
+    );
     const shrunk = JSON.parse(readFileSync(join(dir, "long.shrunk.json"), "utf8"));
     expect(shrunk.steps).toHaveLength(4);
     expect(shrunk.params).toEqual({ workers: 2 });
@@ -170,7 +201,9 @@ describe("streamsim CLI, end to end", () => {
     });
     const green = await streamsim(["corpus", "replay", "--dir", corpus]);
     expect(green.code).toBe(0);
-    expect(lastLine(green.stdout)).toBe("1 cases, 2 checks: 0 changed, 0 unreadable");
+    expect(lastLine(green.stdout)).toBe("1 case, 2 checks: 0 changed, 0 unreadable");
+    const listed = await runMain(["corpus", "list", "--dir", corpus, "--quiet"]);
+    expect(listed.stdout).toBe("1 case\n");
 
     // Expecting the fix before it exists: the corpus goes red until the variant passes.
     const red = await runMain([

@@ -37,6 +37,7 @@ export type { Log } from "./objects/log.ts";
 export type { TrackedMap } from "./objects/map.ts";
 export type { OverflowPolicy, Queue, QueueOptions } from "./objects/queue.ts";
 export { toJson } from "./objects/tracked.ts";
+export { plural } from "./plural.ts";
 export { executionSeed, Prng } from "./prng.ts";
 export {
   type ExploreOptions,

@@ -1,5 +1,6 @@
 import { ReplayDivergenceError, SchemaVersionError, TraceFormatError } from "./errors.ts";
 import type { ExecutionLimits } from "./execute.ts";
+import { plural } from "./plural.ts";
 import { runOnce } from "./runner.ts";
 import type { Scenario } from "./scenario.ts";
 import { formatSchedule, parseSchedule, type Schedule } from "./schedule.ts";
@@ -56,7 +57,7 @@ export function recordTrace<P extends Params>(
   if (r === null) throw new Error("a fresh replay strategy refused to start");
   if (replay.consumed !== schedule.decisions.length) {
     throw new ReplayDivergenceError(
-      `schedule diverges: the execution ended (${r.outcome.kind}) after ${r.steps} steps with ${schedule.decisions.length - replay.consumed} of ${schedule.decisions.length} decisions unused`,
+      `schedule diverges: the execution ended (${r.outcome.kind}) after ${plural(r.steps, "step")} with ${schedule.decisions.length - replay.consumed} of ${plural(schedule.decisions.length, "decision")} unused`,
       r.steps,
     );
   }

@@ -7,6 +7,8 @@
  * or until virtual time passes).
  */
 
+import { plural } from "./plural.ts";
+
 /** Why a blocked actor resumed: its predicate held ("ok"), or its timer fired ("timeout"). */
 export type Resume = "ok" | "timeout";
 
@@ -93,15 +95,15 @@ export function outcomeCounts(): Record<OutcomeKind, number> {
 export function describeOutcome(o: Outcome): string {
   switch (o.kind) {
     case "completed":
-      return `completed after ${o.steps} steps`;
+      return `completed after ${plural(o.steps, "step")}`;
     case "violation":
       return `${o.property} violated at step ${o.steps}: ${o.message}`;
     case "deadlock":
-      return `deadlock after ${o.steps} steps: ${o.blocked.map((b) => `${b.actor} waits at '${b.label}' on ${b.on}`).join("; ")}`;
+      return `deadlock after ${plural(o.steps, "step")}: ${o.blocked.map((b) => `${b.actor} waits at '${b.label}' on ${b.on}`).join("; ")}`;
     case "budget":
       return `step budget of ${o.max_steps} exceeded (an actor never finishes)`;
     case "horizon":
-      return `virtual time horizon of ${o.horizon_ms} ms exceeded after ${o.steps} steps`;
+      return `virtual time horizon of ${o.horizon_ms} ms exceeded after ${plural(o.steps, "step")}`;
     case "crash":
       return `actor ${o.actor} threw at step ${o.steps}: ${o.message}`;
   }

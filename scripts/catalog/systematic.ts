@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Coverage } from "../../sim/dpor/coverage.ts";
 import type { SystematicOptions } from "../../sim/dpor/systematic.ts";
-import type { Params, Scenario } from "../../sim/index.ts";
+import { type Params, plural, type Scenario } from "../../sim/index.ts";
 import { OptionValueError } from "../cli/input.ts";
 import type { Exploration, ExploreRequest, StrategySpec } from "./strategies.ts";
 
@@ -113,13 +113,14 @@ async function pooled(r: ExploreRequest): Promise<Exploration> {
   if (r.options.shard !== undefined) {
     throw new OptionValueError("--workers shards the search itself; drop --shard");
   }
+  const workers = r.options.workers ?? 2;
   const { explorePool } = await import("../../sim/dpor/pool.ts");
   const c = await explorePool({
     module: r.source.module,
     export_name: r.source.export_name,
     params: r.params,
     strategy: "exhaustive",
-    workers: r.options.workers ?? 2,
+    workers,
     stop_on_first: true,
     ...(r.options.preemption_bound === undefined
       ? {}
@@ -130,7 +131,7 @@ async function pooled(r: ExploreRequest): Promise<Exploration> {
   });
   const { failures, trace_hashes: _t, state_hashes: _s, ...figures } = c;
   return {
-    strategy: `${c.strategy}, ${r.options.workers} workers`,
+    strategy: `${c.strategy}, ${plural(workers, "worker")}`,
     executions: c.executions,
     elapsed_ms: c.elapsed_ms,
     exhausted: c.exhausted,

@@ -7,12 +7,17 @@ import {
   unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, extname, join } from "node:path";
 import { InputError, parseTrace, type Trace } from "../../sim/index.ts";
 
 /** A file the user named that cannot be used: missing, a directory, or in the way. */
 export class FileInputError extends InputError {
-  override readonly name = "FileInputError";
+  override readonly name: string = "FileInputError";
+}
+
+/** The file a write without --force would have replaced. */
+export class FileExistsError extends FileInputError {
+  override readonly name = "FileExistsError";
 }
 
 /**
@@ -36,12 +41,37 @@ export function writeFileAtomic(path: string, text: string, options: { overwrite
     linkSync(temp, path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") {
-      throw new FileInputError(`'${path}' already exists; pass --force to replace it`);
+      throw new FileExistsError(`'${path}' already exists; pass --force to replace it`);
     }
     throw e;
   } finally {
     if (existsSync(temp)) unlinkSync(temp);
   }
+}
+
+/**
+ * Writes an output file that checkOutputPath found free before the work began. Without
+ * --force the file is created exclusively: one that appeared meanwhile (another run, an
+ * editor) is never replaced. The result, which may have taken minutes to find, is then kept
+ * next to it under a name of its own, and the error says where.
+ */
+export function writeOutputFile(path: string, text: string, option: string, force: boolean): void {
+  try {
+    writeFileAtomic(path, text, { overwrite: force });
+  } catch (e) {
+    if (!(e instanceof FileExistsError)) throw e;
+    const kept = keptPath(path);
+    writeFileAtomic(kept, text, { overwrite: false });
+    throw new FileInputError(
+      `${option} '${path}' appeared while streamsim ran; not replaced: the result is in '${kept}' (pass --force to replace)`,
+    );
+  }
+}
+
+/** race.json -> race.kept-1234.json: the same extension, so it opens as the original would. */
+function keptPath(path: string): string {
+  const ext = extname(path);
+  return `${path.slice(0, path.length - ext.length)}.kept-${process.pid}${ext}`;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import type { Trace } from "../../sim/index.ts";
 import type { Variant } from "../catalog.ts";
-import { writeHtmlReport } from "../report/index.ts";
-import { checkOutputPath, FileInputError } from "./files.ts";
+import { renderHtmlReport } from "../report/index.ts";
+import { checkOutputPath, FileInputError, writeOutputFile } from "./files.ts";
 import { reproduceCommand } from "./timeline.ts";
 
 /**
@@ -16,17 +16,26 @@ export function checkHtmlOption(path: string | undefined, force = false, out?: s
   checkOutputPath(path, "--html", force);
 }
 
-/** Writes the HTML swimlane report of a trace (scripts/report/, issue 6). */
-export function writeHtml(trace: Trace, path: string, variant: Variant | undefined): void {
+/**
+ * Writes the HTML swimlane report of a trace (scripts/report/, issue 6); an existing file
+ * is replaced only with `force`, even one that appeared after checkHtmlOption.
+ */
+export function writeHtml(
+  trace: Trace,
+  path: string,
+  variant: Variant | undefined,
+  force: boolean,
+): void {
   const policies: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(variant?.policies ?? {})) {
     if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") policies[k] = v;
     else policies[k] = JSON.stringify(v);
   }
-  writeHtmlReport(trace, path, {
+  const html = renderHtmlReport(trace, {
     scenario: trace.scenario,
     ...(variant === undefined ? {} : { variant: variant.name, policies }),
     schedule: trace.schedule,
     reproduce: reproduceCommand(trace.schedule),
   });
+  writeOutputFile(path, html, "--html", force);
 }

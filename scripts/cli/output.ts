@@ -4,6 +4,8 @@
  * JSON document on stdout with --json, and next to nothing with --quiet.
  */
 
+import { plural } from "../../sim/index.ts";
+
 export interface OutputMode {
   readonly json: boolean;
   readonly quiet: boolean;
@@ -61,10 +63,10 @@ export class Output {
    * Redraws the progress line on stderr for runs longer than a second: executions done,
    * rate, elapsed. A no-op when stderr is not a terminal, so logs and pipes stay clean.
    */
-  progress(executions: number, elapsed_ms: number, what = "executions"): void {
+  progress(executions: number, elapsed_ms: number, what = "execution"): void {
     if (!this.progressOn || elapsed_ms < 1_000) return;
     const rate = Math.round((executions * 1_000) / elapsed_ms);
-    const text = `  ${executions.toLocaleString("en-US")} ${what}, ${rate.toLocaleString("en-US")}/s, ${(elapsed_ms / 1_000).toFixed(1)}s`;
+    const text = `  ${plural(executions, what)}, ${rate.toLocaleString("en-US")}/s, ${(elapsed_ms / 1_000).toFixed(1)}s`;
     process.stderr.write(`\r\u001b[2K${text}`);
     this.progressShown = true;
   }

@@ -1,6 +1,6 @@
 import { stringifyTrace, type Trace } from "../../sim/index.ts";
 import type { Variant } from "../catalog.ts";
-import { writeFileAtomic } from "./files.ts";
+import { writeOutputFile } from "./files.ts";
 import { writeHtml } from "./html.ts";
 import type { Counterexample } from "./hunt.ts";
 import type { Output } from "./output.ts";
@@ -38,27 +38,27 @@ export function counterexampleJson(c: Counterexample): CounterexampleJson {
  * Prints a trace as a timeline ending with the replay command (the command is the one line
  * --quiet keeps), and writes it to --out / --html when asked.
  */
-export function printTrace(
-  trace: Trace,
-  out: Output,
-  files: { readonly out?: string; readonly html?: string; readonly variant?: Variant },
-): void {
+export function printTrace(trace: Trace, out: Output, files: TraceFiles): void {
   for (const line of timelineLines(trace, out)) out.line(line);
   writeTraceFiles(trace, out, files);
   out.essential(`Reproduce: ${out.paint("bold", reproduceCommand(trace.schedule))}`);
 }
 
-export function writeTraceFiles(
-  trace: Trace,
-  out: Output,
-  files: { readonly out?: string; readonly html?: string; readonly variant?: Variant },
-): void {
+/** Where a trace goes besides stdout, and whether an existing file may be replaced. */
+export interface TraceFiles {
+  readonly out?: string;
+  readonly html?: string;
+  readonly variant?: Variant;
+  readonly force: boolean;
+}
+
+function writeTraceFiles(trace: Trace, out: Output, files: TraceFiles): void {
   if (files.out !== undefined) {
-    writeFileAtomic(files.out, stringifyTrace(trace), { overwrite: true });
+    writeOutputFile(files.out, stringifyTrace(trace), "--out", files.force);
     out.line(`Trace written to ${files.out}`);
   }
   if (files.html !== undefined) {
-    writeHtml(trace, files.html, files.variant);
+    writeHtml(trace, files.html, files.variant, files.force);
     out.line(`HTML report written to ${files.html}`);
   }
 }

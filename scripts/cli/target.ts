@@ -1,8 +1,12 @@
 import { existsSync } from "node:fs";
 import {
+  type Divergence,
+  firstDivergence,
   type Params,
   parseParams,
   parseSchedule,
+  ReplayDivergenceError,
+  recordTrace,
   resolveParams,
   type Scenario,
   type Schedule,
@@ -90,4 +94,31 @@ export function readReplayInput(catalog: Catalog, arg: string): ReplayInput {
   const scenario = catalog.scenarios.get(schedule.scenario);
   const params = resolveParams(scenario, schedule.params);
   return { scenario, params, schedule, recorded };
+}
+
+/** Runs the input's schedule today and, for a trace file, finds where it departs from it. */
+export function replayInput(r: ReplayInput): { trace: Trace; divergence: Divergence | null } {
+  const trace = recordTrace(r.scenario, r.params, r.schedule);
+  return { trace, divergence: r.recorded === null ? null : firstDivergence(r.recorded, trace) };
+}
+
+/** Where a trace file stops matching today's execution, and the likely reason. */
+export function divergenceWhere(d: Divergence): string {
+  return `at step ${d.step} (the model or the harness changed since it was recorded)`;
+}
+
+/**
+ * The execution `shrink` and `corpus add` build on. A trace file today's execution no
+ * longer follows is refused: using today's execution instead would silently shrink or keep
+ * something other than what the file recorded.
+ */
+export function replayFaithfully(r: ReplayInput, input: string): Trace {
+  const { trace, divergence } = replayInput(r);
+  if (divergence !== null) {
+    throw new ReplayDivergenceError(
+      `trace file '${input}' diverges from today's execution ${divergenceWhere(divergence)}; 'streamsim replay ${input}' shows how, then re-record it`,
+      divergence.step,
+    );
+  }
+  return trace;
 }

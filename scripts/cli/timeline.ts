@@ -1,4 +1,4 @@
-import { describeOutcome, type Trace } from "../../sim/index.ts";
+import { describeOutcome, plural, type Trace } from "../../sim/index.ts";
 import { fitWidth, type Output } from "./output.ts";
 
 /** Column caps: a timeline must stay readable in an 100-column terminal. */
@@ -47,7 +47,7 @@ export function timelineLines(trace: Trace, out: Output): string[] {
 export function outcomeLine(trace: Trace, out: Output): string {
   const o = trace.outcome;
   if (o.kind === "completed") {
-    return out.paint("green", `✓ completed after ${o.steps} steps, every check held`);
+    return out.paint("green", `✓ completed after ${plural(o.steps, "step")}, every check held`);
   }
   if (o.kind === "violation") {
     return out.paint(

@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { recordTrace, scheduleToChoices } from "../../sim/index.ts";
+import { plural, scheduleToChoices } from "../../sim/index.ts";
 import { type Catalog, loadCatalog, UnknownNameError } from "../catalog.ts";
 import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts";
 import { OptionValueError } from "../cli/input.ts";
 import { EXIT, type ExitSlot } from "../cli/main.ts";
 import { type Output, table } from "../cli/output.ts";
-import { readReplayInput } from "../cli/target.ts";
+import { readReplayInput, replayFaithfully } from "../cli/target.ts";
 import { invariantOf, isVerdict, type Verdict } from "../cli/verdict.ts";
 import { makeCase, stringifyCase } from "../corpus/case.ts";
 import { checkCase, variantsOfScenario, verdictOn } from "../corpus/check.ts";
@@ -166,8 +166,9 @@ async function corpusAdd(input: string | undefined, flags: AddFlags): Promise<nu
     throw new OptionValueError("give a trace file or schedule to add, or --builtin");
   }
   const r = readReplayInput(catalog, input);
-  // Recording checks that the schedule fits its scenario before anything is written.
-  const trace = recordTrace(r.scenario, r.params, r.schedule);
+  // Recording checks that the schedule fits its scenario (and a trace file its recording)
+  // before anything is written.
+  const trace = replayFaithfully(r, input);
   const variants = variantsOfScenario(catalog, r.scenario.name);
   if (variants.length === 0) {
     throw new UnknownNameError(
@@ -205,7 +206,7 @@ async function corpusAdd(input: string | undefined, flags: AddFlags): Promise<nu
     command: "corpus add",
     added: [{ id: c.id, file, expected, observed }],
   });
-  out.essential(`Added ${file} (${c.steps} steps)`);
+  out.essential(`Added ${file} (${plural(c.steps, "step")})`);
   for (const [v, verdict] of Object.entries(expected)) {
     out.line(
       `  ${v}: expected ${verdict}${observed[v] === verdict ? "" : `, today ${observed[v]}`}`,
@@ -257,7 +258,9 @@ function addBuiltin(catalog: Catalog, dir: string, flags: AddFlags, out: Output)
   out.document({ streamsim_json: 1, command: "corpus add", added });
   for (const a of added) out.line(`  ${a.status.padEnd(9)} ${a.file}`);
   const fresh = added.filter((a) => a.status !== "unchanged").length;
-  out.essential(`${fresh} of ${added.length} minimal cases written to ${displayPath(dir)}`);
+  out.essential(
+    `${fresh} of ${plural(added.length, "minimal case")} written to ${displayPath(dir)}`,
+  );
   return EXIT.ok;
 }
 
@@ -300,7 +303,7 @@ async function corpusReplay(flags: DirFlags): Promise<number> {
     }
   }
   out.essential(
-    `${results.length} cases, ${checks} checks: ${changed.length} changed, ${unreadable.length} unreadable`,
+    `${plural(results.length, "case")}, ${plural(checks, "check")}: ${changed.length} changed, ${unreadable.length} unreadable`,
   );
   if (unreadable.length > 0) return EXIT.badInput;
   return changed.length > 0 ? EXIT.failed : EXIT.ok;
@@ -340,7 +343,7 @@ async function corpusList(flags: DirFlags): Promise<number> {
   );
   for (const line of table(["case", "found on", "steps", "expected verdicts"], rows))
     out.line(line);
-  out.essential(`${entries.length} cases`);
+  out.essential(plural(entries.length, "case"));
   return EXIT.ok;
 }
 
@@ -352,7 +355,7 @@ async function corpusPrune(flags: DirFlags & { dryRun?: boolean }): Promise<numb
   if (unreadable.length > 0) {
     const first = unreadable[0];
     throw new OptionValueError(
-      `cannot prune: ${unreadable.length} unreadable case(s), first ${first?.ok === false ? first.error : ""}`,
+      `cannot prune: ${plural(unreadable.length, "unreadable case")}, first ${first?.ok === false ? first.error : ""}`,
     );
   }
   const catalog = await loadCatalog();
@@ -383,8 +386,8 @@ async function corpusPrune(flags: DirFlags & { dryRun?: boolean }): Promise<numb
   }
   out.essential(
     dry
-      ? `${plan.remove.length} of ${cases.length} cases would be removed, ${plan.rewrite.length} rewritten (dry run: nothing changed)`
-      : `${plan.remove.length} of ${cases.length} cases removed, ${plan.rewrite.length} rewritten`,
+      ? `${plan.remove.length} of ${plural(cases.length, "case")} would be removed, ${plan.rewrite.length} rewritten (dry run: nothing changed)`
+      : `${plan.remove.length} of ${plural(cases.length, "case")} removed, ${plan.rewrite.length} rewritten`,
   );
   return EXIT.ok;
 }

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { formatParams } from "../../sim/index.ts";
+import { formatParams, plural } from "../../sim/index.ts";
 import { loadCatalog } from "../catalog.ts";
 import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts";
 import { EXIT, type ExitSlot } from "../cli/main.ts";
@@ -90,7 +90,7 @@ async function list(flags: OutputFlags): Promise<number> {
     out.line(`  ${line}`);
   if (out.quiet && !out.json) {
     out.essential(
-      `${scenarios.length} scenarios, ${catalog.variants.length} variants, ${catalog.invariants.length} invariants, ${strategies.length} strategies`,
+      `${plural(scenarios.length, "scenario")}, ${plural(catalog.variants.length, "variant")}, ${plural(catalog.invariants.length, "invariant")}, ${plural(strategies.length, "strategy", "strategies")}`,
     );
   }
   return EXIT.ok;

@@ -1,12 +1,12 @@
 import type { Command } from "commander";
-import { describeOutcome, firstDivergence, recordTrace } from "../../sim/index.ts";
+import { describeOutcome, plural } from "../../sim/index.ts";
 import { loadCatalog } from "../catalog.ts";
 import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts";
 import { checkOutputPath } from "../cli/files.ts";
 import { checkHtmlOption } from "../cli/html.ts";
 import { EXIT, type ExitSlot } from "../cli/main.ts";
 import { printTrace } from "../cli/report.ts";
-import { readReplayInput } from "../cli/target.ts";
+import { divergenceWhere, readReplayInput, replayInput } from "../cli/target.ts";
 import { reproduceCommand } from "../cli/timeline.ts";
 import { verdictOf } from "../cli/verdict.ts";
 
@@ -49,8 +49,7 @@ async function replay(input: string, flags: ReplayFlags): Promise<number> {
   checkHtmlOption(flags.html, flags.force === true, flags.out);
   const catalog = await loadCatalog();
   const r = readReplayInput(catalog, input);
-  const trace = recordTrace(r.scenario, r.params, r.schedule);
-  const divergence = r.recorded === null ? null : firstDivergence(r.recorded, trace);
+  const { trace, divergence } = replayInput(r);
   const verdict = verdictOf(trace.outcome);
   const variant = catalog.variantOf(r.scenario.name, r.params);
   out.document({
@@ -70,16 +69,17 @@ async function replay(input: string, flags: ReplayFlags): Promise<number> {
   });
   if (divergence !== null) {
     process.stderr.write(
-      `streamsim: replay diverges from the recorded trace at step ${divergence.step} (the model or the harness changed since it was recorded):\n  recorded: ${divergence.expected}\n  replayed: ${divergence.actual}\n`,
+      `streamsim: replay diverges from the recorded trace ${divergenceWhere(divergence)}:\n  recorded: ${divergence.expected}\n  replayed: ${divergence.actual}\n`,
     );
   }
   out.line(
-    `Replaying ${variant?.name ?? r.scenario.name} (scenario ${r.scenario.name}), ${r.schedule.decisions.length} decisions`,
+    `Replaying ${variant?.name ?? r.scenario.name} (scenario ${r.scenario.name}), ${plural(r.schedule.decisions.length, "decision")}`,
   );
   out.line("");
   printTrace(trace, out, {
     ...(flags.out === undefined ? {} : { out: flags.out }),
     ...(flags.html === undefined ? {} : { html: flags.html }),
+    force: flags.force === true,
     ...(variant === undefined ? {} : { variant }),
   });
   return divergence !== null || trace.outcome.kind !== "completed" ? EXIT.failed : EXIT.ok;

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { Shard } from "../../sim/dpor/shard.ts";
-import type { Params } from "../../sim/index.ts";
+import { type Params, plural } from "../../sim/index.ts";
 import type { Exploration } from "../catalog/strategies.ts";
 import { loadCatalog } from "../catalog.ts";
 import {
@@ -135,7 +135,7 @@ async function run(flags: RunFlags): Promise<number> {
   const earlier = hunted.earlier?.explored;
   if (earlier !== undefined) {
     out.line(
-      `  ${earlier.strategy}: no failure in ${earlier.executions.toLocaleString("en-US")} executions (${formatDuration(earlier.elapsed_ms)}), space not exhausted; pct took over`,
+      `  ${earlier.strategy}: no failure in ${plural(earlier.executions, "execution")} (${formatDuration(earlier.elapsed_ms)}), space not exhausted; pct took over`,
     );
   }
   const e = result.explored;
@@ -167,7 +167,7 @@ async function run(flags: RunFlags): Promise<number> {
   if (e.coverage !== null) out.line(`  coverage: ${coverageLine(e.coverage)}`);
   if (c === null) {
     out.essential(
-      `No violation in ${e.executions.toLocaleString("en-US")} executions (${formatDuration(e.elapsed_ms)}; ${scopeOf(e, options.shard)}).`,
+      `No violation in ${plural(e.executions, "execution")} (${formatDuration(e.elapsed_ms)}; ${scopeOf(e, options.shard)}).`,
     );
     // --out and --html write a counterexample; say so rather than leave the user looking.
     const asked = [flags.out, flags.html].filter((f) => f !== undefined);
@@ -176,16 +176,17 @@ async function run(flags: RunFlags): Promise<number> {
     return EXIT.ok;
   }
   out.line(
-    `Found ${c.verdict} after ${c.executions_to_failure.toLocaleString("en-US")} executions (${formatDuration(c.elapsed_to_failure_ms)}); ${
+    `Found ${c.verdict} after ${plural(c.executions_to_failure, "execution")} (${formatDuration(c.elapsed_to_failure_ms)}); ${
       c.shrink === null
-        ? `not shrunk (--no-shrink): ${c.trace.steps.length} steps, ${c.trace.preemptions} preemptions.`
-        : `shrunk from ${c.shrink.before.steps} to ${c.shrink.steps} steps (${c.shrink.preemptions} preemptions) in ${c.shrink.attempts} attempts.`
+        ? `not shrunk (--no-shrink): ${plural(c.trace.steps.length, "step")}, ${plural(c.trace.preemptions, "preemption")}.`
+        : `shrunk from ${c.shrink.before.steps} to ${plural(c.shrink.steps, "step")} (${plural(c.shrink.preemptions, "preemption")}) in ${plural(c.shrink.attempts, "attempt")}.`
     }`,
   );
   out.line("");
   printTrace(c.trace, out, {
     ...(flags.out === undefined ? {} : { out: flags.out }),
     ...(flags.html === undefined ? {} : { html: flags.html }),
+    force: flags.force === true,
     ...(target.variant === undefined ? {} : { variant: target.variant }),
   });
   return EXIT.failed;
@@ -206,12 +207,12 @@ function scopeOf(e: Exploration, shard: Shard | undefined): string {
 /** The systematic strategies' figures in one line: what a bounded proof covered. */
 function coverageLine(c: Readonly<Record<string, unknown>>): string {
   const parts = [
-    `${c.executions} executions`,
-    `${c.sleep_blocked} sleep-blocked`,
-    `${c.pruned_by_bound} pruned by the bound`,
+    plural(Number(c.executions), "execution"),
+    `${Number(c.sleep_blocked).toLocaleString("en-US")} sleep-blocked`,
+    `${Number(c.pruned_by_bound).toLocaleString("en-US")} pruned by the bound`,
   ];
-  if (c.traces !== null) parts.push(`${c.traces} Mazurkiewicz traces`);
-  if (c.final_states !== null) parts.push(`${c.final_states} final states`);
+  if (c.traces !== null) parts.push(plural(Number(c.traces), "Mazurkiewicz trace"));
+  if (c.final_states !== null) parts.push(plural(Number(c.final_states), "final state"));
   parts.push(c.exhausted === true ? "space exhausted" : "space not exhausted");
   return parts.join(", ");
 }

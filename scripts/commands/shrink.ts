@@ -1,12 +1,12 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { recordTrace, shrinkSchedule, stringifyTrace } from "../../sim/index.ts";
+import { plural, recordTrace, shrinkSchedule, stringifyTrace } from "../../sim/index.ts";
 import { loadCatalog } from "../catalog.ts";
 import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts";
-import { checkOutputPath, FileInputError, writeFileAtomic } from "../cli/files.ts";
+import { checkOutputPath, FileInputError, writeOutputFile } from "../cli/files.ts";
 import { parseWholeNumber } from "../cli/input.ts";
 import { EXIT, type ExitSlot } from "../cli/main.ts";
-import { readReplayInput } from "../cli/target.ts";
+import { readReplayInput, replayFaithfully } from "../cli/target.ts";
 import { outcomeLine, reproduceCommand, timelineLines } from "../cli/timeline.ts";
 import { verdictOf } from "../cli/verdict.ts";
 
@@ -59,7 +59,7 @@ async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
   }
   const max_attempts =
     flags.attempts === undefined ? 5_000 : parseWholeNumber("--attempts", flags.attempts, 1, 1e7);
-  const original = recordTrace(r.scenario, r.params, r.schedule);
+  const original = replayFaithfully(r, input);
   if (original.outcome.kind === "completed") {
     throw new FileInputError(
       `${r.recorded === null ? "the schedule" : `'${input}'`} completes with every check held: there is no failure to shrink`,
@@ -68,7 +68,7 @@ async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
   const s = shrinkSchedule(r.scenario, r.params, r.schedule, { max_attempts });
   const trace = recordTrace(r.scenario, s.params, s.schedule);
   if (target !== undefined) {
-    writeFileAtomic(target, stringifyTrace(trace), { overwrite: flags.force === true });
+    writeOutputFile(target, stringifyTrace(trace), "--out", flags.force === true);
   }
   out.document({
     streamsim_json: 1,
@@ -84,7 +84,7 @@ async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
     reproduce: reproduceCommand(trace.schedule),
   });
   out.line(
-    `Shrunk from ${s.before.steps} steps (${s.before.preemptions} preemptions) to ${s.steps} steps (${s.preemptions} preemptions) in ${s.attempts} attempts; same failure:`,
+    `Shrunk from ${plural(s.before.steps, "step")} (${plural(s.before.preemptions, "preemption")}) to ${plural(s.steps, "step")} (${plural(s.preemptions, "preemption")}) in ${plural(s.attempts, "attempt")}; same failure:`,
   );
   out.line(`  before: ${outcomeLine(original, out)}`);
   out.line("");

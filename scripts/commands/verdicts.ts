@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type Outcome, parseSeed } from "../../sim/index.ts";
+import { type Outcome, parseSeed, plural } from "../../sim/index.ts";
 import { type Catalog, loadCatalog, type Variant } from "../catalog.ts";
 import { addOutputOptions, type BudgetFlags, type OutputFlags, outputFor } from "../cli/common.ts";
 import type { HuntResult } from "../cli/hunt.ts";
@@ -74,7 +74,7 @@ async function verdicts(flags: VerdictFlags): Promise<number> {
       : parseWholeNumber("--runs", flags.runs, 1, 1_000_000_000);
   const seed = flags.seed === undefined ? 1 : parseSeed(flags.seed);
   out.line(
-    `Exploring ${variants.length} variants in ${formatDuration(total_ms)} at most${flags.runs === undefined ? "" : `, ${max_executions} executions each at most`}...`,
+    `Exploring ${plural(variants.length, "variant")} in ${formatDuration(total_ms)} at most${flags.runs === undefined ? "" : `, ${plural(max_executions, "execution")} each at most`}...`,
   );
   // Each variant gets an even share of what is left, so time a variant does not need (its
   // race shows up at once, or its space is exhausted) goes to the ones after it.

@@ -1,3 +1,4 @@
+import { plural } from "../../sim/index.ts";
 import type { CorpusCase } from "./case.ts";
 
 export interface PrunePlan {
@@ -64,7 +65,7 @@ export function prunePlan(
         : "the case"; // as long, but fewer choices or the smaller id
     remove.push({
       file: loser.file,
-      because: `same verdicts as ${what} ${winner.value.id} (${winner.value.steps} steps against ${loser.value.steps})`,
+      because: `same verdicts as ${what} ${winner.value.id} (${plural(winner.value.steps, "step")} against ${loser.value.steps})`,
     });
   }
   const removed = new Set(remove.map((r) => r.file));

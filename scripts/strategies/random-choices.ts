@@ -3,6 +3,7 @@ import {
   type Decision,
   executionSeed,
   Prng,
+  plural,
   type Strategy,
 } from "../../sim/index.ts";
 
@@ -50,6 +51,6 @@ export class RandomChoicesStrategy implements Strategy {
   }
 
   describe(): string {
-    return `choices, seed ${this.options.seed}: random arrays of ${this.length} numbers, a switch with probability ${this.switch_probability}`;
+    return `choices, seed ${this.options.seed}: random arrays of ${plural(this.length, "number")}, a switch with probability ${this.switch_probability}`;
   }
 }

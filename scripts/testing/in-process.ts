@@ -6,12 +6,21 @@ import type { CliResult } from "./spawn-cli.ts";
  * as the real binary minus process start-up (about a second per spawn on a busy machine),
  * for the many small checks; the spawned tests cover each command end to end.
  */
-export function runMain(args: readonly string[]): Promise<CliResult> {
-  return capture(() => main(["node", "streamsim", ...args]));
+export function runMain(
+  args: readonly string[],
+  onStdout?: (stdoutSoFar: string) => void,
+): Promise<CliResult> {
+  return capture(() => main(["node", "streamsim", ...args]), onStdout);
 }
 
-/** Runs `body` with stdout and stderr captured; returns its exit code and the output. */
-export async function capture(body: () => Promise<number>): Promise<CliResult> {
+/**
+ * Runs `body` with stdout and stderr captured; returns its exit code and the output.
+ * `onStdout` sees the output after each write: a test can act in the middle of a command.
+ */
+export async function capture(
+  body: () => Promise<number>,
+  onStdout?: (stdoutSoFar: string) => void,
+): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
   const out = process.stdout.write;
@@ -24,6 +33,7 @@ export async function capture(body: () => Promise<number>): Promise<CliResult> {
     };
   process.stdout.write = capture((s) => {
     stdout += s;
+    onStdout?.(stdout);
   }) as typeof process.stdout.write;
   process.stderr.write = capture((s) => {
     stderr += s;

@@ -1,4 +1,5 @@
 import { ReplayDivergenceError } from "../errors.ts";
+import { plural } from "../plural.ts";
 import { formatDecision } from "../schedule.ts";
 import type { Strategy } from "../strategy.ts";
 import { type Decision, decisionKind, decisionSubject } from "../types.ts";
@@ -67,7 +68,7 @@ export class ReplayStrategy implements Strategy {
     const d = this.decisions[this.position];
     if (d === undefined) {
       throw new ReplayDivergenceError(
-        `schedule ran out after ${this.position} decisions, but the execution asks for ${what}${step >= 0 ? ` at step ${step}` : ""}`,
+        `schedule ran out after ${plural(this.position, "decision")}, but the execution asks for ${what}${step >= 0 ? ` at step ${step}` : ""}`,
         step,
       );
     }
