@@ -1,3 +1,4 @@
+import { plural } from "../plural.ts";
 import type { Failure } from "../runner.ts";
 import type { OutcomeKind } from "../types.ts";
 
@@ -55,7 +56,7 @@ export interface Coverage {
 export function verdict(c: Coverage, sharded = false): string {
   const failed = c.failures.length > 0 || c.outcomes.violation + c.outcomes.crash > 0;
   const scope = failed
-    ? `${c.failures.length} failing execution(s)`
+    ? plural(c.failures.length, "failing execution")
     : !c.exhausted
       ? "no failure, but the search was stopped before it was exhausted"
       : c.bounds.length > 0
@@ -65,12 +66,13 @@ export function verdict(c: Coverage, sharded = false): string {
           : c.known_gap === true
             ? "no failure in any interleaving dpor explored; it met waits or timers, where dpor has a known gap, so confirm with --strategy exhaustive"
             : "no failure over all interleavings";
-  const traces = c.traces === null ? "" : `, ${c.traces} Mazurkiewicz traces`;
+  const traces = c.traces === null ? "" : `, ${plural(c.traces, "Mazurkiewicz trace")}`;
+  const divergentSteps = c.divergent_replays ?? 0;
   const divergent =
-    (c.divergent_replays ?? 0) > 0
-      ? `; but ${c.divergent_replays} replayed steps touched other objects than the first time: the scenario shares state the world does not track, so dpor may have skipped interleavings (use --strategy exhaustive, or track that state)`
+    divergentSteps > 0
+      ? `; but ${plural(divergentSteps, "replayed step")} touched other objects than the first time: the scenario shares state the world does not track, so dpor may have skipped interleavings (use --strategy exhaustive, or track that state)`
       : "";
-  return `${c.strategy}: ${c.executions} executions${traces}; ${scope}${divergent}`;
+  return `${c.strategy}: ${plural(c.executions, "execution")}${traces}; ${scope}${divergent}`;
 }
 
 /** Merges the coverage of the shards of one exploration, as if run unsharded. */

@@ -40,7 +40,7 @@ describe("exhaustive", () => {
     expect(c.final_states).toBe(2);
     expect(c.exhausted).toBe(true);
     expect(c.outcomes.violation).toBe(4);
-    expect(verdict(c)).toContain("4 failing execution(s)");
+    expect(verdict(c)).toContain("4 failing executions");
   });
 
   it("branches every value of a data choice", () => {
