@@ -373,41 +373,16 @@ export class DporStrategy implements Strategy {
     // only because it woke at e and ran after it (happens-after e). The traces where it
     // runs after e do not start with it, and the sleeping subtree holds none of them:
     // they were lost in seeded orders (regression tests in dpor.test.ts).
-    // Nor does one that woke, in this execution, at a timer firing or a waiter's
-    // resumption (wakesAtUnsteadyStep). The traces where the sleeper runs after its waker
-    // m do not start with it either; in the proof of optimal DPOR they are reached through
-    // m's own races, which move m before e and e' (and then m is in the sequence, which the
-    // sleeper no longer stands for). That needs m to stay enabled there: a step can, but a
-    // timer due after e' cannot fire before it, and a waiter may not be able to resume.
-    // (Seed-27 program in dpor.test.ts: 4 of 926 traces lost. Plain wakers keep the weak
-    // initial: lastzero needs it, 4,608 blocked runs of lastzero(10) without it.)
-    if (mayBeDisabled || !this.sleeperStandsFor(node, v, log.events[i] as Event, i)) {
+    if (mayBeDisabled || !this.sleeperStandsFor(node, v, log.events[i] as Event)) {
       insertSequence(node.wut, v, window, mayBeDisabled ? (log.events[i] as Event) : null);
     }
   }
 
   /** Whether an event asleep at `node` is a weak initial of v.e (see reverse). */
-  private sleeperStandsFor(node: SearchNode, v: readonly Event[], e: Event, i: number): boolean {
+  private sleeperStandsFor(node: SearchNode, v: readonly Event[], e: Event): boolean {
     if (node.sleep.length === 0) return false;
     const ve = [...v, e];
-    return node.sleep.some(
-      (q) => weakInitial(q, ve, q.resumed === true || q.timer) && !this.wakesAtUnsteadyStep(q, i),
-    );
-  }
-
-  /**
-   * Whether sleeper q, asleep at node i, woke in the last execution at a step that may be
-   * disabled (a timer firing or a waiter's resumption; see sleeperStandsFor).
-   */
-  private wakesAtUnsteadyStep(q: Event, i: number): boolean {
-    const log = this.log;
-    for (let m = i + 1; m < log.events.length; m++) {
-      const x = log.events[m] as Event;
-      if (x.key === q.key) return false;
-      if (!dependent(q, x)) continue;
-      return this.hb.before(log, i, m) && (x.timer || log.resumed[m] === true);
-    }
-    return false;
+    return node.sleep.some((q) => weakInitial(q, ve, q.resumed === true || q.timer));
   }
 
   /**
