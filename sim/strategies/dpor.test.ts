@@ -369,6 +369,17 @@ describe("dpor", () => {
   // is the next step of e''s actor, which the reversal changes): 4,608 blocked runs for
   // lastzero(10), against none. The same gap in insertSequence's leaves, with a fresh step,
   // was the seed-27 program above.
+  // Why lastzero differs: in the proof of optimal DPOR the traces where the sleeper runs
+  // after its waker m are reached through m's own races, which move m before e and e'
+  // (then m is in the sequence, and the sleeper no longer stands for it). Any step can go
+  // there; a timer due after e' cannot (here s0.0! is due at 3, s1! at 2). Refusing only
+  // sleepers that woke at a timer firing closes this program in every order tried and
+  // keeps the classic counts (lastzero(10) 3,328 runs, 0 blocked), but the property test
+  // then fails with seed 18 (1,000 runs): in order seed 0 it loses 6 of 68 and 12 of 48
+  // traces of two programs that pass without it, although only more sequences are
+  // inserted. Refusing those that woke at a resumption as well also fails seeds 7 and 11.
+  // Not understood yet: extra insertions should not lose traces (a leaf that stands for a
+  // later sequence is the suspect).
   it.fails("known gap: a sleeper that wakes at a step after the race's first step", () => {
     const scenario = programScenario(
       JSON.parse(
