@@ -55,6 +55,18 @@ function actorSequence(strategy: PctStrategy, actors: number, steps: number): nu
   return (r?.trace ?? []).map((s) => s.actor);
 }
 
+/** A PCT strategy (seed 1, no k given) after `executions` runs of `blocks`. */
+function learnt(depth: number, actors: number, steps: number, executions: number): PctStrategy {
+  const pct = new PctStrategy({ seed: 1, depth });
+  explore({
+    scenario: blocks,
+    params: { actors, steps },
+    strategy: pct,
+    max_executions: executions,
+  });
+  return pct;
+}
+
 /** Actor ids by descending priority. */
 function byPriority(priorities: readonly number[]): number[] {
   return priorities
@@ -215,35 +227,16 @@ describe("pct strategy", () => {
   it("learns k, the scheduling points of the busiest execution, when no estimate is given", () => {
     // Depth 1: each actor runs its 20 steps in priority order. The last actor runs alone,
     // so 60 of the 80 steps are scheduling points (more than one option enabled).
-    const pct = new PctStrategy({ seed: 1, depth: 1 });
-    expect(pct.steps_estimate).toBe(32);
-    explore({
-      scenario: blocks,
-      params: { actors: 4, steps: 20 },
-      strategy: pct,
-      max_executions: 3,
-    });
+    expect(new PctStrategy({ seed: 1, depth: 1 }).steps_estimate).toBe(32);
+    const pct = learnt(1, 4, 20, 3);
     expect(pct.steps_estimate).toBe(60);
     expect(pct.guarantee()).toBe(1 / 4);
-    const deeper = new PctStrategy({ seed: 1, depth: 2 });
-    explore({
-      scenario: blocks,
-      params: { actors: 4, steps: 20 },
-      strategy: deeper,
-      max_executions: 3,
-    });
+    const deeper = learnt(2, 4, 20, 3);
     expect(deeper.guarantee()).toBe(1 / (4 * deeper.steps_estimate));
   });
 
   it("replaces the initial guess of 32 with a shorter first execution's count", () => {
-    const pct = new PctStrategy({ seed: 1, depth: 2 });
-    explore({
-      scenario: blocks,
-      params: { actors: 2, steps: 5 },
-      strategy: pct,
-      max_executions: 1,
-    });
-    expect(pct.steps_estimate).toBe(5);
+    expect(learnt(2, 2, 5, 1).steps_estimate).toBe(5);
   });
 
   it("places change points on scheduling points only", () => {
