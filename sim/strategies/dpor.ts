@@ -373,12 +373,13 @@ export class DporStrategy implements Strategy {
     // only because it woke at e and ran after it (happens-after e). The traces where it
     // runs after e do not start with it, and the sleeping subtree holds none of them:
     // they were lost in seeded orders (regression tests in dpor.test.ts).
-    // Nor does one absent from v that woke, in this execution, at a timer firing
-    // (wakesAtTimer): the traces where it runs after its waker m do not start with it
-    // either. In the proof of optimal DPOR they are reached through m's own races, which
-    // move m before e and e' (and then m is in the sequence, which the sleeper no longer
-    // stands for); a plain step can go there, but a timer due after e' cannot fire before
-    // it. (The seed-27 program in dpor.test.ts lost 4 of 926 traces. Plain wakers keep the
+    // Nor does one absent from v that woke, in this execution, at a timer firing or a
+    // waiter's resumption (wakesAtUnsteadyStep): the traces where it runs after its waker
+    // m do not start with it either. In the proof of optimal DPOR they are reached through
+    // m's own races, which move m before e and e' (and then m is in the sequence, which
+    // the sleeper no longer stands for); a plain step can go there, but a timer due after
+    // e' cannot fire before it, and a waiter may not be able to resume there. (Two seed-27
+    // programs in dpor.test.ts lost 4 of 926 and 4 of 536 traces. Plain wakers keep the
     // weak initial: lastzero needs it, 4,608 blocked runs of lastzero(10) without it.)
     // A sleeper that occurs in v.e is left alone: v then starts, after reordering, with
     // the sleeper itself, whose subtree holds those traces. Refused, it put its own
@@ -402,22 +403,22 @@ export class DporStrategy implements Strategy {
     return node.sleep.some(
       (q) =>
         weakInitial(q, ve, q.resumed === true || q.timer) &&
-        (ve.some((x) => x.key === q.key) || !this.wakesAtTimer(q, i)),
+        (ve.some((x) => x.key === q.key) || !this.wakesAtUnsteadyStep(q, i)),
     );
   }
 
   /**
-   * Whether sleeper q, asleep at node i, woke in the last execution at a timer firing: the
-   * first step after i that q depends on (before q's actor runs again) is a timer firing
-   * that happens after step i (see reverse).
+   * Whether sleeper q, asleep at node i, woke in the last execution at a step that may be
+   * disabled: the first step after i that q depends on (before q's actor runs again) is a
+   * timer firing or a waiter's resumption that happens after step i (see reverse).
    */
-  private wakesAtTimer(q: Event, i: number): boolean {
+  private wakesAtUnsteadyStep(q: Event, i: number): boolean {
     const log = this.log;
     for (let m = i + 1; m < log.events.length; m++) {
       const x = log.events[m] as Event;
       if (x.key === q.key) return false;
       if (!dependent(q, x)) continue;
-      return this.hb.before(log, i, m) && x.timer;
+      return this.hb.before(log, i, m) && (x.timer || log.resumed[m] === true);
     }
     return false;
   }
