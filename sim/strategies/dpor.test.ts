@@ -51,6 +51,27 @@ function expectSameTraces(text: string): void {
   expect(dpor.coverage.final_states).toBe(all.coverage.final_states);
 }
 
+/**
+ * dpor reaches exactly the `size` traces that exhaustive enumeration reaches on the
+ * program, each once, with the same final states, in the default order and in `seeds`.
+ */
+function expectEveryOrderReaches(
+  text: string,
+  size: number,
+  seeds: readonly number[],
+  horizon_ms?: number,
+): void {
+  const scenario = programScenario(JSON.parse(text) as Program, horizon_ms);
+  const all = traces(scenario, {}, "exhaustive");
+  expect(new Set(all.seen).size).toBe(size);
+  for (const seed of [undefined, ...seeds]) {
+    const dpor = traces(scenario, {}, "dpor", 20_000, seed);
+    expect(new Set(dpor.seen).size).toBe(dpor.seen.length);
+    expect(new Set(dpor.seen)).toEqual(new Set(all.seen));
+    expect(dpor.coverage.final_states).toBe(all.coverage.final_states);
+  }
+}
+
 describe("dpor", () => {
   // Timeouts are 1–3 ms: under a 2 ms horizon some timers can never fire, and their waits
   // count as untimed (see timedWait in log.ts).
@@ -178,15 +199,7 @@ describe("dpor", () => {
     ],
   ] as const) {
     it(`reaches every trace of a program with ${name} in seeded orders`, () => {
-      const scenario = programScenario(JSON.parse(text) as Program);
-      const all = new Set(traces(scenario, {}, "exhaustive").seen);
-      expect(all.size).toBe(size);
-      expect(new Set(traces(scenario, {}, "dpor").seen)).toEqual(all);
-      for (const seed of seeds) {
-        const seeded = traces(scenario, {}, "dpor", 20_000, seed).seen;
-        expect(new Set(seeded).size).toBe(seeded.length);
-        expect(new Set(seeded)).toEqual(all);
-      }
+      expectEveryOrderReaches(text, size, seeds);
     });
   }
 
@@ -266,15 +279,7 @@ describe("dpor", () => {
     ],
   ] as const) {
     it(`reaches every trace of a program that some orders missed (${name})`, () => {
-      const scenario = programScenario(JSON.parse(text) as Program);
-      const all = traces(scenario, {}, "exhaustive");
-      expect(new Set(all.seen).size).toBe(size);
-      for (const seed of [undefined, ...seeds]) {
-        const dpor = traces(scenario, {}, "dpor", 20_000, seed);
-        expect(new Set(dpor.seen).size).toBe(dpor.seen.length);
-        expect(new Set(dpor.seen)).toEqual(new Set(all.seen));
-        expect(dpor.coverage.final_states).toBe(all.coverage.final_states);
-      }
+      expectEveryOrderReaches(text, size, seeds);
     });
   }
 
@@ -320,13 +325,7 @@ describe("dpor", () => {
   it("reaches every trace where a sleep ends while a waiter's window is open", () => {
     const text =
       '{"cells":2,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"choose","cell":0}]},{"wait":null,"timeout_ms":2,"ops":[{"op":"now","cell":1}]}],[{"wait":0,"timeout_ms":null,"ops":[{"op":"empty","cell":0}]},{"wait":null,"timeout_ms":1,"ops":[{"op":"empty","cell":0}]}],[{"wait":0,"timeout_ms":null,"ops":[{"op":"write","cell":0,"value":0}]}]],"children":[]}';
-    expectSameTraces(text);
-    const scenario = programScenario(JSON.parse(text) as Program);
-    const all = new Set(traces(scenario, {}, "exhaustive").seen);
-    expect(all.size).toBe(10);
-    for (const seed of [0, 8, 9]) {
-      expect(new Set(traces(scenario, {}, "dpor", 20_000, seed).seen)).toEqual(all);
-    }
+    expectEveryOrderReaches(text, 10, [0, 8, 9]);
   });
 
   // Found by the property above (STREAMSIM_PROPERTY_SEED=27 at 1,000 runs) and shrunk: in
@@ -340,18 +339,11 @@ describe("dpor", () => {
   // search now goes on with the next planned sequence, and picks afresh only where none is
   // left, as in Abdulla et al.
   it("reaches every trace where a planned sequence cannot start (seeded orders)", () => {
-    const scenario = programScenario(
-      JSON.parse(
-        '{"cells":2,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"spawn","child":0}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"write","cell":1,"value":1}]}],[{"wait":0,"timeout_ms":1,"ops":[{"op":"write","cell":0,"value":1}]}],[{"wait":0,"timeout_ms":1,"ops":[{"op":"write","cell":0,"value":1}]},{"wait":1,"timeout_ms":null,"ops":[{"op":"spawn","child":0}]}]],"children":[[{"wait":0,"timeout_ms":3,"ops":[{"op":"write","cell":1,"value":1}]}]]}',
-      ) as Program,
+    expectEveryOrderReaches(
+      '{"cells":2,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"spawn","child":0}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"write","cell":1,"value":1}]}],[{"wait":0,"timeout_ms":1,"ops":[{"op":"write","cell":0,"value":1}]}],[{"wait":0,"timeout_ms":1,"ops":[{"op":"write","cell":0,"value":1}]},{"wait":1,"timeout_ms":null,"ops":[{"op":"spawn","child":0}]}]],"children":[[{"wait":0,"timeout_ms":3,"ops":[{"op":"write","cell":1,"value":1}]}]]}',
+      436,
+      [0, 3, 7],
     );
-    const all = new Set(traces(scenario, {}, "exhaustive").seen);
-    expect(all.size).toBe(436);
-    for (const seed of [undefined, 0, 3, 7]) {
-      const dpor = traces(scenario, {}, "dpor", 20_000, seed).seen;
-      expect(new Set(dpor).size).toBe(dpor.length);
-      expect(new Set(dpor)).toEqual(all);
-    }
   });
 
   // Found by the property test (STREAMSIM_PROPERTY_SEED=27 at 1,000 runs, run 255, shrunk):
@@ -386,14 +378,7 @@ describe("dpor", () => {
     ],
   ] as const) {
     it(`reaches every trace when a sleeper wakes ${name} after the race's first step (seeded orders)`, () => {
-      const scenario = programScenario(JSON.parse(text) as Program);
-      const all = new Set(traces(scenario, {}, "exhaustive").seen);
-      expect(all.size).toBe(size);
-      for (const seed of [undefined, ...seeds]) {
-        const dpor = traces(scenario, {}, "dpor", 20_000, seed).seen;
-        expect(new Set(dpor).size).toBe(dpor.length);
-        expect(new Set(dpor)).toEqual(all);
-      }
+      expectEveryOrderReaches(text, size, seeds);
     });
   }
 
@@ -424,15 +409,7 @@ describe("dpor", () => {
     ],
   ] as const) {
     it(`reaches every trace when a sleeper that woke at a timer occurs in the race's sequence (${name})`, () => {
-      const scenario = programScenario(JSON.parse(text) as Program, 2);
-      const all = traces(scenario, {}, "exhaustive");
-      expect(new Set(all.seen).size).toBe(size);
-      for (const seed of [undefined, ...seeds]) {
-        const dpor = traces(scenario, {}, "dpor", 20_000, seed);
-        expect(new Set(dpor.seen).size).toBe(dpor.seen.length);
-        expect(new Set(dpor.seen)).toEqual(new Set(all.seen));
-        expect(dpor.coverage.final_states).toBe(all.coverage.final_states);
-      }
+      expectEveryOrderReaches(text, size, seeds, 2);
     });
   }
 
