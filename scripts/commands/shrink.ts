@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { plural, recordTrace, shrinkSchedule, stringifyTrace } from "../../sim/index.ts";
 import { loadCatalog } from "../catalog.ts";
@@ -52,11 +51,6 @@ async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
   const target =
     flags.out ?? (r.recorded === null ? undefined : input.replace(/(\.json)?$/, ".shrunk.json"));
   checkOutputPath(target, "--out", flags.force === true);
-  if (target !== undefined && existsSync(target) && flags.force !== true) {
-    throw new FileInputError(
-      `'${target}' already exists; pass --force to replace it, or --out another file`,
-    );
-  }
   const max_attempts =
     flags.attempts === undefined ? 5_000 : parseWholeNumber("--attempts", flags.attempts, 1, 1e7);
   const original = replayFaithfully(r, input);
