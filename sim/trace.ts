@@ -151,7 +151,6 @@ export function parseTrace(text: string, source = "trace"): Trace {
   return value as Trace;
 }
 
-/** What is wrong with one recorded step, or null when it has the shape of a TraceStep. */
 /** Parameters as JSON with their keys in order, so that equal parameters compare equal. */
 function sortedJson(params: Params): string {
   return JSON.stringify(
@@ -159,6 +158,7 @@ function sortedJson(params: Params): string {
   );
 }
 
+/** What is wrong with one recorded step, or null when it has the shape of a TraceStep. */
 function stepProblem(step: unknown, index: number): string | null {
   if (step === null || typeof step !== "object" || Array.isArray(step)) return "is not an object";
   const s = step as Record<string, unknown>;
