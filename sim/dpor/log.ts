@@ -28,9 +28,7 @@ export class ExecutionLog {
   /** For the first step of an actor spawned by a step: that step's index; else -1. */
   readonly spawnStep: number[] = [];
   /** The enabled options (decisions) when each step was chosen. */
-  enabled: number[][] = [];
-  /** The previous execution's `enabled`, reused for the steps that replay it. */
-  private previousEnabled: number[][] = [];
+  readonly enabled: number[][] = [];
   /**
    * Whether each step resumed an actor from a wait (it may have been made runnable by an
    * earlier write). Unknown without a world to look at: then true, which is conservative.
@@ -64,13 +62,13 @@ export class ExecutionLog {
    * by actor s1.0), and accesses are rewritten to those stable numbers (addStable), so that
    * events compare across executions.
    */
-  private nameNewObjects(actor: number): void {
+  private nameNewObjects(actor: number, step: number): void {
     const world = this.world;
     if (world === null) return;
     const total = world.objects.length;
     for (let id = this.objectsNamed; id < total; id++) {
       const name =
-        this.events.length === 0 && id < this.setupObjects
+        step === 0 && id < this.setupObjects
           ? `o${id}`
           : `${this.keys.names[this.keys.keyOf(actor)]}#${this.bumpCreated(actor)}`;
       let k = this.objectIds.get(name);
@@ -125,15 +123,24 @@ export class ExecutionLog {
   }
 
   clear(): void {
-    emptyArray(this.events);
-    emptyArray(this.actorIds);
-    emptyArray(this.spawnStep);
-    // The arrays of the previous execution stay readable for its replayed prefix.
-    const spare = this.previousEnabled;
-    this.previousEnabled = this.enabled;
-    this.enabled = spare;
-    emptyArray(this.enabled);
-    emptyArray(this.resumed);
+    this.restart(0);
+  }
+
+  /**
+   * Starts a new execution whose first `keep` steps replay the last one's (a search that
+   * branches after them). Their records are kept, not pushed again: record only checks
+   * that each replayed step is the same event (most steps of a search are replayed ones).
+   */
+  restart(keep: number): void {
+    if (keep === 0) {
+      emptyArray(this.events);
+      emptyArray(this.actorIds);
+      emptyArray(this.spawnStep);
+      emptyArray(this.enabled);
+      emptyArray(this.resumed);
+    } else {
+      this.truncate(keep);
+    }
     emptyArray(this.objectKey);
     emptyArray(this.createdBy);
     this.objectsNamed = 0;
@@ -284,25 +291,31 @@ export class ExecutionLog {
     const actor = info.actor;
     const raw = accessHash(info.accesses);
     if (choices.length > 0) this.madeChoices = true;
+    const index = info.index;
     let event: Event;
     let enabled: number[] | undefined;
     this.diverged = known !== null && known.raw !== raw;
     if (known !== null && !this.diverged) {
       this.keys.spawned(actor, info.spawned);
-      this.nameNewObjects(actor);
+      this.nameNewObjects(actor, index);
       event = known;
-      enabled = this.previousEnabled[info.index];
+      enabled = this.enabled[index];
     } else {
       // A step that diverged from its first run is recorded as it happened this time.
       event = this.makeEvent(info, choices, ranges, raw);
     }
     const first = this.started[actor] !== true;
     this.started[actor] = true;
-    this.events.push(event);
-    this.actorIds.push(actor);
-    this.resumed.push(event.resumed === true);
-    this.spawnStep.push(first ? (this.spawnedAt[actor] ?? -1) : -1);
-    this.enabled.push(enabled ?? info.enabled.slice());
+    // A step kept by restart: the same event, actor and options as recorded then.
+    const kept = index < this.events.length && this.events[index] === event;
+    if (!kept) {
+      this.truncate(index);
+      this.events.push(event);
+      this.actorIds.push(actor);
+      this.resumed.push(event.resumed === true);
+      this.spawnStep.push(first ? (this.spawnedAt[actor] ?? -1) : -1);
+      this.enabled.push(enabled ?? info.enabled.slice());
+    }
     for (const child of info.spawned) this.spawnedAt[child] = info.index;
     // Every actor id so far, spawned or enabled, is below the world's actor count.
     let top = this.world === null ? actor : this.world.actors.length - 1;
@@ -346,7 +359,7 @@ export class ExecutionLog {
     // A wait whose deadline is past the horizon still read the clock: it is untimed only
     // because no timer had moved the clock far enough when it started.
     if (!startsTimedWait && hasDeadline(after)) addAccess(acc, CLOCK_OBJECT * 2);
-    this.nameNewObjects(actor);
+    this.nameNewObjects(actor, info.index);
     this.addStable(acc, info.accesses);
     if (waitReads !== undefined) {
       const raw = waitReads;

@@ -131,7 +131,7 @@ export class DporStrategy implements Strategy {
     this.lastKind = "complete";
     this.preemptions = 0;
     this.target = null;
-    this.log.clear();
+    this.log.restart(unchanged);
     return true;
   }
 
@@ -266,14 +266,23 @@ export class DporStrategy implements Strategy {
   }
 
   onStep(info: StepInfo): void {
-    const replaying = info.index < this.branchPoint && !this.abandoned;
+    if (this.abandoned) {
+      // The steps of an abandoned execution are cut from the log (endExecution) unrecorded;
+      // only whether it made data choices counts (which races are analysed again).
+      if (this.choiceValues.length > 0) {
+        this.log.madeChoices = true;
+        this.choiceValues.length = 0;
+        this.choiceRanges.length = 0;
+      }
+      return;
+    }
+    const replaying = info.index < this.branchPoint;
     const known = replaying ? (this.stack[info.index] as SearchNode).cur : null;
     const ev = this.log.record(info, this.choiceValues, this.choiceRanges, known);
     if (this.choiceValues.length > 0) {
       this.choiceValues.length = 0;
       this.choiceRanges.length = 0;
     }
-    if (this.abandoned) return;
     if (replaying) {
       if (this.log.diverged) this.divergentReplays++;
       return;
