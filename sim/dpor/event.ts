@@ -1,3 +1,4 @@
+import { emptyArray } from "../arrays.ts";
 import { CLOCK_OBJECT } from "../objects/tracked.ts";
 
 /**
@@ -146,8 +147,8 @@ export class ActorKeys {
 
   /** Forgets the running execution's actors (keys stay interned). */
   reset(): void {
-    this.byActor.length = 0;
-    this.childCount.length = 0;
+    emptyArray(this.byActor);
+    emptyArray(this.childCount);
   }
 
   /** The key of actor `id`; actors not seen as spawned by a step come from the setup. */

@@ -1,4 +1,4 @@
-import { emptyArray } from "../arrays.ts";
+import { emptyArray, truncateArray } from "../arrays.ts";
 import { CLOCK_OBJECT, objectOfAccess, renumberAccess } from "../objects/tracked.ts";
 import type { StepInfo } from "../strategy.ts";
 import { type Decision, decisionKind, decisionSubject, stepOf } from "../types.ts";
@@ -269,11 +269,11 @@ export class ExecutionLog {
   /** Forgets every step from `n` on. */
   truncate(n: number): void {
     if (n >= this.events.length) return;
-    this.events.length = n;
-    this.actorIds.length = n;
-    this.spawnStep.length = n;
-    this.enabled.length = n;
-    this.resumed.length = n;
+    truncateArray(this.events, n);
+    truncateArray(this.actorIds, n);
+    truncateArray(this.spawnStep, n);
+    truncateArray(this.enabled, n);
+    truncateArray(this.resumed, n);
   }
 
   /**

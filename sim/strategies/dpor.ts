@@ -1,3 +1,4 @@
+import { emptyArray, truncateArray } from "../arrays.ts";
 import { ActorKeys, dependent, type Event, sameEvent } from "../dpor/event.ts";
 import { HappensBefore } from "../dpor/hb.ts";
 import { ExecutionLog } from "../dpor/log.ts";
@@ -146,7 +147,7 @@ export class DporStrategy implements Strategy {
       node.cur = null;
       const next = node.wut.shift();
       if (next === undefined) continue;
-      this.stack.length = i + 1;
+      truncateArray(this.stack, i + 1);
       this.branchPoint = i;
       this.branchTarget = next;
       this.guide = next.children;
@@ -601,7 +602,7 @@ export class DporStrategy implements Strategy {
     if (preferred >= 0 && this.asleep(node, enabled[preferred] as Decision) === 0) return preferred;
     const prng = this.prng;
     const awake = this.candidates;
-    awake.length = 0;
+    emptyArray(awake);
     for (let i = 0; i < enabled.length; i++) {
       const s = this.asleep(node, enabled[i] as Decision);
       if (s === 0) {
