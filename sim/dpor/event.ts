@@ -32,6 +32,12 @@ export interface Event {
    */
   readonly mask?: number;
   /**
+   * The same summary of the objects that `acc` writes. Two events conflict only on an
+   * object that one writes and the other touches: the clock, which nearly every step reads,
+   * then no longer makes every pair of masks meet.
+   */
+  readonly wmask?: number;
+  /**
    * When the step left its actor in a wait without a timeout: the reads of the wait's
    * predicate right after the step. Not part of `acc` (a blocking acquire stays one event,
    * and traces are as before): only the search looks at them, for a waiter still blocked
@@ -62,7 +68,13 @@ export function dependent(a: Event, b: Event): boolean {
     if (a.deadline_ms !== b.deadline_ms) return true;
   }
   // A cheap filter first: happens-before asks this for most pairs of steps.
-  if (a.mask !== undefined && b.mask !== undefined && (a.mask & b.mask) === 0) return false;
+  if (
+    a.mask !== undefined &&
+    b.mask !== undefined &&
+    ((a.mask & (b.wmask as number)) | ((a.wmask as number) & b.mask)) === 0
+  ) {
+    return false;
+  }
   const x = a.acc;
   const y = b.acc;
   for (let i = 0; i < x.length; i++) {
@@ -106,11 +118,16 @@ export function normaliseAccesses(
   return out;
 }
 
-/** One bit per object of `acc` (objects hashed onto 32 bits; collisions only cost time). */
-export function objectMask(acc: readonly number[]): number {
+/**
+ * One bit per object of `acc` (objects hashed onto 32 bits; collisions only cost time), of
+ * every object or (`writes`) of the objects written only.
+ */
+export function objectMask(acc: readonly number[], writes = false): number {
   let mask = 0;
-  for (let i = 0; i < acc.length; i++)
-    mask |= 1 << (Math.imul((acc[i] as number) >> 1, 0x9e3779b1) >>> 27);
+  for (let i = 0; i < acc.length; i++) {
+    const c = acc[i] as number;
+    if (!writes || (c & 1) === 1) mask |= 1 << (Math.imul(c >> 1, 0x9e3779b1) >>> 27);
+  }
   return mask;
 }
 

@@ -374,6 +374,7 @@ export class ExecutionLog {
       ranges: ranges.length === 0 ? NO_CHOICES : ranges.slice(),
       acc,
       mask: objectMask(acc),
+      wmask: objectMask(acc, true),
       resumed: this.resuming,
       deadline_ms: startsTimedWait && after !== undefined ? after.deadline_ms : undefined,
       waitReads,
