@@ -53,8 +53,11 @@ export function execute(
   const actors = world.actors;
   const enabled: Decision[] = [];
   const trace: TraceStep[] | null = world.tracing ? [] : null;
-  // Called as a method, not bound: a bound function is a slower call, once per step.
-  const observes = strategy.onStep !== undefined;
+  // The strategy's methods are looked up once per execution, not per step: the engine runs
+  // every kind of strategy, so that property lookup is a slow (megamorphic) one. They are
+  // then called with `call`, not bound: a bound function is a slower call.
+  const pickStep = strategy.pickStep;
+  const onStep = strategy.onStep;
   // One object for every step: StepInfo is valid only during the onStep call (its arrays
   // are the engine's own, reused too).
   const info: Mutable<StepInfo> = {
@@ -94,7 +97,7 @@ export function execute(
       outcome = { kind: "budget", max_steps, steps: step };
       break;
     }
-    const pick = strategy.pickStep(enabled, current, step);
+    const pick = pickStep.call(strategy, enabled, current, step);
     const decision = enabled[pick];
     if (decision === undefined) {
       throw new InputError(`strategy ${strategy.name} picked option ${pick} of ${enabled.length}`);
@@ -116,11 +119,11 @@ export function execute(
     current = actorId;
     world.stepIndex = step + 1;
 
-    if (observes) {
+    if (onStep !== undefined) {
       info.index = step;
       info.decision = decision;
       info.actor = actorId;
-      strategy.onStep?.(info);
+      onStep.call(strategy, info);
     }
     if (trace !== null) {
       trace.push({
