@@ -6,6 +6,7 @@ import { ChoicesStrategy } from "./strategies/choices.ts";
 import { RandomStrategy } from "./strategies/random.ts";
 import { recordTrace } from "./trace.ts";
 import type { Actor } from "./types.ts";
+import type { World } from "./world.ts";
 
 /** Reaches "interleaved" only when y increments between x's two steps; never fails. */
 const probes: Scenario<Record<string, never>> = {
@@ -142,6 +143,27 @@ describe("runOnce", () => {
 
   it("records no trace unless asked", () => {
     expect(runOnce(counterScenario, { workers: 2 }, new RandomStrategy(0))?.trace).toBeNull();
+  });
+
+  it("shows the strategy the world of each execution before the scenario's setup", () => {
+    const seen: string[] = [];
+    const worlds: World[] = [];
+    const scenario: Scenario<Record<string, never>> = {
+      ...probes,
+      setup(world, params) {
+        seen.push(worlds.at(-1) === world ? "setup after observe" : "setup unobserved");
+        probes.setup(world, params);
+      },
+    };
+    const strategy = Object.assign(new RandomStrategy(0), {
+      observe(world: World) {
+        worlds.push(world);
+      },
+    });
+    runOnce(scenario, {}, strategy);
+    runOnce(scenario, {}, strategy);
+    expect(seen).toEqual(["setup after observe", "setup after observe"]);
+    expect(worlds[0]).not.toBe(worlds[1]);
   });
 });
 

@@ -33,6 +33,7 @@ export function runOnce<P extends Params>(
 ): ExecutionResult | null {
   if (!strategy.beginExecution(options.index ?? 0)) return null;
   const world = new World(strategy, { tracing: options.trace ?? false });
+  strategy.observe?.(world);
   scenario.setup(world, params);
   return execute(world, strategy, options.limits ?? scenario.limits ?? {});
 }

@@ -1,4 +1,5 @@
 import type { Decision } from "./types.ts";
+import type { World } from "./world.ts";
 
 /**
  * The one interface between the engine and an exploration strategy, after shuttle's
@@ -16,6 +17,12 @@ export interface Strategy {
    * nothing left to explore (an exhaustive search is done, a replay was used once).
    */
   beginExecution(index: number): boolean;
+  /**
+   * Called with the world of the execution about to run, before the scenario's setup. A
+   * partial-order reduction uses it to tell which steps resume an actor from a wait;
+   * without it, it must assume any step may, which stays sound but explores more.
+   */
+  observe?(world: World): void;
   /** Picks one of `enabled` (non-empty); returns its index in the array. */
   pickStep(enabled: readonly Decision[], current: number, step: number): number;
   /** Picks a data value in [0, n), n >= 2. */
