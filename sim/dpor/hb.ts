@@ -38,7 +38,7 @@ export class HappensBefore {
   compute(log: ExecutionLog, onRace?: (i: number, k: number) => void, racesFrom = 0): void {
     const events = log.events;
     const ids = log.actorIds;
-    const n = events.length;
+    const n = log.length;
     let start = Math.min(this.valid, racesFrom, n);
     // The width only grows, so that the clocks of an unchanged prefix keep their layout.
     if (log.actorCount > this.width) {
@@ -153,8 +153,8 @@ function reversible(log: ExecutionLog, i: number, k: number, prevOfK: number): b
   if (prevOfK >= 0 && (log.events[prevOfK] as Event).deadline_ms !== undefined) return true;
   const a = log.actorIds[k] as number;
   const option = (log.events[k] as Event).timer ? timerOf(a) : stepOf(a);
+  if (i + 1 >= log.length) return true;
   const before = log.enabled[i] as number[];
-  const after = log.enabled[i + 1];
-  if (after === undefined) return true;
+  const after = log.enabled[i + 1] as number[];
   return before.includes(option) || !after.includes(option);
 }

@@ -325,7 +325,7 @@ export class DporStrategy implements Strategy {
       log.truncate(this.abandonedAt);
       this.hb.invalidate(this.abandonedAt);
     }
-    const n = log.events.length;
+    const n = log.length;
     // Clocks first, for all steps: notdep(e) needs happens-before up to the end.
     const races: number[] = [];
     const from = log.madeChoices ? 0 : this.analysed;
@@ -356,7 +356,7 @@ export class DporStrategy implements Strategy {
     const node = this.stack[i];
     if (node === undefined) return;
     const v: Event[] = [];
-    for (let m = i + 1; m < log.events.length; m++) {
+    for (let m = i + 1; m < log.length; m++) {
       if (m === k || this.hb.before(log, i, m)) continue;
       if (window && m > k && this.hb.before(log, k, m)) continue;
       v.push(log.events[m] as Event);
@@ -424,7 +424,7 @@ export class DporStrategy implements Strategy {
    */
   private wakesAtUnsteadyStep(q: Event, i: number): boolean {
     const log = this.log;
-    for (let m = i + 1; m < log.events.length; m++) {
+    for (let m = i + 1; m < log.length; m++) {
       const x = log.events[m] as Event;
       if (x.key === q.key) return false;
       if (!dependent(q, x)) continue;
@@ -450,7 +450,7 @@ export class DporStrategy implements Strategy {
    */
   private insertWaitWindows(): void {
     const log = this.log;
-    const n = log.events.length;
+    const n = log.length;
     const blocked = log.blockedWaiters();
     for (const a of blocked) {
       let k = n - 1;
@@ -478,7 +478,7 @@ export class DporStrategy implements Strategy {
    */
   private insertDisabledOptions(from: number): void {
     const log = this.log;
-    const n = log.events.length;
+    const n = log.length;
     // The last step's options after it are not logged: they are read off the world as the
     // execution left it (step options only), unless the execution was cut short.
     const atEnd = this.abandoned ? this.enabledAtAbandon : log.stepsEnabledAtEnd();
@@ -536,7 +536,7 @@ export class DporStrategy implements Strategy {
     const log = this.log;
     const node = this.stack[i] as SearchNode;
     const v: Event[] = [];
-    for (let m = i + 1; m < log.events.length; m++) {
+    for (let m = i + 1; m < log.length; m++) {
       if (this.hb.before(log, i, m)) continue;
       const x = log.events[m] as Event;
       // p's actor ran again after all: its races say where it can go.
@@ -561,7 +561,7 @@ export class DporStrategy implements Strategy {
 
   private abandon(kind: DporExecutionKind): number {
     this.abandoned = true;
-    this.abandonedAt = this.log.events.length;
+    this.abandonedAt = this.log.length;
     this.lastKind = kind;
     return 0;
   }
@@ -641,7 +641,7 @@ export class DporStrategy implements Strategy {
    * equal ours so far plus v is exactly what we would do).
    */
   private freshChoice(n: number): number {
-    const node = this.stack[this.log.events.length];
+    const node = this.stack[this.log.length];
     const first = this.prng === null ? 0 : this.prng.below(n);
     if (node === undefined || node.sleep.length === 0) return first;
     for (let d = 0; d < n; d++) {
