@@ -9,7 +9,7 @@ import type { ExecutionLog } from "./log.ts";
  * Returned as text ("s0 s1.0 s0! s2[1]": '!' marks a timer firing, [..] data choices).
  */
 export function canonicalForm(log: ExecutionLog, hb: HappensBefore): string {
-  const n = log.events.length;
+  const n = log.length;
   const w = log.actorCount;
   const names = log.keys.names;
   const emittedUpTo = new Int32Array(w);

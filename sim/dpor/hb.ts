@@ -9,10 +9,12 @@ import type { ExecutionLog } from "./log.ts";
  * a that happens before or is k, so i -> k iff clock(k)[actor(i)] > i.
  */
 export class HappensBefore {
-  private clocks: Int32Array = new Int32Array(0);
-  private raceClock: Int32Array = new Int32Array(0);
+  // Sized for a few hundred steps of a few actors up front: a search (a strategy) often
+  // runs only some dozen executions, and growing typed arrays is slow.
+  private clocks: Int32Array = new Int32Array(1024);
+  private raceClock: Int32Array = new Int32Array(16);
   /** Scratch for compute: each actor's latest step so far. */
-  private lastOf: Int32Array = new Int32Array(0);
+  private lastOf: Int32Array = new Int32Array(16);
   private width = 0;
   private n = 0;
   /** Leading steps of the log whose clocks are up to date (see invalidate). */
@@ -38,7 +40,7 @@ export class HappensBefore {
   compute(log: ExecutionLog, onRace?: (i: number, k: number) => void, racesFrom = 0): void {
     const events = log.events;
     const ids = log.actorIds;
-    const n = events.length;
+    const n = log.length;
     let start = Math.min(this.valid, racesFrom, n);
     // The width only grows, so that the clocks of an unchanged prefix keep their layout.
     if (log.actorCount > this.width) {
@@ -58,7 +60,7 @@ export class HappensBefore {
     const rc = this.raceClock;
     if (this.lastOf.length < w) this.lastOf = new Int32Array(w * 2);
     const lastOf = this.lastOf;
-    lastOf.fill(-1, 0, w);
+    for (let x = 0; x < w; x++) lastOf[x] = -1;
     for (let k = 0; k < start; k++) lastOf[ids[k] as number] = k;
     for (let k = start; k < n; k++) {
       const a = ids[k] as number;
@@ -78,13 +80,19 @@ export class HappensBefore {
       for (let x = 0; x < w; x++) rc[x] = c[base + x] as number;
       const ek = events[k] as (typeof events)[number];
       const resumed = log.resumed[k] === true;
-      for (let i = k - 1; i >= 0; i--) {
+      // The steps that the scan skips (k's actor's own, and those the race clock covers)
+      // end where every other actor's steps so far are covered: it stops there.
+      let floor = scanFloor(rc, lastOf, w, a, k);
+      for (let i = k - 1; i >= floor; i--) {
         const ai = ids[i] as number;
         if (ai === a || (rc[ai] as number) > i) continue;
         if (!dependent(events[i] as (typeof events)[number], ek)) continue;
         const rev = reversible(log, i, k, prev) || this.otherWaker(log, i, k);
         if (onRace !== undefined && rev && k >= racesFrom) onRace(i, k);
-        if (rev && !resumed) this.join(rc, 0, i * w);
+        if (rev && !resumed) {
+          this.join(rc, 0, i * w);
+          floor = scanFloor(rc, lastOf, w, a, k);
+        }
         if ((c[base + ai] as number) <= i) this.join(c, base, i * w);
       }
       c[base + a] = k + 1;
@@ -139,6 +147,21 @@ export class HappensBefore {
 }
 
 /**
+ * The least step index below which the race clock `rc` covers every step of every actor
+ * but `a` (lastOf: each actor's latest step before k). A step of actor x is covered when
+ * rc[x] exceeds its index, and so are all x's earlier steps (program order).
+ */
+function scanFloor(rc: Int32Array, lastOf: Int32Array, w: number, a: number, k: number): number {
+  let floor = k;
+  for (let x = 0; x < w; x++) {
+    if (x === a) continue;
+    const r = rc[x] as number;
+    if ((lastOf[x] as number) >= r && r < floor) floor = r;
+  }
+  return floor;
+}
+
+/**
  * A race i < k cannot be reversed when step i is what made k's actor runnable: the actor
  * had no step between i and k, could not run when i was chosen, and could right after.
  * (A waiter resumed by i's write re-reads its predicate, so i and k look dependent, but k
@@ -153,8 +176,8 @@ function reversible(log: ExecutionLog, i: number, k: number, prevOfK: number): b
   if (prevOfK >= 0 && (log.events[prevOfK] as Event).deadline_ms !== undefined) return true;
   const a = log.actorIds[k] as number;
   const option = (log.events[k] as Event).timer ? timerOf(a) : stepOf(a);
+  if (i + 1 >= log.length) return true;
   const before = log.enabled[i] as number[];
-  const after = log.enabled[i + 1];
-  if (after === undefined) return true;
+  const after = log.enabled[i + 1] as number[];
   return before.includes(option) || !after.includes(option);
 }

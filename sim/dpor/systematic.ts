@@ -150,7 +150,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
     if (
       !known_gap &&
       (r.decisions.some((d) => decisionKind(d) === 1) ||
-        (strategy instanceof DporStrategy && strategy.log.resumed.some((x) => x)))
+        (strategy instanceof DporStrategy && strategy.log.resumedAny()))
     ) {
       known_gap = true;
     }
@@ -158,7 +158,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
     if (count_traces || options.on_trace !== undefined) {
       // dpor's clocks are up to date but for the steps after its branch point when it did
       // not analyse the run (compute starts there); other strategies' from the first step.
-      const upToDate = strategy instanceof DporStrategy ? strategy.log.events.length : 0;
+      const upToDate = strategy instanceof DporStrategy ? strategy.log.length : 0;
       strategy.hb.compute(strategy.log, undefined, upToDate);
       const canonical = canonicalForm(strategy.log, strategy.hb);
       if (count_traces) traces.add(hash53(canonical));

@@ -327,7 +327,7 @@ export class DporStrategy implements Strategy {
       log.truncate(this.abandonedAt);
       this.hb.invalidate(this.abandonedAt);
     }
-    const n = log.events.length;
+    const n = log.length;
     // Clocks first, for all steps: notdep(e) needs happens-before up to the end.
     const races: number[] = [];
     const from = log.madeChoices ? 0 : this.analysed;
@@ -362,7 +362,7 @@ export class DporStrategy implements Strategy {
     const node = this.stack[i];
     if (node === undefined) return;
     const v: Event[] = [];
-    for (let m = i + 1; m < log.events.length; m++) {
+    for (let m = i + 1; m < log.length; m++) {
       if (m === k || this.hb.before(log, i, m)) continue;
       if (window && m > k && this.hb.before(log, k, m)) continue;
       v.push(log.events[m] as Event);
@@ -447,7 +447,7 @@ export class DporStrategy implements Strategy {
    */
   private insertWaitWindows(): void {
     const log = this.log;
-    const n = log.events.length;
+    const n = log.length;
     const blocked = log.blockedWaiters();
     for (const a of blocked) {
       let k = n - 1;
@@ -475,7 +475,7 @@ export class DporStrategy implements Strategy {
    */
   private insertDisabledOptions(from: number): void {
     const log = this.log;
-    const n = log.events.length;
+    const n = log.length;
     // The last step's options after it are not logged: they are read off the world as the
     // execution left it (step options only), unless the execution was cut short.
     const atEnd = this.abandoned ? this.enabledAtAbandon : log.stepsEnabledAtEnd();
@@ -533,7 +533,7 @@ export class DporStrategy implements Strategy {
     const log = this.log;
     const node = this.stack[i] as SearchNode;
     const v: Event[] = [];
-    for (let m = i + 1; m < log.events.length; m++) {
+    for (let m = i + 1; m < log.length; m++) {
       if (this.hb.before(log, i, m)) continue;
       const x = log.events[m] as Event;
       // p's actor ran again after all: its races say where it can go.
@@ -558,7 +558,7 @@ export class DporStrategy implements Strategy {
 
   private abandon(kind: DporExecutionKind): number {
     this.abandoned = true;
-    this.abandonedAt = this.log.events.length;
+    this.abandonedAt = this.log.length;
     this.lastKind = kind;
     return 0;
   }
@@ -638,7 +638,7 @@ export class DporStrategy implements Strategy {
    * equal ours so far plus v is exactly what we would do).
    */
   private freshChoice(n: number): number {
-    const node = this.stack[this.log.events.length];
+    const node = this.stack[this.log.length];
     const first = this.prng === null ? 0 : this.prng.below(n);
     if (node === undefined || node.sleep.length === 0) return first;
     for (let d = 0; d < n; d++) {
