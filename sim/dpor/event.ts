@@ -68,10 +68,12 @@ export function dependent(a: Event, b: Event): boolean {
     if (a.deadline_ms !== b.deadline_ms) return true;
   }
   // A cheap filter first: happens-before asks this for most pairs of steps.
+  // (Both masks or neither: makeEvent in log.ts sets them together; without the write mask
+  // an event would look independent of everything.)
   if (
-    a.mask !== undefined &&
-    b.mask !== undefined &&
-    ((a.mask & (b.wmask as number)) | ((a.wmask as number) & b.mask)) === 0
+    a.wmask !== undefined &&
+    b.wmask !== undefined &&
+    (((a.mask as number) & b.wmask) | (a.wmask & (b.mask as number))) === 0
   ) {
     return false;
   }
