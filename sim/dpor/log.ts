@@ -26,8 +26,8 @@ export class ExecutionLog {
    * Steps recorded in the running execution. The arrays below hold one entry per step up
    * to it, and stale entries after it: a restart cuts them by this count, not by popping,
    * which in V8 shrinks an array's storage once it falls below half, so that the next
-   * execution grew all five again, step by step (dpor did ~5% more executions a second on
-   * the peer twin without it).
+   * execution grew all five again, step by step (cut by the count, dpor does ~5% more
+   * executions a second on the peer twin).
    */
   length = 0;
   readonly events: Event[] = [];
