@@ -3,7 +3,7 @@
  * (their order rotates from round to round, so that none always runs first on a warm or a
  * cold process) and returns raw samples by tool name; index.ts turns them into the table.
  */
-import type { Decision } from "../../sim/index.ts";
+import { type Decision, explore, PctStrategy } from "../../sim/index.ts";
 import type { RaceOptions, RaceVariant } from "./race.ts";
 import { fcScheduler, type RunRequest, type Target, type Tool, twinTarget } from "./tools.ts";
 import { canonicalTrace, coverage, stepAccesses } from "./traces.ts";
@@ -57,14 +57,16 @@ function request(
 /**
  * Executions per second, every execution run to its end (nothing stops at a failure); a
  * search that exhausts its space (dpor) starts again until the sample is big enough.
- * Keyed `tool/variant`; also the failures seen in `fixed`, by tool.
+ * Keyed `tool/variant`; also the failures seen in `fixed`, by tool, and the share of
+ * round2's executions that failed, by tool (one sample per round).
  */
 export async function measureThroughput(
   tools: readonly Tool[],
   plan: Plan,
-): Promise<{ rates: Samples; fixedFailures: Map<string, number> }> {
+): Promise<{ rates: Samples; fixedFailures: Map<string, number>; round2Failing: Samples }> {
   const rates: Samples = new Map();
   const fixedFailures = new Map<string, number>();
+  const round2Failing: Samples = new Map();
   for (let round = 0; round < plan.rounds; round++) {
     log(`${plan.target.label}: throughput, round ${round + 1}/${plan.rounds}`);
     for (const tool of rotate(tools, round)) {
@@ -81,12 +83,14 @@ export async function measureThroughput(
           if (!r.exhausted || r.executions === 0) break;
         }
         push(rates, `${tool.name}/${variant}`, (executions / elapsed_ms) * 1000);
+        if (variant === "round2" && executions > 0)
+          push(round2Failing, tool.name, failures / executions);
         if (variant === "fixed")
           fixedFailures.set(tool.name, (fixedFailures.get(tool.name) ?? 0) + failures);
       }
     }
   }
-  return { rates, fixedFailures };
+  return { rates, fixedFailures, round2Failing };
 }
 
 /**
@@ -238,4 +242,39 @@ export async function measureFullCoverage(
     }
   }
   return out;
+}
+
+export interface PctDepthShare {
+  readonly depth: number;
+  /** Share of round2's executions that failed. */
+  readonly failing: number;
+  /** k: the scheduling points pct learnt an execution has (change points fall in [1, k]). */
+  readonly steps_estimate: number;
+}
+
+/**
+ * pct's chance to fail one execution of round2, for each bug depth d: pct draws every
+ * execution afresh, so this share alone sets its executions to the first failure (a median
+ * of 1 needs a share above one half).
+ */
+export function measurePctDepths(
+  plan: Plan,
+  depths: readonly number[],
+  executions: number,
+): PctDepthShare[] {
+  const params = plan.target.params("round2", plan.race);
+  log(`${plan.target.label}: pct by depth`);
+  return depths.map((depth) => {
+    const strategy = new PctStrategy({ seed: 1, depth });
+    const r = explore({
+      scenario: plan.target.scenario,
+      params,
+      strategy,
+      max_executions: executions,
+      stop_on_first: false,
+      max_failures: 1,
+    });
+    const failing = (r.executions - r.outcomes.completed) / r.executions;
+    return { depth, failing, steps_estimate: strategy.steps_estimate };
+  });
 }

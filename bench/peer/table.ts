@@ -26,6 +26,11 @@ export function ms(n: number): string {
   return n < 10 ? `${n.toFixed(2)} ms` : `${Math.round(n).toLocaleString("en-US")} ms`;
 }
 
+/** A share as a percentage with one decimal: "47.3%"; "-" for not a number. */
+export function percent(share: number): string {
+  return Number.isNaN(share) ? "-" : `${(share * 100).toFixed(1)}%`;
+}
+
 /** streamsim / fast-check, as a factor: "x31.2"; "-" when either side is missing. */
 export function ratio(streamsim: number, fastcheck: number): string {
   if (!Number.isFinite(streamsim) || !Number.isFinite(fastcheck) || fastcheck === 0) return "-";
