@@ -29,8 +29,8 @@ import { runRaceOnScheduler } from "./race-fc.ts";
 import { count, markdownTable, median, ms, percent, ratio, worst } from "./table.ts";
 import {
   fcScheduler,
-  loadDpor,
   streamsimChoices,
+  streamsimDpor,
   streamsimPct,
   streamsimRandom,
   type Tool,
@@ -125,12 +125,11 @@ const wst = (s: Samples) => (t: string) => worst(s.get(t) ?? []);
 
 async function main(): Promise<void> {
   const options = parseOptions();
-  const dpor = await loadDpor();
   const streamsimTools: Tool[] = [
     streamsimRandom,
     streamsimPct(options.pct_depth),
     streamsimChoices,
-    ...dpor,
+    ...streamsimDpor,
   ];
   const tools = [fcScheduler, ...streamsimTools];
   const names = tools.map((t) => t.name);
@@ -146,7 +145,7 @@ async function main(): Promise<void> {
     `bench:peer: node ${process.version}, fast-check ${fc.__version}; the race: 1 producer, ` +
       `${options.race.events} events (the last is stream_end), 1 tab attaching at any time, caps ` +
       `${options.race.cap}; ${options.rounds} rounds, ${options.seeds} seeds per randomised tool; ` +
-      `pct depth ${options.pct_depth}${dpor.length === 0 ? "; dpor: sim/strategies/dpor.ts not present" : ""}`,
+      `pct depth ${options.pct_depth}`,
   );
 
   // The space itself: every interleaving of the twin (the program fc.scheduler runs too).

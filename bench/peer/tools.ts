@@ -8,6 +8,7 @@ import fc from "fast-check";
 import {
   choicesArbitrary,
   type Decision,
+  DporStrategy,
   explore,
   type Params,
   PctStrategy,
@@ -272,23 +273,11 @@ export const streamsimChoices: Tool = {
 };
 
 /**
- * streamsim's `dpor` strategy, when sim/strategies/dpor.ts is present (it is built in
- * parallel): loaded at run time so that this benchmark runs without it.
+ * streamsim's `dpor` strategy in its first-option order (one search, the same every time),
+ * and in a random order per seed (`--seed` on the command line): the same traces, met in
+ * another order.
  */
-export async function loadDpor(): Promise<Tool[]> {
-  const path = "../../sim/strategies/dpor.ts";
-  let mod: unknown;
-  try {
-    mod = await import(path);
-  } catch {
-    return [];
-  }
-  const Dpor = (mod as { DporStrategy?: new (o?: { seed?: number }) => Strategy }).DporStrategy;
-  if (typeof Dpor !== "function") return [];
-  // In its first-option order (one search, the same every time), and in a random order
-  // per seed (`--seed` on the command line): the same traces, met in another order.
-  return [
-    exploring("dpor", () => new Dpor(), true),
-    exploring("dpor seeded", (seed) => new Dpor({ seed }), false),
-  ];
-}
+export const streamsimDpor: readonly Tool[] = [
+  exploring("dpor", () => new DporStrategy(), true),
+  exploring("dpor seeded", (seed) => new DporStrategy({ seed }), false),
+];
