@@ -6,7 +6,7 @@ import { insertSequence, type WakeupNode, weakInitial } from "../dpor/wakeup.ts"
 import { EngineAssertionError } from "../errors.ts";
 import { Prng } from "../prng.ts";
 import type { StepInfo, Strategy } from "../strategy.ts";
-import { type Decision, decisionKind, decisionSubject, stepOf } from "../types.ts";
+import { type Decision, decisionKind, decisionSubject, stepOf, timerOf } from "../types.ts";
 import type { World } from "../world.ts";
 
 export interface DporOptions {
@@ -166,7 +166,7 @@ export class DporStrategy implements Strategy {
     if (step < this.branchPoint) {
       node = this.stack[step] as SearchNode;
       const cur = node.cur as Event;
-      const i = this.indexOf(enabled, cur.key, cur.timer);
+      const i = this.replayIndex(enabled, cur, step);
       if (i < 0) {
         throw new EngineAssertionError(
           `dpor: replay diverged at step ${step} (is the scenario deterministic?)`,
@@ -572,6 +572,18 @@ export class DporStrategy implements Strategy {
     return -1;
   }
 
+  /**
+   * The option that replays `cur` at step `step`. A replayed prefix runs the same actors
+   * under the same ids as when it was logged, so the logged actor id finds the option
+   * without naming every enabled actor (checked against the key; else searched by key).
+   */
+  private replayIndex(enabled: readonly Decision[], cur: Event, step: number): number {
+    const actor = this.log.actorIds[step] as number;
+    const i = enabled.indexOf(cur.timer ? timerOf(actor) : stepOf(actor));
+    if (i >= 0 && this.keys.keyOf(actor) === cur.key) return i;
+    return this.indexOf(enabled, cur.key, cur.timer);
+  }
+
   private preempts(enabled: readonly Decision[], current: number, i: number): boolean {
     if (current < 0) return false;
     const actor = decisionSubject(enabled[i] as Decision);
@@ -582,7 +594,10 @@ export class DporStrategy implements Strategy {
     const d = enabled[i] as Decision;
     this.runningKey = this.keys.keyOf(decisionSubject(d));
     this.log.beforeStep(d);
-    if (this.preempts(enabled, current, i)) this.preemptions++;
+    // Counted only for a bound: nothing else reads the count.
+    if (this.bound < Number.POSITIVE_INFINITY && this.preempts(enabled, current, i)) {
+      this.preemptions++;
+    }
   }
 
   /**
