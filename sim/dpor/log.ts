@@ -1,4 +1,4 @@
-import { emptyArray, truncateArray } from "../arrays.ts";
+import { fillArray, truncateArray } from "../arrays.ts";
 import { CLOCK_OBJECT, objectOfAccess, renumberAccess } from "../objects/tracked.ts";
 import type { StepInfo } from "../strategy.ts";
 import { type Decision, decisionKind, decisionSubject, stepOf } from "../types.ts";
@@ -186,11 +186,11 @@ export class ExecutionLog {
   restart(keep: number): void {
     this.truncate(keep);
     // objectKey needs no clearing: every object is named before its accesses are read.
-    emptyArray(this.createdBy);
+    fillArray(this.createdBy, 0);
     this.objectsNamed = 0;
     this.renamed = false;
-    emptyArray(this.spawnedAt);
-    emptyArray(this.started);
+    fillArray(this.spawnedAt, -1);
+    fillArray(this.started, false);
     this.actorCount = 0;
     this.madeChoices = false;
     this.keys.reset();
