@@ -579,8 +579,14 @@ export class DporStrategy implements Strategy {
    */
   private replayIndex(enabled: readonly Decision[], cur: Event, step: number): number {
     const actor = this.log.actorIds[step] as number;
-    const i = enabled.indexOf(cur.timer ? timerOf(actor) : stepOf(actor));
-    if (i >= 0 && this.keys.keyOf(actor) === cur.key) return i;
+    const d = cur.timer ? timerOf(actor) : stepOf(actor);
+    // A loop, not indexOf: a builtin call costs more than the search of a few options.
+    for (let i = 0; i < enabled.length; i++) {
+      if (enabled[i] === d) {
+        if (this.keys.keyOf(actor) === cur.key) return i;
+        break;
+      }
+    }
     return this.indexOf(enabled, cur.key, cur.timer);
   }
 
@@ -606,6 +612,11 @@ export class DporStrategy implements Strategy {
    * the current actor goes first, and nothing else once the bound is used up.
    */
   private freshPick(node: SearchNode, enabled: readonly Decision[], current: number): number {
+    // Most nodes have nothing asleep: then the first option, unless the order is seeded or
+    // a bound prefers the current actor.
+    if (node.sleep.length === 0 && this.prng === null && this.bound === Number.POSITIVE_INFINITY) {
+      return 0;
+    }
     const mustStay = this.preemptions >= this.bound ? enabled.indexOf(stepOf(current)) : -1;
     if (mustStay >= 0)
       return this.asleep(node, enabled[mustStay] as Decision) === 2 ? -1 : mustStay;
