@@ -22,3 +22,17 @@ export function truncateArray(array: unknown[], n: number): void {
 export function fillArray<T>(array: T[], value: T): void {
   for (let i = 0; i < array.length; i++) array[i] = value;
 }
+
+/**
+ * Whether `array` holds `value`. A loop: a builtin call (includes, indexOf) costs more than
+ * a scan of the few options or accesses of a step.
+ */
+export function holds(array: readonly number[], value: number): boolean {
+  for (let i = 0; i < array.length; i++) if (array[i] === value) return true;
+  return false;
+}
+
+/** Removes and returns the first item; null, without a builtin call, when there is none. */
+export function shiftOrNull<T>(array: T[]): T | null {
+  return array.length === 0 ? null : (array.shift() as T);
+}

@@ -1,3 +1,4 @@
+import { holds } from "../arrays.ts";
 import { stepOf, timerOf } from "../types.ts";
 import { dependent, type Event } from "./event.ts";
 import type { ExecutionLog } from "./log.ts";
@@ -181,5 +182,5 @@ function reversible(log: ExecutionLog, i: number, k: number, prevOfK: number): b
   if (i + 1 >= log.length) return true;
   const before = log.enabled[i] as number[];
   const after = log.enabled[i + 1] as number[];
-  return before.includes(option) || !after.includes(option);
+  return holds(before, option) || !holds(after, option);
 }

@@ -1,4 +1,4 @@
-import { emptyArray, truncateArray } from "../arrays.ts";
+import { emptyArray, holds, shiftOrNull, truncateArray } from "../arrays.ts";
 import { ActorKeys, dependent, type Event, sameEvent } from "../dpor/event.ts";
 import { HappensBefore } from "../dpor/hb.ts";
 import { ExecutionLog } from "../dpor/log.ts";
@@ -147,8 +147,8 @@ export class DporStrategy implements Strategy {
         node.sleep.push(node.cur);
       }
       node.cur = null;
-      const next = node.wut.shift();
-      if (next === undefined) continue;
+      const next = shiftOrNull(node.wut);
+      if (next === null) continue;
       truncateArray(this.stack, i + 1);
       this.branchPoint = i;
       this.branchTarget = next;
@@ -183,7 +183,7 @@ export class DporStrategy implements Strategy {
     } else {
       node = { sleep: this.pendingSleep, wut: this.guide, cur: null };
       this.stack.push(node);
-      wanted = node.wut.shift() ?? null;
+      wanted = shiftOrNull(node.wut);
       this.guide = wanted === null ? [] : wanted.children;
     }
     while (wanted !== null) {
@@ -206,7 +206,7 @@ export class DporStrategy implements Strategy {
           // asleep there, was taken as a weak initial of the reversal that would lead on to
           // them, and it was dropped (the seed-27 program in dpor.test.ts).
           if (step === this.branchPoint) return this.abandon("infeasible");
-          wanted = node.wut.shift() ?? null;
+          wanted = shiftOrNull(node.wut);
           this.guide = wanted === null ? [] : wanted.children;
           continue;
         }
@@ -222,7 +222,7 @@ export class DporStrategy implements Strategy {
         // reached so far is new: it goes on with the next sequence planned from here, or
         // afresh, not left blocked. (Afresh while sequences are left would take an event
         // that one of them starts with, which then sleeps when its turn comes.)
-        wanted = node.wut.shift() ?? null;
+        wanted = shiftOrNull(node.wut);
         this.guide = wanted === null ? [] : wanted.children;
         continue;
       }
@@ -489,7 +489,7 @@ export class DporStrategy implements Strategy {
       const runner = log.actorIds[i] as number;
       for (const d of before) {
         const actor = decisionSubject(d);
-        if (actor === runner || after.includes(d)) continue;
+        if (actor === runner || holds(after, d)) continue;
         const timer = decisionKind(d) === 1;
         if (last && timer && !this.abandoned) continue;
         const p: Event = {
@@ -641,7 +641,11 @@ export class DporStrategy implements Strategy {
   /** Whether the wakeup node's event, with all its choices, is asleep at `node`. */
   private sleepsAs(node: SearchNode, w: WakeupNode): boolean {
     if (w.partial) return false;
-    return node.sleep.some((q) => q.timer === w.ev.timer && sameEvent(q, w.ev));
+    for (let s = 0; s < node.sleep.length; s++) {
+      const q = node.sleep[s] as Event;
+      if (q.timer === w.ev.timer && sameEvent(q, w.ev)) return true;
+    }
+    return false;
   }
 
   /** 0: awake; 1: some of its events with data choices sleep; 2: asleep. */
