@@ -226,7 +226,7 @@ export class DporStrategy implements Strategy {
         this.guide = wanted === null ? [] : wanted.children;
         continue;
       }
-      if (this.preempts(enabled, current, i) && this.preemptions >= this.bound) {
+      if (this.preemptions >= this.bound && this.preempts(enabled, current, i)) {
         return this.abandon("bound");
       }
       this.target = wanted.ev;
@@ -593,7 +593,7 @@ export class DporStrategy implements Strategy {
   private preempts(enabled: readonly Decision[], current: number, i: number): boolean {
     if (current < 0) return false;
     const actor = decisionSubject(enabled[i] as Decision);
-    return actor !== current && enabled.includes(stepOf(current));
+    return actor !== current && holds(enabled, stepOf(current));
   }
 
   private countPreemption(enabled: readonly Decision[], current: number, i: number): void {
