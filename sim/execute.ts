@@ -103,7 +103,9 @@ export function execute(
       throw new InputError(`strategy ${strategy.name} picked option ${pick} of ${enabled.length}`);
     }
     const actorId = decisionSubject(decision);
-    if (current >= 0 && actorId !== current && enabled.includes(stepOf(current))) preemptions++;
+    if (current >= 0 && actorId !== current && hasStep(enabled, enabled.length, current)) {
+      preemptions++;
+    }
     world.decisions.push(decision);
 
     const actor = actors[actorId] as ActorState;

@@ -1,4 +1,4 @@
-import { emptyArray } from "../arrays.ts";
+import { fillArray } from "../arrays.ts";
 import { CLOCK_OBJECT } from "../objects/tracked.ts";
 
 /**
@@ -158,22 +158,22 @@ export function addAccess(out: number[], c: number): void {
 export class ActorKeys {
   private readonly ids = new Map<string, number>();
   readonly names: string[] = [];
-  /** Key of each actor id in the running execution. */
-  private byActor: number[] = [];
-  private childCount: number[] = [];
+  /** Key of each actor id in the running execution, or -1 (not looked up yet). */
+  private readonly byActor: number[] = [];
+  private readonly childCount: number[] = [];
   /** Key of setup actor id, kept across executions (interning is a string and a lookup). */
   private readonly setupKeys: number[] = [];
 
   /** Forgets the running execution's actors (keys stay interned). */
   reset(): void {
-    emptyArray(this.byActor);
-    emptyArray(this.childCount);
+    fillArray(this.byActor, -1);
+    fillArray(this.childCount, 0);
   }
 
   /** The key of actor `id`; actors not seen as spawned by a step come from the setup. */
   keyOf(id: number): number {
     const k = this.byActor[id];
-    if (k !== undefined) return k;
+    if (k !== undefined && k >= 0) return k;
     let key = this.setupKeys[id];
     if (key === undefined) {
       key = this.intern(`s${id}`);

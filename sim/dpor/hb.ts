@@ -1,3 +1,4 @@
+import { holds } from "../arrays.ts";
 import { stepOf, timerOf } from "../types.ts";
 import { dependent, type Event } from "./event.ts";
 import type { ExecutionLog } from "./log.ts";
@@ -9,12 +10,15 @@ import type { ExecutionLog } from "./log.ts";
  * a that happens before or is k, so i -> k iff clock(k)[actor(i)] > i.
  */
 export class HappensBefore {
-  // Sized for a few hundred steps of a few actors up front: a search (a strategy) often
-  // runs only some dozen executions, and growing typed arrays is slow.
-  private clocks: Int32Array = new Int32Array(1024);
-  private raceClock: Int32Array = new Int32Array(16);
+  // Plain arrays of small integers, written in order (so they grow at the end, without
+  // holes): a search (a strategy) often runs only some dozen executions, and a typed array
+  // of a useful size lives off the heap, which cost ~1 us per strategy to allocate (the
+  // time of a tenth of a small execution), or as much again to grow.
+  /** Step k's clock is clocks[k * width ..][0 .. width). */
+  private readonly clocks: number[] = [];
+  private readonly raceClock: number[] = [];
   /** Scratch for compute: each actor's latest step so far. */
-  private lastOf: Int32Array = new Int32Array(16);
+  private readonly lastOf: number[] = [];
   private width = 0;
   private n = 0;
   /** Leading steps of the log whose clocks are up to date (see invalidate). */
@@ -49,16 +53,9 @@ export class HappensBefore {
     }
     const w = Math.max(1, this.width);
     this.width = w;
-    if (this.clocks.length < n * w) {
-      const grown = new Int32Array(Math.max(n * w, this.clocks.length * 2));
-      grown.set(this.clocks.subarray(0, start * w));
-      this.clocks = grown;
-    }
-    if (this.raceClock.length < w) this.raceClock = new Int32Array(w * 2);
     this.n = n;
     const c = this.clocks;
     const rc = this.raceClock;
-    if (this.lastOf.length < w) this.lastOf = new Int32Array(w * 2);
     const lastOf = this.lastOf;
     for (let x = 0; x < w; x++) lastOf[x] = -1;
     for (let k = 0; k < start; k++) lastOf[ids[k] as number] = k;
@@ -137,7 +134,7 @@ export class HappensBefore {
   }
 
   /** target[into..] = max(target[into..], clock of the step starting at `from`). */
-  private join(target: Int32Array, into: number, from: number): void {
+  private join(target: number[], into: number, from: number): void {
     const c = this.clocks;
     for (let x = 0; x < this.width; x++) {
       const v = c[from + x] as number;
@@ -151,7 +148,13 @@ export class HappensBefore {
  * but `a` (lastOf: each actor's latest step before k). A step of actor x is covered when
  * rc[x] exceeds its index, and so are all x's earlier steps (program order).
  */
-function scanFloor(rc: Int32Array, lastOf: Int32Array, w: number, a: number, k: number): number {
+function scanFloor(
+  rc: readonly number[],
+  lastOf: readonly number[],
+  w: number,
+  a: number,
+  k: number,
+): number {
   let floor = k;
   for (let x = 0; x < w; x++) {
     if (x === a) continue;
@@ -179,5 +182,5 @@ function reversible(log: ExecutionLog, i: number, k: number, prevOfK: number): b
   if (i + 1 >= log.length) return true;
   const before = log.enabled[i] as number[];
   const after = log.enabled[i + 1] as number[];
-  return before.includes(option) || !after.includes(option);
+  return holds(before, option) || !holds(after, option);
 }

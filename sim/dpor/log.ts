@@ -1,4 +1,4 @@
-import { emptyArray } from "../arrays.ts";
+import { fillArray, truncateArray } from "../arrays.ts";
 import { CLOCK_OBJECT, objectOfAccess, renumberAccess } from "../objects/tracked.ts";
 import type { StepInfo } from "../strategy.ts";
 import { type Decision, decisionKind, decisionSubject, stepOf } from "../types.ts";
@@ -57,6 +57,12 @@ export class ExecutionLog {
   private readonly objectKey: number[] = [];
   /** Objects named so far in the running execution. */
   private objectsNamed = 0;
+  /**
+   * Whether some object named so far has a stable number other than its id. Mostly none
+   * has (the setup's objects are named first, in id order), and then addStable has nothing
+   * to rewrite.
+   */
+  private renamed = false;
   /** Objects created so far by each actor id, in the running execution. */
   private readonly createdBy: number[] = [];
   private readonly objectIds = new Map<string, number>();
@@ -75,10 +81,12 @@ export class ExecutionLog {
     if (world === null) return;
     const total = world.objects.length;
     for (let id = this.objectsNamed; id < total; id++) {
-      this.objectKey[id] =
+      const key =
         step === 0 && id < this.setupObjects
           ? this.setupObjectKey(id)
           : this.createdObjectKey(this.keys.keyOf(actor), this.bumpCreated(actor));
+      this.objectKey[id] = key;
+      if (key !== id) this.renamed = true;
     }
     this.objectsNamed = total;
   }
@@ -124,6 +132,10 @@ export class ExecutionLog {
   /** Adds the step's accesses to `out`, rewritten to stable object numbers. */
   private addStable(out: number[], accesses: readonly number[]): void {
     const keyed = this.world !== null;
+    if (!this.renamed) {
+      for (let i = 0; i < accesses.length; i++) addAccess(out, accesses[i] as number);
+      return;
+    }
     for (let i = 0; i < accesses.length; i++) {
       const c = accesses[i] as number;
       const obj = keyed ? objectOfAccess(c) : -1;
@@ -174,10 +186,11 @@ export class ExecutionLog {
   restart(keep: number): void {
     this.truncate(keep);
     // objectKey needs no clearing: every object is named before its accesses are read.
-    emptyArray(this.createdBy);
+    fillArray(this.createdBy, 0);
     this.objectsNamed = 0;
-    emptyArray(this.spawnedAt);
-    emptyArray(this.started);
+    this.renamed = false;
+    fillArray(this.spawnedAt, -1);
+    fillArray(this.started, false);
     this.actorCount = 0;
     this.madeChoices = false;
     this.keys.reset();
@@ -345,15 +358,17 @@ export class ExecutionLog {
       this.truncate(index);
       const at = this.length;
       const spawner = first ? (this.spawnedAt[actor] ?? -1) : -1;
-      const options = enabled ?? info.enabled.slice();
       // Written in place (not through a helper: one per element kind keeps stores fast).
       if (at < this.events.length) {
         this.events[at] = event;
         this.actorIds[at] = actor;
         this.resumed[at] = event.resumed === true;
         this.spawnStep[at] = spawner;
-        this.enabled[at] = options;
+        // A stale step's options array is the log's own: refilled, not allocated again.
+        if (enabled === undefined) copyInto(this.enabled[at] as number[], info.enabled);
+        else this.enabled[at] = enabled;
       } else {
+        const options = enabled ?? info.enabled.slice();
         this.events.push(event);
         this.actorIds.push(actor);
         this.resumed.push(event.resumed === true);
@@ -428,6 +443,12 @@ export class ExecutionLog {
       raw,
     };
   }
+}
+
+/** Makes `target` a copy of `source`, in place. */
+function copyInto(target: number[], source: readonly number[]): void {
+  truncateArray(target, source.length);
+  for (let i = 0; i < source.length; i++) target[i] = source[i] as number;
 }
 
 /** Whether `a` waits with a timeout (a sleep, or a wait with `timeout_ms`). */

@@ -1,4 +1,4 @@
-import { emptyArray, truncateArray } from "../arrays.ts";
+import { emptyArray, holds, shiftOrNull, truncateArray } from "../arrays.ts";
 import { ActorKeys, dependent, type Event, sameEvent } from "../dpor/event.ts";
 import { HappensBefore } from "../dpor/hb.ts";
 import { ExecutionLog } from "../dpor/log.ts";
@@ -6,7 +6,7 @@ import { insertSequence, type WakeupNode, weakInitial } from "../dpor/wakeup.ts"
 import { EngineAssertionError } from "../errors.ts";
 import { Prng } from "../prng.ts";
 import type { StepInfo, Strategy } from "../strategy.ts";
-import { type Decision, decisionKind, decisionSubject, stepOf } from "../types.ts";
+import { type Decision, decisionKind, decisionSubject, stepOf, timerOf } from "../types.ts";
 import type { World } from "../world.ts";
 
 export interface DporOptions {
@@ -147,8 +147,8 @@ export class DporStrategy implements Strategy {
         node.sleep.push(node.cur);
       }
       node.cur = null;
-      const next = node.wut.shift();
-      if (next === undefined) continue;
+      const next = shiftOrNull(node.wut);
+      if (next === null) continue;
       truncateArray(this.stack, i + 1);
       this.branchPoint = i;
       this.branchTarget = next;
@@ -166,7 +166,7 @@ export class DporStrategy implements Strategy {
     if (step < this.branchPoint) {
       node = this.stack[step] as SearchNode;
       const cur = node.cur as Event;
-      const i = this.indexOf(enabled, cur.key, cur.timer);
+      const i = this.replayIndex(enabled, cur, step);
       if (i < 0) {
         throw new EngineAssertionError(
           `dpor: replay diverged at step ${step} (is the scenario deterministic?)`,
@@ -183,7 +183,7 @@ export class DporStrategy implements Strategy {
     } else {
       node = { sleep: this.pendingSleep, wut: this.guide, cur: null };
       this.stack.push(node);
-      wanted = node.wut.shift() ?? null;
+      wanted = shiftOrNull(node.wut);
       this.guide = wanted === null ? [] : wanted.children;
     }
     while (wanted !== null) {
@@ -206,7 +206,7 @@ export class DporStrategy implements Strategy {
           // asleep there, was taken as a weak initial of the reversal that would lead on to
           // them, and it was dropped (the seed-27 program in dpor.test.ts).
           if (step === this.branchPoint) return this.abandon("infeasible");
-          wanted = node.wut.shift() ?? null;
+          wanted = shiftOrNull(node.wut);
           this.guide = wanted === null ? [] : wanted.children;
           continue;
         }
@@ -222,11 +222,11 @@ export class DporStrategy implements Strategy {
         // reached so far is new: it goes on with the next sequence planned from here, or
         // afresh, not left blocked. (Afresh while sequences are left would take an event
         // that one of them starts with, which then sleeps when its turn comes.)
-        wanted = node.wut.shift() ?? null;
+        wanted = shiftOrNull(node.wut);
         this.guide = wanted === null ? [] : wanted.children;
         continue;
       }
-      if (this.preempts(enabled, current, i) && this.preemptions >= this.bound) {
+      if (this.preemptions >= this.bound && this.preempts(enabled, current, i)) {
         return this.abandon("bound");
       }
       this.target = wanted.ev;
@@ -506,7 +506,7 @@ export class DporStrategy implements Strategy {
       const runner = log.actorIds[i] as number;
       for (const d of before) {
         const actor = decisionSubject(d);
-        if (actor === runner || after.includes(d)) continue;
+        if (actor === runner || holds(after, d)) continue;
         const timer = decisionKind(d) === 1;
         if (last && timer && !this.abandoned) continue;
         const p: Event = {
@@ -589,17 +589,38 @@ export class DporStrategy implements Strategy {
     return -1;
   }
 
+  /**
+   * The option that replays `cur` at step `step`. A replayed prefix runs the same actors
+   * under the same ids as when it was logged, so the logged actor id finds the option
+   * without naming every enabled actor (checked against the key; else searched by key).
+   */
+  private replayIndex(enabled: readonly Decision[], cur: Event, step: number): number {
+    const actor = this.log.actorIds[step] as number;
+    const d = cur.timer ? timerOf(actor) : stepOf(actor);
+    // A loop, not indexOf: a builtin call costs more than the search of a few options.
+    for (let i = 0; i < enabled.length; i++) {
+      if (enabled[i] === d) {
+        if (this.keys.keyOf(actor) === cur.key) return i;
+        break;
+      }
+    }
+    return this.indexOf(enabled, cur.key, cur.timer);
+  }
+
   private preempts(enabled: readonly Decision[], current: number, i: number): boolean {
     if (current < 0) return false;
     const actor = decisionSubject(enabled[i] as Decision);
-    return actor !== current && enabled.includes(stepOf(current));
+    return actor !== current && holds(enabled, stepOf(current));
   }
 
   private countPreemption(enabled: readonly Decision[], current: number, i: number): void {
     const d = enabled[i] as Decision;
     this.runningKey = this.keys.keyOf(decisionSubject(d));
     this.log.beforeStep(d);
-    if (this.preempts(enabled, current, i)) this.preemptions++;
+    // Counted only for a bound: nothing else reads the count.
+    if (this.bound < Number.POSITIVE_INFINITY && this.preempts(enabled, current, i)) {
+      this.preemptions++;
+    }
   }
 
   /**
@@ -608,6 +629,11 @@ export class DporStrategy implements Strategy {
    * the current actor goes first, and nothing else once the bound is used up.
    */
   private freshPick(node: SearchNode, enabled: readonly Decision[], current: number): number {
+    // Most nodes have nothing asleep: then the first option, unless the order is seeded or
+    // a bound prefers the current actor.
+    if (node.sleep.length === 0 && this.prng === null && this.bound === Number.POSITIVE_INFINITY) {
+      return 0;
+    }
     const mustStay = this.preemptions >= this.bound ? enabled.indexOf(stepOf(current)) : -1;
     if (mustStay >= 0)
       return this.asleep(node, enabled[mustStay] as Decision) === 2 ? -1 : mustStay;
@@ -632,7 +658,11 @@ export class DporStrategy implements Strategy {
   /** Whether the wakeup node's event, with all its choices, is asleep at `node`. */
   private sleepsAs(node: SearchNode, w: WakeupNode): boolean {
     if (w.partial) return false;
-    return node.sleep.some((q) => q.timer === w.ev.timer && sameEvent(q, w.ev));
+    for (let s = 0; s < node.sleep.length; s++) {
+      const q = node.sleep[s] as Event;
+      if (q.timer === w.ev.timer && sameEvent(q, w.ev)) return true;
+    }
+    return false;
   }
 
   /** 0: awake; 1: some of its events with data choices sleep; 2: asleep. */
