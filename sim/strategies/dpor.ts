@@ -377,8 +377,9 @@ export class DporStrategy implements Strategy {
    * is [heartbeat wait, heartbeat, read], which the sleeper does not stand for; but that
    * execution replayed the read, and the race was not looked at again. (Sequences that were
    * inserted are not built again: their branch, explored or pending, already holds the
-   * step the race moves; re-reversing every race cost a third of the throughput and found
-   * no trace more on the scopes compared with check:dpor-orders.)
+   * step the race moves. Analysing every race of every execution again, as the paper
+   * does, reached the same 10,557 traces of that scope in every order, at 6,087 executions
+   * per second on the two-tab scope against 10,944 without it, in 20 s runs.)
    */
   private reverseAgain(from: number, n: number): void {
     const races = this.prefixRaces;
@@ -545,7 +546,8 @@ export class DporStrategy implements Strategy {
    * that is due earlier, or a waiter's step that i made impossible by making its predicate
    * false. Each is inserted at node i as a
    * one-event sequence (its accesses and choices unknown, so it is opaque and partial).
-   * Steps before `from` replayed an execution that already inserted theirs.
+   * Steps before `from` replayed an execution that already inserted theirs (all but the
+   * sequences of sleeping options: see the loop).
    */
   private insertDisabledOptions(from: number, n: number): void {
     const log = this.log;
