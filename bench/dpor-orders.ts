@@ -10,20 +10,20 @@
  * Parameters are boundedScope("fixed")'s, each --param overriding one.
  */
 import { Command, InvalidArgumentError } from "commander";
+import { collectParam } from "../scripts/cli/target.ts";
 import { exploreSystematic } from "../sim/dpor/systematic.ts";
 import type { Params, Scenario } from "../sim/index.ts";
 import { boundedScope, protocolScenario } from "../src/index.ts";
 
 const scenario = protocolScenario as unknown as Scenario<Params>;
 
-function param(raw: string, into: Record<string, unknown>): Record<string, unknown> {
-  const at = raw.indexOf("=");
-  if (at <= 0) throw new InvalidArgumentError(`expected key=value, got '${raw}'`);
-  const value = raw.slice(at + 1);
-  const number = Number(value);
-  into[raw.slice(0, at)] =
-    value === "true" ? true : value === "false" ? false : Number.isNaN(number) ? value : number;
-  return into;
+/** `--param key=value`, parsed as the CLI parses it (scripts/cli/target.ts). */
+function param(raw: string, previous: Params): Params {
+  try {
+    return collectParam(raw, previous);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 }
 
 function seeds(raw: string): number[] {
@@ -44,7 +44,7 @@ const program = new Command("check:dpor-orders")
 program.parse();
 const options = program.opts<{
   variant: string;
-  param: Record<string, unknown>;
+  param: Params;
   seeds: number[];
 }>();
 

@@ -384,7 +384,7 @@ export class DporStrategy implements Strategy {
   private reverseAgain(from: number, n: number): void {
     const races = this.prefixRaces;
     if (from === 0) {
-      races.length = 0;
+      truncateArray(races, 0);
       return;
     }
     let keep = races.length;
