@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -223,6 +223,18 @@ describe("streamsim CLI, end to end", () => {
       /✗ \S+ on counter-race: violation: no lost update, expected pass/,
     );
 
+    // A hand edit of one field is reported, not checked against the others' stale values.
+    const [caseName] = readdirSync(corpus);
+    const caseFile = join(corpus, caseName as string);
+    const saved = readFileSync(caseFile, "utf8");
+    writeFileSync(caseFile, saved.replace(/"workers": 2/, '"workers": 3'));
+    const edited = await runMain(["corpus", "replay", "--dir", corpus]);
+    expect(edited.code).toBe(2);
+    expect(edited.stdout).toContain(
+      `"params" and the schedule's parameters differ (workers: 3 against 2); params, choices and steps derive from the schedule`,
+    );
+    writeFileSync(caseFile, saved);
+
     // A longer case with the same verdicts is redundant: prune removes it, keeps the shorter.
     await runMain(["corpus", "add", race, "--dir", corpus, "--force"]);
     await runMain(["corpus", "add", "ss1:counter:workers=3:0.1.2.0.1.2", "--dir", corpus]);
@@ -245,20 +257,19 @@ describe("streamsim CLI, end to end", () => {
       (await runMain(["corpus", "prune", "--dir", corpus, "--dry-run", "--json"])).stdout,
     );
     expect(dry.removed).toEqual([]);
-    // Another case with a minimal case's verdicts is the redundant one, even when shorter.
-    const minimal = JSON.parse(readFileSync(join(corpus, "counter-race-minimal.json"), "utf8"));
-    writeFileSync(
-      join(corpus, "counter-copy.json"),
-      JSON.stringify({ ...minimal, id: "counter-copy", steps: 3 }),
-    );
+    // Another case with a minimal case's verdicts is the redundant one, even when it would
+    // win otherwise: the mirror image of the lost update is as long, with as many choices,
+    // and its id (counter-race-<hash>) sorts first.
+    const mirror = "ss1:counter:workers=2:1.0x2.1";
+    expect((await runMain(["corpus", "add", mirror, "--dir", corpus])).code).toBe(0);
     const pruned = JSON.parse(
       (await runMain(["corpus", "prune", "--dir", corpus, "--json"])).stdout,
     );
     expect(pruned.removed).toEqual([
       {
-        file: expect.stringMatching(/counter-copy\.json$/),
+        file: expect.stringMatching(/counter-race-[0-9a-f]{8}\.json$/),
         because:
-          "same verdicts as the built-in minimal case counter-race-minimal (4 steps against 3)",
+          "same verdicts as the built-in minimal case counter-race-minimal (4 steps against 4)",
       },
     ]);
   });

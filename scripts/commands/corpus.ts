@@ -11,6 +11,7 @@ import { readReplayInput, replayFaithfully } from "../cli/target.ts";
 import { invariantOf, isVerdict, type Verdict } from "../cli/verdict.ts";
 import { makeCase, stringifyCase } from "../corpus/case.ts";
 import { checkCase, variantsOfScenario, verdictOn } from "../corpus/check.ts";
+import { consistentEntries } from "../corpus/consistency.ts";
 import { minimalCaseId, minimalCaseOf } from "../corpus/minimal.ts";
 import { prunePlan } from "../corpus/prune.ts";
 import {
@@ -94,7 +95,8 @@ Examples:
   $ streamsim corpus replay
   $ streamsim corpus replay --dir other-corpus --json
 
-Exit code 0 when every verdict is as expected, 1 when one changed, 2 when a case cannot be read.`,
+Exit code 0 when every verdict is as expected, 1 when one changed, 2 when a case cannot be read
+or its params, choices or steps disagree with its schedule (edited by hand).`,
   );
   replay.action(async (flags: DirFlags) => {
     exit.code = await corpusReplay(flags);
@@ -266,8 +268,8 @@ function addBuiltin(catalog: Catalog, dir: string, flags: AddFlags, out: Output)
 
 async function corpusReplay(flags: DirFlags): Promise<number> {
   const out = outputFor(flags);
-  const entries = readCorpus(flags.dir ?? DEFAULT_CORPUS_DIR);
   const catalog = await loadCatalog();
+  const entries = consistentEntries(catalog, readCorpus(flags.dir ?? DEFAULT_CORPUS_DIR));
   const results = entries.map((e) =>
     e.ok
       ? { file: e.file, id: e.value.id, checks: checkCase(catalog, e.value), error: null }
@@ -350,7 +352,9 @@ async function corpusList(flags: DirFlags): Promise<number> {
 async function corpusPrune(flags: DirFlags & { dryRun?: boolean }): Promise<number> {
   const out = outputFor(flags);
   const dir = flags.dir ?? DEFAULT_CORPUS_DIR;
-  const entries = readCorpus(dir);
+  const catalog = await loadCatalog();
+  // Prune ranks cases by steps and choices: a case whose fields disagree is not ranked.
+  const entries = consistentEntries(catalog, readCorpus(dir));
   const unreadable = entries.filter((e) => !e.ok);
   if (unreadable.length > 0) {
     const first = unreadable[0];
@@ -358,7 +362,6 @@ async function corpusPrune(flags: DirFlags & { dryRun?: boolean }): Promise<numb
       `cannot prune: ${plural(unreadable.length, "unreadable case")}, first ${first?.ok === false ? first.error : ""}`,
     );
   }
-  const catalog = await loadCatalog();
   const cases = entries.flatMap((e) => (e.ok ? [{ file: e.file, value: e.value }] : []));
   // Every buggy variant's minimal case stays, whatever else guards the same verdicts.
   const pinned = new Set(
