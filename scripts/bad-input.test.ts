@@ -142,7 +142,7 @@ const inProcess: readonly BadCase[] = [
     says: /strategy 'random' does not use --depth/,
   },
   {
-    name: "--shard without --strategy (dpor runs first and cannot be sharded)",
+    name: "--shard without --strategy (dpor runs first, then pct: a shard of neither)",
     args: ["run", "--variant", "counter-race", "--shard", "1/2"],
     says: /--shard splits the search of one strategy; name it with --strategy/,
   },

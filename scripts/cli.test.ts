@@ -358,6 +358,39 @@ describe("streamsim CLI, end to end", () => {
     expect(shards[0].executions + shards[1].executions).toBe(whole.executions);
   });
 
+  it("--workers and --shard split a dpor search too: the same traces, each in one shard", async () => {
+    const args = [
+      "run",
+      "--scenario",
+      "lastzero",
+      "--param",
+      "n=4",
+      "--strategy",
+      "dpor",
+      "--json",
+    ];
+    const whole = JSON.parse((await runMain(args)).stdout);
+    const pooled = JSON.parse((await runMain([...args, "--workers", "2"])).stdout);
+    expect(whole).toMatchObject({ verdict: "pass", exhausted: true, executions: 28 });
+    expect(pooled).toMatchObject({ verdict: "pass", exhausted: true, executions: 28 });
+    expect(pooled.coverage.traces).toBe(28);
+    expect(pooled.strategy).toBe("dpor (optimal, wakeup trees), 2 workers");
+    const seeded = JSON.parse((await runMain([...args, "--workers", "2", "--seed", "3"])).stdout);
+    expect(seeded).toMatchObject({ verdict: "pass", exhausted: true, executions: 28 });
+    expect(seeded.strategy).toBe("dpor (optimal, wakeup trees), order seed 3, 2 workers");
+    const shards = [];
+    for (const k of ["1/2", "2/2"]) {
+      shards.push(JSON.parse((await runMain([...args, "--shard", k])).stdout));
+    }
+    // One complete execution per trace, in one shard or the other.
+    expect(shards[0].executions + shards[1].executions).toBe(28);
+    expect(shards[0].executions).toBeGreaterThan(0);
+    expect(shards[1].executions).toBeGreaterThan(0);
+    const bounded = await runMain([...args, "--workers", "2", "--preemption-bound", "2"]);
+    expect(bounded.code).toBe(2);
+    expect(bounded.stderr).toMatch(/cannot take --preemption-bound/);
+  });
+
   it("a pass never claims more than was covered: a shard says so, bounded dpor is no proof", async () => {
     const args = ["run", "--scenario", "lastzero", "--param", "n=2", "--strategy"];
     const lastLineOf = async (more: string[]) =>

@@ -26,8 +26,11 @@ export async function loadSystematicStrategies(): Promise<StrategySpec[]> {
         "optimal dynamic partial-order reduction: one execution per Mazurkiewicz trace; a proof for the bounded scope when it meets no waits or timers",
       systematic: true,
       explores: true,
-      reads: ["preemption_bound", "seed"],
-      explore: (r) => systematic(run, "dpor", r),
+      reads: ["preemption_bound", "seed", "shard", "workers"],
+      explore: (r) =>
+        r.options.workers !== undefined && r.options.workers > 1
+          ? pooled(r, "dpor")
+          : systematic(run, "dpor", r),
     },
     {
       name: "exhaustive",
@@ -37,7 +40,7 @@ export async function loadSystematicStrategies(): Promise<StrategySpec[]> {
       reads: ["preemption_bound", "shard", "workers"],
       explore: (r) =>
         r.options.workers !== undefined && r.options.workers > 1
-          ? pooled(r)
+          ? pooled(r, "exhaustive")
           : systematic(run, "exhaustive", r),
     },
   ];
@@ -60,6 +63,15 @@ function systematic(
       inner.setup(world, params);
     },
   };
+  if (
+    kind === "dpor" &&
+    r.options.shard !== undefined &&
+    r.options.preemption_bound !== undefined
+  ) {
+    throw new OptionValueError(
+      "a dpor shard cannot take --preemption-bound (a bounded search is not complete, so its shards would not add up to it); drop one",
+    );
+  }
   const c = run({
     scenario,
     params: r.params,
@@ -87,13 +99,7 @@ function systematic(
     executions: c.executions,
     elapsed_ms: c.elapsed_ms,
     exhausted: c.exhausted,
-    // A dpor run that met waits or timers is not a proof (see Coverage.known_gap), nor one
-    // whose replays diverged (see Coverage.divergent_replays), nor a preemption-bounded
-    // dpor run: a sleep-set reduction under a bound can miss interleavings within it.
-    systematic:
-      c.known_gap !== true &&
-      (c.divergent_replays ?? 0) === 0 &&
-      !(kind === "dpor" && c.bounds.length > 0),
+    systematic: isProof(kind, c),
     bounds: c.bounds,
     failure,
     executions_to_failure: failure === null ? null : failure.execution + 1,
@@ -102,16 +108,36 @@ function systematic(
 }
 
 /**
- * An exhaustive search split over worker threads (sim/dpor/pool.ts): each worker loads the
- * scenario from its module and explores one shard; the merged coverage equals an unsharded
- * run's. The pool has no wall-clock budget: it runs to the end, or to --runs per worker.
+ * Whether a failure-free exhausted run is a proof for its scope. Not a dpor run that met
+ * waits or timers (see Coverage.known_gap), nor one whose replays diverged (see
+ * Coverage.divergent_replays), nor a preemption-bounded dpor run: a sleep-set reduction
+ * under a bound can miss interleavings within it.
  */
-async function pooled(r: ExploreRequest): Promise<Exploration> {
+function isProof(kind: "dpor" | "exhaustive", c: Coverage): boolean {
+  return (
+    c.known_gap !== true &&
+    (c.divergent_replays ?? 0) === 0 &&
+    !(kind === "dpor" && c.bounds.length > 0)
+  );
+}
+
+/**
+ * A search split over worker threads (sim/dpor/pool.ts): each worker loads the scenario
+ * from its module and explores one shard; the merged traces, final states and outcomes
+ * equal an unsharded run's (and its executions too, for exhaustive). The pool has no
+ * wall-clock budget: it runs to the end, or to --runs per worker.
+ */
+async function pooled(r: ExploreRequest, kind: "dpor" | "exhaustive"): Promise<Exploration> {
   if (r.source === undefined) {
     throw new OptionValueError(`--workers cannot load scenario '${r.scenario.name}' in a worker`);
   }
   if (r.options.shard !== undefined) {
     throw new OptionValueError("--workers shards the search itself; drop --shard");
+  }
+  if (kind === "dpor" && r.options.preemption_bound !== undefined) {
+    throw new OptionValueError(
+      "dpor on --workers cannot take --preemption-bound (a bounded search is not complete, so its shards would not add up to it); drop one",
+    );
   }
   const workers = r.options.workers ?? 2;
   const { explorePool } = await import("../../sim/dpor/pool.ts");
@@ -119,9 +145,10 @@ async function pooled(r: ExploreRequest): Promise<Exploration> {
     module: r.source.module,
     export_name: r.source.export_name,
     params: r.params,
-    strategy: "exhaustive",
+    strategy: kind,
     workers,
     stop_on_first: true,
+    ...(kind === "dpor" && r.options.seed_given === true ? { seed: r.options.seed } : {}),
     ...(r.options.preemption_bound === undefined
       ? {}
       : { preemption_bound: r.options.preemption_bound }),
@@ -135,7 +162,7 @@ async function pooled(r: ExploreRequest): Promise<Exploration> {
     executions: c.executions,
     elapsed_ms: c.elapsed_ms,
     exhausted: c.exhausted,
-    systematic: true,
+    systematic: isProof(kind, c),
     bounds: c.bounds,
     failure: failures[0] ?? null,
     executions_to_failure: c.executions_to_first_failure,

@@ -42,7 +42,7 @@ export function addStrategyOptions(cmd: Command, defaultNote: string): Command {
     .option("--depth <d>", "pct bug depth: ordering constraints the bug needs (default 3)")
     .option("--preemption-bound <n>", "systematic strategies: at most n preemptions per execution")
     .option("--shard <k/n>", "run only shard k of n (split a search across CI jobs)")
-    .option("--workers <n>", "exhaustive: split the search over n worker threads");
+    .option("--workers <n>", "dpor, exhaustive: split the search over n worker threads");
 }
 
 /** Builds the strategy from its flags; an option the strategy would ignore is an error. */

@@ -90,9 +90,10 @@ async function run(flags: RunFlags): Promise<number> {
     );
   }
   if (flags.strategy === undefined && options.shard !== undefined) {
-    // dpor, which runs first by default, cannot be sharded: each shard would redo it all.
+    // Without --strategy, dpor runs and pct takes over when dpor neither fails nor ends in
+    // its share of the budget: a shard of that would be a shard of neither search.
     throw new OptionValueError(
-      "--shard splits the search of one strategy; name it with --strategy (random, pct, choices or exhaustive)",
+      "--shard splits the search of one strategy; name it with --strategy (dpor, exhaustive, random, pct or choices)",
     );
   }
   const name = target.variant?.name ?? target.scenario.name;

@@ -10,8 +10,9 @@ export interface PoolTask {
   /** Name of the export holding the scenario. */
   readonly export_name: string;
   readonly params: Params;
-  /** Only "exhaustive" can be split exactly (see shard.ts). */
-  readonly strategy: "exhaustive";
+  readonly strategy: "exhaustive" | "dpor";
+  /** dpor only: explore in a random order from this seed (see DporOptions.seed). */
+  readonly seed?: number;
   readonly preemption_bound?: number;
   readonly max_depth?: number;
   readonly max_executions?: number;
@@ -27,7 +28,7 @@ export interface PoolOptions extends PoolTask {
 /**
  * Explores one scenario on a pool of worker_threads, one shard each, and merges their
  * coverage (trace and state hashes are unioned, so the merged counts equal an unsharded
- * run's). Workers load the scenario themselves, by module path and export name, through
+ * run's; executions too for exhaustive, while dpor shards pay other blocked executions). Workers load the scenario themselves, by module path and export name, through
  * tsx (worker-boot.mjs registers it in the worker). `max_executions` applies per worker.
  */
 export async function explorePool(options: PoolOptions): Promise<Coverage> {

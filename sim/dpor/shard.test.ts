@@ -1,11 +1,16 @@
 import { fileURLToPath } from "node:url";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { boundedScope, protocolScenario } from "../../src/index.ts";
 import { counterScenario } from "../examples/counter.ts";
 import { runOnce } from "../runner.ts";
+import type { Scenario } from "../scenario.ts";
 import { formatDecisions } from "../schedule.ts";
 import { RandomStrategy } from "../strategies/random.ts";
+import type { Params } from "../types.ts";
 import { mergeCoverage } from "./coverage.ts";
 import { explorePool } from "./pool.ts";
+import { programArbitrary, programScenario } from "./random-program.ts";
 import {
   IndexShardedStrategy,
   parseShard,
@@ -13,6 +18,9 @@ import {
   shardExecutionCount,
 } from "./shard.ts";
 import { BoundError, exploreSystematic } from "./systematic.ts";
+
+const RUNS = Number(process.env.STREAMSIM_PROPERTY_RUNS ?? 60);
+const SEED = Number(process.env.STREAMSIM_PROPERTY_SEED ?? 20_261_125);
 
 function schedules(shard?: { index: number; count: number }, split_depth?: number): string[] {
   const c = exploreSystematic({
@@ -74,15 +82,105 @@ describe("sharding", () => {
     expect(merged.exhausted).toBe(true);
   });
 
-  it("refuses to shard dpor", () => {
+  it("refuses a dpor shard with a preemption bound, and a split depth below 1", () => {
+    const base = { scenario: counterScenario, params: { workers: 2 }, strategy: "dpor" } as const;
     expect(() =>
-      exploreSystematic({
-        scenario: counterScenario,
-        params: { workers: 2 },
-        strategy: "dpor",
-        shard: { index: 0, count: 2 },
-      }),
+      exploreSystematic({ ...base, shard: { index: 0, count: 2 }, preemption_bound: 2 }),
     ).toThrow(BoundError);
+    expect(() =>
+      exploreSystematic({ ...base, shard: { index: 0, count: 2 }, split_depth: 0 }),
+    ).toThrow(BoundError);
+  });
+
+  /** Each shard's canonical traces, one list per shard, and its final-state hashes. */
+  function dporShards(
+    scenario: Scenario,
+    count: number,
+    split_depth: number,
+    seed?: number,
+  ): { traces: string[][]; states: Set<number>; exhausted: boolean } {
+    const traces: string[][] = [];
+    const states = new Set<number>();
+    let exhausted = true;
+    for (let index = 0; index < count; index++) {
+      const mine: string[] = [];
+      const c = exploreSystematic({
+        scenario,
+        params: {},
+        strategy: "dpor",
+        stop_on_first: false,
+        keep_hashes: true,
+        max_executions: 100_000,
+        shard: { index, count },
+        split_depth,
+        on_trace: (t) => mine.push(t),
+        ...(seed === undefined ? {} : { seed }),
+      });
+      traces.push(mine);
+      for (const h of c.state_hashes ?? []) states.add(h);
+      exhausted &&= c.exhausted;
+    }
+    return { traces, states, exhausted };
+  }
+
+  for (const timeouts of [false, true]) {
+    it(`splits dpor so that n shards reach every trace exactly once between them (${timeouts ? "with" : "without"} timeouts)`, () => {
+      fc.assert(
+        fc.property(
+          programArbitrary({ timeouts }),
+          fc.integer({ min: 2, max: 3 }),
+          fc.integer({ min: 1, max: 5 }),
+          fc.option(fc.nat(), { nil: undefined }),
+          (program, count, split, seed) => {
+            const scenario = programScenario(program) as unknown as Scenario;
+            const all = new Set<string>();
+            const whole = exploreSystematic({
+              scenario,
+              params: {},
+              strategy: "exhaustive",
+              stop_on_first: false,
+              // Plain enumeration of the biggest programs can run long: skip those.
+              max_executions: 20_000,
+              on_trace: (t) => all.add(t),
+            });
+            fc.pre(whole.exhausted);
+            const shards = dporShards(scenario, count, split, seed);
+            expect(shards.exhausted).toBe(true);
+            const union = shards.traces.flat();
+            // Each trace once: no shard repeats another's (or its own).
+            expect(new Set(union).size).toBe(union.length);
+            expect([...new Set(union)].sort()).toEqual([...all].sort());
+            expect(shards.states.size).toBe(whole.final_states);
+          },
+        ),
+        { numRuns: RUNS, seed: SEED },
+      );
+    });
+  }
+
+  it("merges dpor shards into the unsharded traces, states and outcomes of the protocol model", () => {
+    const base = {
+      scenario: protocolScenario as unknown as Scenario,
+      params: { ...boundedScope("fixed"), tabs: "a0" } as unknown as Params,
+      strategy: "dpor",
+      stop_on_first: false,
+      keep_hashes: true,
+    } as const;
+    const whole = exploreSystematic(base);
+    const parts = [0, 1, 2].map((index) =>
+      exploreSystematic({ ...base, shard: { index, count: 3 }, split_depth: 8 }),
+    );
+    // Every shard has work: the units are spread, not all in one.
+    for (const p of parts) expect(p.executions).toBeGreaterThan(0);
+    const merged = mergeCoverage(parts);
+    expect(merged.exhausted).toBe(true);
+    expect(merged.traces).toBe(whole.traces);
+    expect(new Set(merged.trace_hashes)).toEqual(new Set(whole.trace_hashes));
+    expect(merged.final_states).toBe(whole.final_states);
+    // One complete execution per trace in the shards together, as in the unsharded run.
+    expect(merged.executions).toBe(whole.executions);
+    expect(merged.outcomes).toEqual(whole.outcomes);
+    expect(merged.strategy).toBe("dpor (optimal, wakeup trees)");
   });
 
   it("shards random by execution index: shard k runs executions k, k+n, ... of the unsharded run", () => {

@@ -50,9 +50,12 @@ export interface SystematicOptions<P extends Params> {
   readonly keep_hashes?: boolean;
   /** Called with the canonical form of each counted execution's trace (tests, debugging). */
   readonly on_trace?: (canonical: string) => void;
-  /** Explore one shard of the space. Only `exhaustive` supports it; see shard.ts. */
+  /** Explore one shard of the space; see shard.ts. dpor: not with a preemption bound. */
   readonly shard?: Shard;
-  /** Sharding unit depth for `exhaustive` (see ExhaustiveOptions.split_depth). Default 4. */
+  /**
+   * Sharding unit depth (see ExhaustiveOptions.split_depth and DporOptions.split_depth).
+   * Default 4 for exhaustive, 12 for dpor.
+   */
   readonly split_depth?: number;
 }
 
@@ -74,10 +77,16 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
   ) {
     throw new BoundError(`depth bound must be a whole number > 0, got ${options.max_depth}`);
   }
-  if (kind === "dpor" && options.shard !== undefined) {
+  if (kind === "dpor" && options.shard !== undefined && bound !== undefined) {
     throw new BoundError(
-      "dpor cannot be sharded exactly (races in one subtree add work to others); shard with --strategy exhaustive, random or pct",
+      "a dpor shard cannot take a preemption bound (a bounded search is not complete, so its shards would not add up to it); drop one",
     );
+  }
+  if (
+    options.split_depth !== undefined &&
+    !(Number.isInteger(options.split_depth) && options.split_depth >= 1)
+  ) {
+    throw new BoundError(`split depth must be a whole number >= 1, got ${options.split_depth}`);
   }
   if (kind === "exhaustive" && options.seed !== undefined) {
     throw new BoundError("exhaustive enumeration has a fixed order; a seed is for dpor");
@@ -87,6 +96,8 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
       ? new DporStrategy({
           ...(bound === undefined ? {} : { preemption_bound: bound }),
           ...(options.seed === undefined ? {} : { seed: options.seed }),
+          ...(options.shard === undefined ? {} : { shard: options.shard }),
+          ...(options.split_depth === undefined ? {} : { split_depth: options.split_depth }),
         })
       : new ExhaustiveStrategy({
           ...(bound === undefined ? {} : { preemption_bound: bound }),
@@ -139,6 +150,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
     if (strategy instanceof DporStrategy && strategy.lastKind !== "complete") {
       if (strategy.lastKind === "sleep-blocked") sleep_blocked++;
       else if (strategy.lastKind === "infeasible") infeasible++;
+      else if (strategy.lastKind === "other-shard") other_shard++;
       else pruned_by_bound++;
       continue;
     }

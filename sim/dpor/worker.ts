@@ -24,6 +24,7 @@ const coverage = exploreSystematic({
   ...(task.max_executions === undefined ? {} : { max_executions: task.max_executions }),
   ...(task.stop_on_first === undefined ? {} : { stop_on_first: task.stop_on_first }),
   ...(task.split_depth === undefined ? {} : { split_depth: task.split_depth }),
+  ...(task.seed === undefined ? {} : { seed: task.seed }),
 });
 // Failures carry their schedules as plain data; the rest of Coverage is plain data too.
 parentPort?.postMessage(coverage);

@@ -2,6 +2,7 @@ import { emptyArray, holds, shiftOrNull, truncateArray } from "../arrays.ts";
 import { ActorKeys, dependent, type Event, sameEvent } from "../dpor/event.ts";
 import { HappensBefore } from "../dpor/hb.ts";
 import { ExecutionLog } from "../dpor/log.ts";
+import type { Shard } from "../dpor/shard.ts";
 import { insertSequence, type WakeupNode, weakInitial } from "../dpor/wakeup.ts";
 import { EngineAssertionError } from "../errors.ts";
 import { Prng } from "../prng.ts";
@@ -23,10 +24,30 @@ export interface DporOptions {
    * enumeration in both orders). Default: the first option.
    */
   readonly seed?: number;
+  /**
+   * Explore one shard of the space (see `split_depth`): n shards with indexes 0 … n-1 reach
+   * every trace between them, each trace in exactly one shard. Not with a preemption bound.
+   */
+  readonly shard?: Shard;
+  /**
+   * With `shard`: the search branches on every awake option (sleep sets only, no race
+   * analysis) until a path has passed this many nodes with two or more awake options; the
+   * node after that is a *unit*, whose subtree dpor explores as usual. Races that would
+   * reverse steps above a unit need no wakeup sequence there, as every option is taken,
+   * so no unit's search changes what happens above it: every shard sees the same units in
+   * the same order, and unit u belongs to shard u mod n. Default 12 (enough units to share
+   * out evenly; each costs every shard an execution to pass it).
+   */
+  readonly split_depth?: number;
 }
 
 /** How the last execution ended, from the search's point of view. */
-export type DporExecutionKind = "complete" | "sleep-blocked" | "infeasible" | "bound";
+export type DporExecutionKind =
+  | "complete"
+  | "sleep-blocked"
+  | "infeasible"
+  | "bound"
+  | "other-shard";
 
 /** One node of the depth-first search: the state after `index` steps of the current path. */
 interface SearchNode {
@@ -36,6 +57,16 @@ interface SearchNode {
   wut: WakeupNode[];
   /** The event taken from here on the current path (null while it is being taken). */
   cur: Event | null;
+  /**
+   * Sharding only: nodes with two or more awake options that branch on all of them, above
+   * this node on its path (at most split_depth). Below split_depth the node branches on
+   * every awake option itself (see DporOptions.split_depth).
+   */
+  above: number;
+  /** Sharding only: this node branches on every awake option and takes no wakeup sequences. */
+  full: boolean;
+  /** Sharding only: a full node that had two or more awake options. */
+  branches: boolean;
 }
 
 /** The sleep set of a node with nothing asleep, shared: never pushed to (see backtrack). */
@@ -106,9 +137,19 @@ export class DporStrategy implements Strategy {
   private readonly candidates: number[] = [];
   private readonly choiceValues: number[] = [];
   private readonly choiceRanges: number[] = [];
+  /** Sharding: the depth of the part that branches on everything (see split_depth). */
+  private readonly split: number;
+  /** Sharding: units met so far, in depth-first order (every shard meets the same ones). */
+  private units = 0;
+  /** Sharding: whether the running execution has entered a unit. */
+  private inUnit = false;
 
   constructor(private readonly options: DporOptions = {}) {
     this.bound = options.preemption_bound ?? Number.POSITIVE_INFINITY;
+    this.split = options.shard === undefined ? 0 : (options.split_depth ?? 12);
+    if (options.shard !== undefined && options.preemption_bound !== undefined) {
+      throw new EngineAssertionError("dpor: a shard cannot take a preemption bound");
+    }
     this.prng = options.seed === undefined ? null : new Prng(options.seed);
     this.log = new ExecutionLog(this.keys);
   }
@@ -140,6 +181,9 @@ export class DporStrategy implements Strategy {
     this.lastKind = "complete";
     this.preemptions = 0;
     this.target = null;
+    // Sharding: a branch inside a unit stays in it; one above the units enters the next.
+    const at = this.branchPoint < 0 ? undefined : this.stack[this.branchPoint];
+    this.inUnit = at !== undefined && !at.full;
     this.log.restart(unchanged);
     return true;
   }
@@ -187,8 +231,12 @@ export class DporStrategy implements Strategy {
       node = this.stack[step] as SearchNode;
       wanted = this.branchTarget;
     } else {
-      node = { sleep: this.pendingSleep, wut: this.guide, cur: null };
+      node = this.newNode(step);
       this.stack.push(node);
+      if (node.full) this.branchOnEverything(node, enabled);
+      else if (this.split > 0 && !this.inUnit && !this.enterUnit()) {
+        return this.abandon("other-shard");
+      }
       wanted = shiftOrNull(node.wut);
       this.guide = wanted === null ? [] : wanted.children;
     }
@@ -241,6 +289,54 @@ export class DporStrategy implements Strategy {
       return i;
     }
     return this.fresh(node, enabled, current);
+  }
+
+  /** The node after `step` steps of a new path, below the current top of the stack. */
+  private newNode(step: number): SearchNode {
+    const node: SearchNode = {
+      sleep: this.pendingSleep,
+      wut: this.guide,
+      cur: null,
+      above: 0,
+      full: false,
+      branches: false,
+    };
+    if (this.split === 0) return node;
+    const parent = this.stack[step - 1];
+    node.above = parent === undefined ? 0 : parent.above + (parent.branches ? 1 : 0);
+    node.full = node.above < this.split;
+    return node;
+  }
+
+  /**
+   * Sharding: a node above the units takes every option that is not asleep, in the order
+   * offered (never the seeded order: a shard draws from its generator only in its own
+   * units, so the order above them would differ between shards).
+   */
+  private branchOnEverything(node: SearchNode, enabled: readonly Decision[]): void {
+    const wut: WakeupNode[] = [];
+    for (const d of enabled) {
+      if (this.asleep(node, d) === 2) continue;
+      const ev: Event = {
+        key: this.keys.keyOf(decisionSubject(d)),
+        timer: decisionKind(d) === 1,
+        choices: [],
+        ranges: [],
+        acc: [],
+      };
+      wut.push({ ev, partial: true, children: [] });
+    }
+    node.wut = wut;
+    node.branches = wut.length > 1;
+  }
+
+  /** Sharding: the execution reaches a new unit; false when it is another shard's. */
+  private enterUnit(): boolean {
+    this.inUnit = true;
+    const shard = this.options.shard as Shard;
+    const mine = this.units % shard.count === shard.index;
+    this.units++;
+    return mine;
   }
 
   private fresh(node: SearchNode, enabled: readonly Decision[], current: number): number {
@@ -323,6 +419,12 @@ export class DporStrategy implements Strategy {
   }
 
   endExecution(): void {
+    if (this.lastKind === "other-shard") return;
+    // Sharding: an execution that ended above the units is a unit of its own.
+    if (this.split > 0 && !this.inUnit && !this.enterUnit()) {
+      this.lastKind = "other-shard";
+      return;
+    }
     const log = this.log;
     // An abandoned execution still teaches us its races up to where it was abandoned:
     // the branches they call for may be ones that no other execution would reveal.
@@ -416,7 +518,8 @@ export class DporStrategy implements Strategy {
   private reverse(i: number, k: number, mayBeDisabled: boolean, window = false): boolean {
     const log = this.log;
     const node = this.stack[i];
-    if (node === undefined) return false;
+    // A node above the units (sharding) takes every option already.
+    if (node === undefined || node.full) return false;
     const v: Event[] = [];
     for (let m = i + 1; m < log.length; m++) {
       if (m === k || this.hb.before(log, i, m)) continue;
@@ -560,7 +663,7 @@ export class DporStrategy implements Strategy {
     // races of the prefix: see reverseAgain).
     for (let i = 0; i < n; i++) {
       const node = this.stack[i];
-      if (node === undefined) continue;
+      if (node === undefined || node.full) continue;
       const again = i < from;
       if (again && (node.sleep.length === 0 || !this.newStepAfter(i, from + 1, n))) continue;
       const before = log.enabled[i] as Decision[];
@@ -633,7 +736,8 @@ export class DporStrategy implements Strategy {
   describe(): string {
     const b = this.options.preemption_bound;
     const seed = this.options.seed;
-    return `dpor (optimal, wakeup trees)${b === undefined ? "" : `, preemption bound ${b}`}${seed === undefined ? "" : `, order seed ${seed}`}`;
+    const shard = this.options.shard;
+    return `dpor (optimal, wakeup trees)${b === undefined ? "" : `, preemption bound ${b}`}${seed === undefined ? "" : `, order seed ${seed}`}${shard === undefined ? "" : `, shard ${shard.index + 1}/${shard.count}`}`;
   }
 
   // ---- helpers ---------------------------------------------------------------------
@@ -751,7 +855,8 @@ export class DporStrategy implements Strategy {
    */
   private freshChoice(n: number): number {
     const node = this.stack[this.log.length];
-    const first = this.prng === null ? 0 : this.prng.below(n);
+    // Above the units of a shard, the order is the offered one (see branchOnEverything).
+    const first = this.prng === null || node?.full === true ? 0 : this.prng.below(n);
     if (node === undefined || node.sleep.length === 0) return first;
     for (let d = 0; d < n; d++) {
       const v = (first + d) % n;
