@@ -134,9 +134,15 @@ export function* cancelRequest(ctx: ModelContext): Actor {
   producerDone(ctx);
 }
 
-/** Oracle only: the largest n such that seqs 1..n are all written (unrecorded). */
+/**
+ * Oracle only: the largest n such that seqs 1..n are all written. A recorded read of the
+ * journal, though the model never acts on it: the no-silent-loss check judges a tab by it,
+ * so the frame's publish must be ordered against the journal writes, or two equivalent
+ * interleavings could be judged differently (and dpor sees only one of them). Unrecorded,
+ * one trace ended in other final states in other search orders.
+ */
 function writtenPrefix(ctx: ModelContext): number {
-  const seqs = new Set(ctx.journal.rows.inspect().map((r) => r.seq));
+  const seqs = new Set(ctx.journal.rows.slice().map((r) => r.seq));
   let n = 0;
   while (seqs.has(n + 1)) n++;
   return n;
