@@ -3,7 +3,8 @@
  * and in seeded orders, trace set against trace set. Every order must reach the same
  * Mazurkiewicz traces; a trace that one order reaches and another misses is a loss. (Plain
  * enumeration cannot be the reference here: even a one-event, one-tab scope has millions
- * of interleavings.) Exits 1 when the orders disagree.
+ * of interleavings.) Exits 1 when the orders disagree, and 2 when an execution breaks an
+ * invariant: it ends at the violation, so a failing variant's trace sets depend on the order.
  *
  *   npm run check:dpor-orders -- --param tabs=a0d --param horizon_s=6 --seeds 1,2,5
  *
@@ -70,6 +71,14 @@ for (const seed of [undefined, ...options.seeds]) {
     keep_hashes: true,
     ...(seed === undefined ? {} : { seed }),
   });
+  const cut = c.outcomes.violation + c.outcomes.crash;
+  if (cut > 0) {
+    // An execution ends at its violation, so which traces exist depends on the order.
+    console.error(
+      `check:dpor-orders: the ${order} order met ${cut.toLocaleString("en-US")} executions that break an invariant; each ends at its violation, so the orders' trace sets cannot be compared: check a variant that passes (fixed)`,
+    );
+    process.exit(2);
+  }
   const traces = new Set(c.trace_hashes ?? []);
   for (const h of traces) union.add(h);
   reached.push({ order, traces });
