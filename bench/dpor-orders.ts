@@ -4,7 +4,8 @@
  * Mazurkiewicz traces; a trace that one order reaches and another misses is a loss. (Plain
  * enumeration cannot be the reference here: even a one-event, one-tab scope has millions
  * of interleavings.) Exits 1 when the orders disagree, and 2 when an execution breaks an
- * invariant: it ends at the violation, so a failing variant's trace sets depend on the order.
+ * invariant or the step budget: it ends there, so a failing variant's trace sets depend on
+ * the order.
  *
  *   npm run check:dpor-orders -- --param tabs=a0d --param horizon_s=6 --seeds 1,2,5
  *
@@ -71,11 +72,11 @@ for (const seed of [undefined, ...options.seeds]) {
     keep_hashes: true,
     ...(seed === undefined ? {} : { seed }),
   });
-  const cut = c.outcomes.violation + c.outcomes.crash;
+  const cut = c.outcomes.violation + c.outcomes.crash + c.outcomes.budget;
   if (cut > 0) {
     // An execution ends at its violation, so which traces exist depends on the order.
     console.error(
-      `check:dpor-orders: the ${order} order met ${cut.toLocaleString("en-US")} executions that break an invariant; each ends at its violation, so the orders' trace sets cannot be compared: check a variant that passes (fixed)`,
+      `check:dpor-orders: the ${order} order met ${cut.toLocaleString("en-US")} executions that break an invariant or the step budget; each ends there, so the orders' trace sets cannot be compared: check a variant that passes (fixed)`,
     );
     process.exit(2);
   }

@@ -233,6 +233,15 @@ describe("streamsim CLI, end to end", () => {
     expect(edited.stdout).toContain(
       `"params" and the schedule's parameters differ (workers: 3 against 2); params, choices and steps derive from the schedule`,
     );
+    // A schedule that no longer gives the case's steps (a hand edit, or a model change) is
+    // named as stale; its verdicts are still checked on its choices.
+    writeFileSync(caseFile, saved.replace(/"steps": 4/, '"steps": 5'));
+    const stale = await runMain(["corpus", "replay", "--dir", corpus]);
+    expect(stale.code).toBe(1); // the case still expects the fix (counter-race=pass) above
+    expect(stale.stdout).toContain(
+      '"steps" is 5, but its schedule runs 4; its verdicts are checked',
+    );
+    expect(lastLine(stale.stdout)).toBe("1 case, 2 checks: 1 changed, 0 unreadable, 1 stale");
     writeFileSync(caseFile, saved);
 
     // A longer case with the same verdicts is redundant: prune removes it, keeps the shorter.

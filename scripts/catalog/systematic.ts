@@ -123,9 +123,9 @@ function isProof(kind: "dpor" | "exhaustive", c: Coverage): boolean {
 
 /**
  * A search split over worker threads (sim/dpor/pool.ts): each worker loads the scenario
- * from its module and explores one shard; the merged traces, final states and outcomes
- * equal an unsharded run's (and its executions too, for exhaustive). The pool has no
- * wall-clock budget: it runs to the end, or to --runs per worker.
+ * from its module and explores one shard; the merged traces, final states, outcomes and
+ * complete executions equal an unsharded run's (dpor shards pay other sleep-blocked ones).
+ * The pool has no wall-clock budget: it runs to the end, or to --runs per worker.
  */
 async function pooled(r: ExploreRequest, kind: "dpor" | "exhaustive"): Promise<Exploration> {
   if (r.source === undefined) {

@@ -11,7 +11,7 @@ import { readReplayInput, replayFaithfully } from "../cli/target.ts";
 import { invariantOf, isVerdict, type Verdict } from "../cli/verdict.ts";
 import { makeCase, stringifyCase } from "../corpus/case.ts";
 import { checkCase, variantsOfScenario, verdictOn } from "../corpus/check.ts";
-import { consistentEntries } from "../corpus/consistency.ts";
+import { caseDisagreement, consistentEntries, STALE_ADVICE } from "../corpus/consistency.ts";
 import { minimalCaseId, minimalCaseOf } from "../corpus/minimal.ts";
 import { prunePlan } from "../corpus/prune.ts";
 import {
@@ -96,7 +96,9 @@ Examples:
   $ streamsim corpus replay --dir other-corpus --json
 
 Exit code 0 when every verdict is as expected, 1 when one changed, 2 when a case cannot be read
-or its params, choices or steps disagree with its schedule (edited by hand).`,
+or its params disagree with its schedule's (edited by hand). A case whose schedule no longer
+gives its choices or steps is named as stale (a hand edit or a model change); its verdicts
+are still checked on its choices.`,
   );
   replay.action(async (flags: DirFlags) => {
     exit.code = await corpusReplay(flags);
@@ -270,13 +272,15 @@ async function corpusReplay(flags: DirFlags): Promise<number> {
   const out = outputFor(flags);
   const catalog = await loadCatalog();
   const entries = consistentEntries(catalog, readCorpus(flags.dir ?? DEFAULT_CORPUS_DIR));
-  const results = entries.map((e) =>
-    e.ok
-      ? { file: e.file, id: e.value.id, checks: checkCase(catalog, e.value), error: null }
-      : { file: e.file, id: null, checks: [], error: e.error },
-  );
+  const results = entries.map((e) => {
+    if (!e.ok) return { file: e.file, id: null, checks: [], error: e.error, stale: null };
+    const d = caseDisagreement(catalog, e.value);
+    const checks = checkCase(catalog, e.value);
+    return { file: e.file, id: e.value.id, checks, error: null, stale: d?.message ?? null };
+  });
   const changed = results.flatMap((r) => r.checks.filter((c) => !c.ok));
   const unreadable = results.filter((r) => r.error !== null);
+  const stale = results.filter((r) => r.stale !== null);
   const checks = results.reduce((n, r) => n + r.checks.length, 0);
   out.document({
     streamsim_json: 1,
@@ -285,11 +289,15 @@ async function corpusReplay(flags: DirFlags): Promise<number> {
     checks,
     changed: changed.length,
     unreadable: unreadable.length,
+    stale: stale.length,
   });
   for (const r of results) {
     if (r.error !== null) {
       out.essential(out.paint("red", `✗ ${r.error}`));
       continue;
+    }
+    if (r.stale !== null) {
+      out.essential(out.paint("yellow", `! ${r.file}: ${r.stale}; ${STALE_ADVICE}`));
     }
     for (const c of r.checks) {
       const mark = c.ok ? out.paint("green", "✓") : out.paint("red", "✗");
@@ -305,7 +313,7 @@ async function corpusReplay(flags: DirFlags): Promise<number> {
     }
   }
   out.essential(
-    `${plural(results.length, "case")}, ${plural(checks, "check")}: ${changed.length} changed, ${unreadable.length} unreadable`,
+    `${plural(results.length, "case")}, ${plural(checks, "check")}: ${changed.length} changed, ${unreadable.length} unreadable${stale.length > 0 ? `, ${stale.length} stale` : ""}`,
   );
   if (unreadable.length > 0) return EXIT.badInput;
   return changed.length > 0 ? EXIT.failed : EXIT.ok;
@@ -353,7 +361,7 @@ async function corpusPrune(flags: DirFlags & { dryRun?: boolean }): Promise<numb
   const out = outputFor(flags);
   const dir = flags.dir ?? DEFAULT_CORPUS_DIR;
   const catalog = await loadCatalog();
-  // Prune ranks cases by steps and choices: a case whose fields disagree is not ranked.
+  // A case whose params were edited by hand is not ranked.
   const entries = consistentEntries(catalog, readCorpus(dir));
   const unreadable = entries.filter((e) => !e.ok);
   if (unreadable.length > 0) {

@@ -212,6 +212,9 @@ function coverageLine(c: Readonly<Record<string, unknown>>): string {
     `${Number(c.sleep_blocked).toLocaleString("en-US")} sleep-blocked`,
     `${Number(c.pruned_by_bound).toLocaleString("en-US")} pruned by the bound`,
   ];
+  if (Number(c.other_shard) > 0) {
+    parts.push(`${Number(c.other_shard).toLocaleString("en-US")} run for other shards`);
+  }
   if (c.traces !== null) parts.push(plural(Number(c.traces), "Mazurkiewicz trace"));
   if (c.final_states !== null) parts.push(plural(Number(c.final_states), "final state"));
   parts.push(c.exhausted === true ? "space exhausted" : "space not exhausted");

@@ -27,43 +27,51 @@ describe("a corpus case whose fields disagree", () => {
   it("names the parameter edited in params but not in the schedule", async () => {
     const { catalog, c } = await round2Case();
     const edited = { ...c, params: { ...c.params, events: "a/b" } };
-    expect(caseDisagreement(catalog, edited)).toBe(
-      `"params" and the schedule's parameters differ (events: "a/b" against "a")`,
-    );
+    expect(caseDisagreement(catalog, edited)).toEqual({
+      kind: "edited",
+      message: `"params" and the schedule's parameters differ (events: "a/b" against "a")`,
+    });
   });
 
-  it("names the first edited choice", async () => {
+  // A model change that adds or removes a step does the same to a case as a hand edit of
+  // its choices, steps or schedule: stale, and its verdicts are still checked on its choices.
+  it("names the first edited choice, as stale", async () => {
     const { catalog, c } = await round2Case();
     const choices = [...c.choices];
     choices[4] = (choices[4] ?? 0) + 1;
-    expect(caseDisagreement(catalog, { ...c, choices })).toBe(
-      `"choices" are not its schedule's (they differ from choice 4 on)`,
-    );
+    expect(caseDisagreement(catalog, { ...c, choices })).toEqual({
+      kind: "stale",
+      message: `"choices" are not its schedule's (they differ from choice 4 on)`,
+    });
   });
 
-  it("reports edited steps, and a schedule that runs out or runs long", async () => {
+  it("reports edited steps, and a schedule that runs out or runs long, as stale", async () => {
     const { catalog, c } = await round2Case();
-    expect(caseDisagreement(catalog, { ...c, steps: 3 })).toBe(
-      `"steps" is 3, but its schedule runs ${c.steps}`,
-    );
-    expect(caseDisagreement(catalog, { ...c, schedule: `${c.schedule}.0` })).toMatch(
+    expect(caseDisagreement(catalog, { ...c, steps: 3 })).toEqual({
+      kind: "stale",
+      message: `"steps" is 3, but its schedule runs ${c.steps}`,
+    });
+    expect(caseDisagreement(catalog, { ...c, schedule: `${c.schedule}.0` })?.message).toMatch(
       /^its schedule has \d+ decisions, but the execution ends after \d+$/,
     );
     const cut = c.schedule.replace(/x\d+$/, "");
-    expect(caseDisagreement(catalog, { ...c, schedule: cut })).toMatch(
+    expect(caseDisagreement(catalog, { ...c, schedule: cut })?.message).toMatch(
       /^its schedule does not replay: schedule ran out after/,
     );
   });
 
-  it("becomes an unreadable entry that says how to fix it", async () => {
+  it("becomes an unreadable entry that says how to fix it when its params were edited", async () => {
     const { catalog, c } = await round2Case();
-    const [entry] = consistentEntries(catalog, [
-      { file: "corpus/x.json", ok: true, value: { ...c, steps: 3 } },
+    const stale = { file: "corpus/y.json", ok: true, value: { ...c, steps: 3 } } as const;
+    const [entry, kept] = consistentEntries(catalog, [
+      { file: "corpus/x.json", ok: true, value: { ...c, params: { ...c.params, events: "b" } } },
+      stale,
     ]);
     expect(entry).toEqual({
       file: "corpus/x.json",
       ok: false,
-      error: `corpus case 'corpus/x.json': "steps" is 3, but its schedule runs ${c.steps}; params, choices and steps derive from the schedule, so add the schedule you mean with 'streamsim corpus add' and delete this file`,
+      error: `corpus case 'corpus/x.json': "params" and the schedule's parameters differ (events: "b" against "a"); params, choices and steps derive from the schedule, so add the schedule you mean with 'streamsim corpus add' and delete this file`,
     });
+    expect(kept).toBe(stale);
   });
 });

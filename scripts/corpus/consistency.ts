@@ -13,28 +13,38 @@ import type { CorpusCase } from "./case.ts";
 import type { Entry } from "./store.ts";
 
 /**
- * A case holds its execution three times over: the exact `schedule`, the lenient `choices`
- * that every variant replays (corpus replay checks verdicts on them alone), and `params` and
- * `steps` (read by replay and by prune). `corpus add` derives all of them from the schedule,
- * so a hand edit of one field would otherwise be checked against the others' stale values
- * without a word. Returns how the fields disagree, or null when they describe one execution
- * (or the scenario is unknown: the checks then report its variants as gone).
+ * How a case's fields disagree. A case holds its execution three times over: the exact
+ * `schedule`, the lenient `choices` that every variant replays (corpus replay checks
+ * verdicts on them), and `params` and `steps`. `corpus add` derives them all from the
+ * schedule.
+ * - "edited": `params` differ from the parameters written in the schedule. No model change
+ *   does that: a field was edited by hand, and the case cannot be trusted.
+ * - "stale": the schedule no longer replays, or replays to other choices or another step
+ *   count. A hand edit of one field does that, and so does a model change that adds or
+ *   removes a step; the lenient choices still run, so the verdicts are still checked.
  */
-export function caseDisagreement(catalog: Catalog, c: CorpusCase): string | null {
+export interface Disagreement {
+  readonly kind: "edited" | "stale";
+  readonly message: string;
+}
+
+/** How the case's fields disagree, or null (also when its scenario is unknown). */
+export function caseDisagreement(catalog: Catalog, c: CorpusCase): Disagreement | null {
   if (!catalog.scenarios.has(c.scenario)) return null;
   const scenario = catalog.scenarios.get(c.scenario);
   const schedule = parseSchedule(c.schedule);
   const params = resolved(scenario, c.params, '"params"');
-  if (typeof params === "string") return params;
+  if (typeof params === "string") return { kind: "edited", message: params };
   const scheduled = resolved(scenario, schedule.params, "the schedule's parameters");
-  if (typeof scheduled === "string") return scheduled;
+  if (typeof scheduled === "string") return { kind: "edited", message: scheduled };
   const differing = differingKeys(params, scheduled);
   if (differing.length > 0) {
     const what = differing
       .map((k) => `${k}: ${JSON.stringify(params[k])} against ${JSON.stringify(scheduled[k])}`)
       .join(", ");
-    return `"params" and the schedule's parameters differ (${what})`;
+    return { kind: "edited", message: `"params" and the schedule's parameters differ (${what})` };
   }
+  const stale = (message: string): Disagreement => ({ kind: "stale", message });
   let steps: number;
   let decisions: number;
   let choices: number[];
@@ -44,32 +54,37 @@ export function caseDisagreement(catalog: Catalog, c: CorpusCase): string | null
     decisions = run?.decisions.length ?? 0;
     choices = scheduleToChoices(scenario, params, schedule.decisions);
   } catch (e) {
-    if (e instanceof InputError) return `its schedule does not replay: ${e.message}`;
+    if (e instanceof InputError) return stale(`its schedule does not replay: ${e.message}`);
     throw e;
   }
   if (decisions < schedule.decisions.length) {
-    return `its schedule has ${schedule.decisions.length} decisions, but the execution ends after ${decisions}`;
+    return stale(
+      `its schedule has ${schedule.decisions.length} decisions, but the execution ends after ${decisions}`,
+    );
   }
   const at = firstDifference(c.choices, choices);
-  if (at >= 0) return `"choices" are not its schedule's (they differ from choice ${at} on)`;
-  if (c.steps !== steps) return `"steps" is ${c.steps}, but its schedule runs ${steps}`;
+  if (at >= 0) return stale(`"choices" are not its schedule's (they differ from choice ${at} on)`);
+  if (c.steps !== steps) return stale(`"steps" is ${c.steps}, but its schedule runs ${steps}`);
   return null;
 }
 
+/** What to do about a stale case, after the reason. */
+export const STALE_ADVICE =
+  "its verdicts are checked on its choices; if the model changed, refresh it ('streamsim corpus add --builtin --force' for a minimal case, else 'corpus add' of the schedule meant), if it was edited by hand, add the schedule you mean and delete the file";
+
 /**
- * The entries with every case whose fields disagree turned unreadable, with the reason and
- * the way to fix it: a case is edited by adding the schedule meant, from which the rest is
- * derived.
+ * The entries with every case whose `params` were edited by hand turned unreadable, with
+ * the reason and the way to fix it: a case is edited by adding the schedule meant.
  */
 export function consistentEntries(catalog: Catalog, entries: readonly Entry[]): Entry[] {
   return entries.map((e) => {
     if (!e.ok) return e;
-    const why = caseDisagreement(catalog, e.value);
-    if (why === null) return e;
+    const d = caseDisagreement(catalog, e.value);
+    if (d === null || d.kind !== "edited") return e;
     return {
       file: e.file,
       ok: false,
-      error: `corpus case '${e.file}': ${why}; params, choices and steps derive from the schedule, so add the schedule you mean with 'streamsim corpus add' and delete this file`,
+      error: `corpus case '${e.file}': ${d.message}; params, choices and steps derive from the schedule, so add the schedule you mean with 'streamsim corpus add' and delete this file`,
     };
   });
 }

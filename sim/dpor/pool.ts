@@ -28,8 +28,9 @@ export interface PoolOptions extends PoolTask {
 /**
  * Explores one scenario on a pool of worker_threads, one shard each, and merges their
  * coverage (trace and state hashes are unioned, so the merged counts equal an unsharded
- * run's; executions too for exhaustive, while dpor shards pay other blocked executions). Workers load the scenario themselves, by module path and export name, through
- * tsx (worker-boot.mjs registers it in the worker). `max_executions` applies per worker.
+ * run's, and so do the complete executions; dpor shards pay other sleep-blocked ones).
+ * Workers load the scenario themselves, by module path and export name, through tsx
+ * (worker-boot.mjs registers it in the worker). `max_executions` applies per worker.
  */
 export async function explorePool(options: PoolOptions): Promise<Coverage> {
   const workers = options.workers ?? 2;

@@ -70,10 +70,6 @@ describe("dpor on the protocol model", () => {
     for (const r of reached) expect(r).toEqual(reached[0]);
   });
 
-  // Once a heartbeat can fire (horizon 6 s, the first is due at 5 s), the default order
-  // missed 24 of the 10,557 traces that it and seeds 1 and 2 reached together: a race of
-  // the replayed prefix was not reversed again when the steps after the branch point made
-  // its sequence new (DporStrategy.reverseAgain).
   // Every order missed 16 of 7,880 traces here while only the last producer to finish read
   // the clock (producerDone in src/model/context.ts): which one is last is an untracked
   // count, so one step read the clock in one order and not in another.
@@ -85,6 +81,10 @@ describe("dpor on the protocol model", () => {
     for (const r of reached) expect(r).toEqual(reached[0]);
   });
 
+  // Once a heartbeat can fire (horizon 6 s, the first is due at 5 s), the default order
+  // missed 24 of the 10,557 traces that it and seeds 1 and 2 reached together: a race of
+  // the replayed prefix was not reversed again when the steps after the branch point made
+  // its sequence new (DporStrategy.reverseAgain).
   it("reaches the same traces in every order once a heartbeat can fire", () => {
     const reached = [undefined, 1, 5].map((seed) => tracesOf({ tabs: "a0d", horizon_s: 6 }, seed));
     for (const r of reached) expect(r).toEqual(reached[0]);

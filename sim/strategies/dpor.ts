@@ -155,6 +155,9 @@ export class DporStrategy implements Strategy {
     if (options.shard !== undefined && options.preemption_bound !== undefined) {
       throw new EngineAssertionError("dpor: a shard cannot take a preemption bound");
     }
+    if (options.shard !== undefined && !(this.split >= 1)) {
+      throw new EngineAssertionError(`dpor: split depth must be >= 1, got ${this.split}`);
+    }
     this.prng = options.seed === undefined ? null : new Prng(options.seed);
     this.log = new ExecutionLog(this.keys);
   }
@@ -617,7 +620,9 @@ export class DporStrategy implements Strategy {
       (q) =>
         weakInitial(q, ve, q.resumed === true || q.timer) &&
         (ve.some((x) => x.key === q.key) ||
-          (!mayBeDisabled && this.lastUnsteady <= i && !this.fullSleepers.has(q))),
+          (!mayBeDisabled &&
+            this.lastUnsteady <= i &&
+            !(this.split > 0 && this.fullSleepers.has(q)))),
     );
   }
 
@@ -740,7 +745,11 @@ export class DporStrategy implements Strategy {
       if (!dependent(asleep, x)) continue;
       v.push(p);
       const standsFor = (q: Event) =>
-        weakInitial(q, v, q.resumed === true || q.timer || this.fullSleepers.has(q));
+        weakInitial(
+          q,
+          v,
+          q.resumed === true || q.timer || (this.split > 0 && this.fullSleepers.has(q)),
+        );
       if (!node.sleep.some(standsFor)) {
         insertSequence(node.wut, v, true);
       }
