@@ -27,10 +27,15 @@ export async function loadSystematicStrategies(): Promise<StrategySpec[]> {
       systematic: true,
       explores: true,
       reads: ["preemption_bound", "seed", "shard", "workers"],
-      explore: (r) =>
-        r.options.workers !== undefined && r.options.workers > 1
-          ? pooled(r, "dpor")
-          : systematic(run, "dpor", r),
+      explore: (r) => {
+        const split = r.options.shard !== undefined || (r.options.workers ?? 1) > 1;
+        if (split && r.options.preemption_bound !== undefined) {
+          throw new OptionValueError(
+            "dpor split by --shard or --workers cannot take --preemption-bound (a bounded search is not complete, so its shards would not add up to it); drop one",
+          );
+        }
+        return (r.options.workers ?? 1) > 1 ? pooled(r, "dpor") : systematic(run, "dpor", r);
+      },
     },
     {
       name: "exhaustive",
@@ -63,15 +68,6 @@ function systematic(
       inner.setup(world, params);
     },
   };
-  if (
-    kind === "dpor" &&
-    r.options.shard !== undefined &&
-    r.options.preemption_bound !== undefined
-  ) {
-    throw new OptionValueError(
-      "a dpor shard cannot take --preemption-bound (a bounded search is not complete, so its shards would not add up to it); drop one",
-    );
-  }
   const c = run({
     scenario,
     params: r.params,
@@ -133,11 +129,6 @@ async function pooled(r: ExploreRequest, kind: "dpor" | "exhaustive"): Promise<E
   }
   if (r.options.shard !== undefined) {
     throw new OptionValueError("--workers shards the search itself; drop --shard");
-  }
-  if (kind === "dpor" && r.options.preemption_bound !== undefined) {
-    throw new OptionValueError(
-      "dpor on --workers cannot take --preemption-bound (a bounded search is not complete, so its shards would not add up to it); drop one",
-    );
   }
   const workers = r.options.workers ?? 2;
   const { explorePool } = await import("../../sim/dpor/pool.ts");

@@ -11,7 +11,12 @@ import { readReplayInput, replayFaithfully } from "../cli/target.ts";
 import { invariantOf, isVerdict, type Verdict } from "../cli/verdict.ts";
 import { makeCase, stringifyCase } from "../corpus/case.ts";
 import { checkCase, variantsOfScenario, verdictOn } from "../corpus/check.ts";
-import { caseDisagreement, consistentEntries, STALE_ADVICE } from "../corpus/consistency.ts";
+import {
+  caseDisagreement,
+  consistentEntries,
+  editedError,
+  STALE_ADVICE,
+} from "../corpus/consistency.ts";
 import { minimalCaseId, minimalCaseOf } from "../corpus/minimal.ts";
 import { prunePlan } from "../corpus/prune.ts";
 import {
@@ -271,10 +276,14 @@ function addBuiltin(catalog: Catalog, dir: string, flags: AddFlags, out: Output)
 async function corpusReplay(flags: DirFlags): Promise<number> {
   const out = outputFor(flags);
   const catalog = await loadCatalog();
-  const entries = consistentEntries(catalog, readCorpus(flags.dir ?? DEFAULT_CORPUS_DIR));
-  const results = entries.map((e) => {
+  // Each case is checked against its schedule once: edited params make it unreadable (as
+  // in consistentEntries), a stale schedule is named and the verdicts still checked.
+  const results = readCorpus(flags.dir ?? DEFAULT_CORPUS_DIR).map((e) => {
     if (!e.ok) return { file: e.file, id: null, checks: [], error: e.error, stale: null };
     const d = caseDisagreement(catalog, e.value);
+    if (d?.kind === "edited") {
+      return { file: e.file, id: null, checks: [], error: editedError(e.file, d), stale: null };
+    }
     const checks = checkCase(catalog, e.value);
     return { file: e.file, id: e.value.id, checks, error: null, stale: d?.message ?? null };
   });

@@ -81,12 +81,13 @@ export function consistentEntries(catalog: Catalog, entries: readonly Entry[]): 
     if (!e.ok) return e;
     const d = caseDisagreement(catalog, e.value);
     if (d === null || d.kind !== "edited") return e;
-    return {
-      file: e.file,
-      ok: false,
-      error: `corpus case '${e.file}': ${d.message}; params, choices and steps derive from the schedule, so add the schedule you mean with 'streamsim corpus add' and delete this file`,
-    };
+    return { file: e.file, ok: false, error: editedError(e.file, d) };
   });
+}
+
+/** The one-line error for a case whose params were edited by hand. */
+export function editedError(file: string, d: Disagreement): string {
+  return `corpus case '${file}': ${d.message}; params, choices and steps derive from the schedule, so add the schedule you mean with 'streamsim corpus add' and delete this file`;
 }
 
 function resolved(scenario: Scenario, raw: Params, what: string): Params | string {
