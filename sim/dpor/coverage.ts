@@ -27,8 +27,8 @@ export interface Coverage {
   readonly bounds: readonly string[];
   /**
    * True when dpor explored executions in which an actor resumed from a wait or a timer
-   * fired. dpor's reduction still has a known gap there (rare random programs where it
-   * misses a trace that exhaustive reaches), so such a run is not reported as a proof.
+   * fired. dpor's completeness there rests on rules found by testing (losses found so far
+   * are fixed, none is proven impossible), so such a run is not reported as a proof.
    */
   readonly known_gap?: boolean;
   /**
@@ -64,7 +64,7 @@ export function verdict(c: Coverage, sharded = false): string {
         : sharded
           ? "no failure in this shard's part of the space"
           : c.known_gap === true
-            ? "no failure in any interleaving dpor explored; it met waits or timers, where dpor has a known gap, so confirm with --strategy exhaustive"
+            ? "no failure in any interleaving dpor explored; it met waits or timers, where dpor's completeness is tested, not proven, so confirm with --strategy exhaustive"
             : "no failure over all interleavings";
   const traces = c.traces === null ? "" : `, ${plural(c.traces, "Mazurkiewicz trace")}`;
   const divergentSteps = c.divergent_replays ?? 0;
