@@ -46,6 +46,12 @@ export interface Event {
   readonly waitReads?: readonly number[];
   /** A hash of the accesses as the step recorded them (checks that a replay agrees). */
   readonly raw?: number;
+  /**
+   * The index of the step in its execution. A recorded event is reused only where it was
+   * recorded (a replayed prefix), so an event asleep because it was explored is asleep
+   * from this node on: the root of its own branch (see sleeperStandsFor in dpor.ts).
+   */
+  readonly step?: number;
 }
 
 /**

@@ -441,6 +441,7 @@ export class ExecutionLog {
       waitReads,
       opaque: timer && this.world === null ? true : undefined,
       raw,
+      step: info.index,
     };
   }
 }
