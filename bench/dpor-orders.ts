@@ -9,10 +9,15 @@
  *
  *   npm run check:dpor-orders -- --param tabs=a0d --param horizon_s=6 --seeds 1,2,5
  *
- * Parameters are boundedScope("fixed")'s, each --param overriding one.
+ * Parameters are boundedScope("fixed")'s, each --param overriding one. With `--missed
+ * FILE`, the canonical forms of up to 20 missed traces are written to FILE (the orders that
+ * reached them run again to find them), for `npm run check:dpor-walk` to trace one through
+ * the order that missed it.
  */
+import { existsSync, writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { collectParam } from "../scripts/cli/target.ts";
+import { hash53 } from "../sim/dpor/canonical.ts";
 import { exploreSystematic } from "../sim/dpor/systematic.ts";
 import type { Params, Scenario } from "../sim/index.ts";
 import { boundedScope, protocolScenario } from "../src/index.ts";
@@ -41,6 +46,7 @@ const program = new Command("check:dpor-orders")
   .option("--variant <name>", "protocol variant", "fixed")
   .option("--param <key=value>", "override a parameter of boundedScope (repeatable)", param, {})
   .option("--seeds <list>", "seeded orders besides the default one", seeds, [1, 2, 5])
+  .option("--missed <file>", "write up to 20 missed traces to this JSON file (must not exist)")
   .configureOutput({ outputError: (text, write) => write(`${text.split("\n")[0]}\n`) })
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 program.parse();
@@ -48,7 +54,12 @@ const options = program.opts<{
   variant: string;
   param: Params;
   seeds: number[];
+  missed?: string;
 }>();
+if (options.missed !== undefined && existsSync(options.missed)) {
+  console.error(`check:dpor-orders: ${options.missed} exists; name a new file for --missed`);
+  process.exit(2);
+}
 
 let params: Params;
 try {
@@ -92,4 +103,41 @@ for (const seed of [undefined, ...options.seeds]) {
 const missed = reached.map((r) => ({ order: r.order, missed: union.size - r.traces.size }));
 console.log(`union: ${union.size.toLocaleString("en-US")} traces`);
 for (const m of missed) console.log(`  ${m.order} misses ${m.missed.toLocaleString("en-US")}`);
+if (options.missed !== undefined) writeMissed(options.missed);
+
+/**
+ * Up to 20 traces that some order missed, each with the seed of an order that missed it
+ * (null: the default order), found by running the orders that reached them again.
+ */
+function writeMissed(file: string): void {
+  const wanted = new Map<number, number | null>();
+  for (const [i, r] of reached.entries()) {
+    for (const h of union) {
+      if (wanted.size >= 20) break;
+      if (!r.traces.has(h) && !wanted.has(h))
+        wanted.set(h, i === 0 ? null : (options.seeds[i - 1] as number));
+    }
+  }
+  const found: { seed: number | null; trace: string }[] = [];
+  for (const [i, r] of reached.entries()) {
+    if (found.length === wanted.size) break;
+    if (![...wanted.keys()].some((h) => r.traces.has(h))) continue;
+    exploreSystematic({
+      scenario,
+      params,
+      strategy: "dpor",
+      stop_on_first: false,
+      count_states: false,
+      ...(i === 0 ? {} : { seed: options.seeds[i - 1] as number }),
+      on_trace: (c) => {
+        const h = hash53(c);
+        if (wanted.has(h) && !found.some((f) => hash53(f.trace) === h)) {
+          found.push({ seed: wanted.get(h) ?? null, trace: c });
+        }
+      },
+    });
+  }
+  writeFileSync(file, `${JSON.stringify({ params, missed: found }, null, 1)}\n`);
+  console.log(`${found.length} missed traces written to ${file}`);
+}
 process.exit(missed.some((m) => m.missed > 0) ? 1 : 0);

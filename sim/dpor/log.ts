@@ -120,6 +120,17 @@ export class ExecutionLog {
     return k;
   }
 
+  /** The stable name of object number `id` ("o3", "s1.0#2"), for diagnostics. */
+  objectName(id: number): string {
+    if (this.objectNames.length !== this.objectIds.size) {
+      this.objectNames.length = 0;
+      for (const [name, k] of this.objectIds) this.objectNames[k] = name;
+    }
+    return this.objectNames[id] ?? `#${id}`;
+  }
+
+  private readonly objectNames: string[] = [];
+
   private intern(name: string): number {
     let k = this.objectIds.get(name);
     if (k === undefined) {

@@ -766,6 +766,16 @@ export class DporStrategy implements Strategy {
     }
   }
 
+  /**
+   * The search's node after `index` steps of the current path: the event taken there and
+   * the events asleep there (for diagnostics, see walk.ts); undefined past the path.
+   */
+  nodeAt(
+    index: number,
+  ): { readonly cur: Event | null; readonly sleep: readonly Event[] } | undefined {
+    return this.stack[index];
+  }
+
   describe(): string {
     const b = this.options.preemption_bound;
     const seed = this.options.seed;

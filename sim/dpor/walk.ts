@@ -1,0 +1,307 @@
+import { type ExecutionLimits, execute } from "../execute.ts";
+import { CLOCK_OBJECT, PSEUDO_OBJECTS, SUB_OBJECTS } from "../objects/tracked.ts";
+import type { Scenario } from "../scenario.ts";
+import { DporStrategy } from "../strategies/dpor.ts";
+import type { StepInfo, Strategy } from "../strategy.ts";
+import { type Decision, decisionKind, decisionSubject, type Params } from "../types.ts";
+import { World } from "../world.ts";
+import type { Event } from "./event.ts";
+import { HappensBefore } from "./hb.ts";
+import type { ExecutionLog } from "./log.ts";
+
+/**
+ * Where a dpor search lost a trace: the trace (a canonical form, as `on_trace` gives it) is
+ * replayed to learn its steps and their happens-before order, then the search runs and
+ * every execution is matched against it. An execution's *compatible prefix* is its longest
+ * prefix that is a prefix of some linearisation of the trace: each step is the next step of
+ * its actor in the trace (same name, timer, choices and accesses), and every step that
+ * happens before it in the trace has run. The search reached the trace iff some execution
+ * is compatible to the end. Otherwise the deepest compatible prefixes say where it turned
+ * away: which steps the trace needed next, which were asleep there, and what ran instead.
+ * This is how the seeded-order losses in dpor.ts were traced (twice by throw-away scripts
+ * before this one).
+ */
+export interface WalkOptions<P extends Params> {
+  readonly scenario: Scenario<P>;
+  readonly params: P;
+  /** The trace to look for: a canonical form ("s0 s1.0 s0! s2[1]"). */
+  readonly trace: string;
+  /** dpor's order (DporOptions.seed); default the first-option order. */
+  readonly seed?: number;
+  /** Stop the search after this many executions. Default none. */
+  readonly max_executions?: number;
+  /** How many of the deepest compatible prefixes to keep. Default 5. */
+  readonly keep?: number;
+}
+
+/** One step of the trace, as the search sees it. */
+export interface WalkStep {
+  /** "s2.1 {o0:w,s2#4:w}": actor, '!' for a timer firing, [choices], accesses by object name. */
+  readonly text: string;
+  /** Indexes of the trace's steps that happen before this one, not through another. */
+  readonly after: readonly number[];
+}
+
+/** A maximal compatible prefix: no execution took it further. */
+export interface WalkPrefix {
+  /** Trace step indexes in the order the executions ran them. */
+  readonly path: readonly number[];
+  /** Executions whose compatible prefix was exactly this one. */
+  readonly executions: number;
+  /** How those executions ended: "complete", "sleep-blocked", ... */
+  readonly kinds: Readonly<Record<string, number>>;
+  /** Trace steps that could run next (all their predecessors have). */
+  readonly needed: readonly number[];
+  /** What ran at the divergence node instead, as step texts. */
+  readonly taken: readonly string[];
+  /** Events asleep at the divergence node (actor names). */
+  readonly asleep: readonly string[];
+}
+
+export interface WalkResult {
+  readonly steps: readonly WalkStep[];
+  readonly reached: boolean;
+  readonly executions: number;
+  /** The deepest maximal compatible prefixes, deepest first. */
+  readonly deepest: readonly WalkPrefix[];
+}
+
+/** A trace that cannot be replayed in the scenario (a typo, or another scenario's). */
+export class WalkError extends Error {
+  override readonly name = "WalkError";
+}
+
+interface Token {
+  readonly name: string;
+  readonly timer: boolean;
+  readonly choices: readonly number[];
+}
+
+function parseTrace(trace: string): Token[] {
+  return trace
+    .trim()
+    .split(/\s+/)
+    .map((t) => {
+      const m = /^([^![\s]+)(!?)(?:\[([\d,]*)\])?$/.exec(t);
+      if (m === null) throw new WalkError(`walk: cannot read trace step '${t}'`);
+      const choices = m[3] === undefined || m[3] === "" ? [] : m[3].split(",").map(Number);
+      return { name: m[1] as string, timer: m[2] === "!", choices };
+    });
+}
+
+/** An event as text with stable names, so that events of different searches compare. */
+class Namer {
+  private readonly cache = new WeakMap<Event, string>();
+  constructor(private readonly log: ExecutionLog) {}
+
+  text(e: Event): string {
+    let s = this.cache.get(e);
+    if (s !== undefined) return s;
+    const acc = e.acc.map((c) => this.access(c)).sort();
+    s = `${this.actor(e)} {${acc.join(",")}}`;
+    this.cache.set(e, s);
+    return s;
+  }
+
+  actor(e: Event): string {
+    const choices = e.choices.length > 0 ? `[${e.choices.join(",")}]` : "";
+    return `${this.log.keys.names[e.key]}${e.timer ? "!" : ""}${choices}`;
+  }
+
+  private access(c: number): string {
+    const n = c >> 1;
+    const rw = (c & 1) === 1 ? "w" : "r";
+    if (n >= PSEUDO_OBJECTS) {
+      if (n === CLOCK_OBJECT) return `clock:${rw}`;
+      return `deadline(${this.log.keys.names[n - CLOCK_OBJECT - 1]}):${rw}`;
+    }
+    if (n >= SUB_OBJECTS) {
+      const part = n - SUB_OBJECTS;
+      const parts = 1 << 11;
+      return `${this.log.objectName(Math.floor(part / parts))}.${part % parts}:${rw}`;
+    }
+    return `${this.log.objectName(n)}:${rw}`;
+  }
+}
+
+/** Replays the trace's canonical form and returns its steps with happens-before. */
+function replayTrace<P extends Params>(
+  scenario: Scenario<P>,
+  params: P,
+  tokens: readonly Token[],
+  limits: ExecutionLimits,
+): WalkStep[] {
+  const strategy = new DporStrategy();
+  const log = strategy.log;
+  let step = 0;
+  let choice = 0;
+  const choices: number[] = [];
+  const ranges: number[] = [];
+  const follower: Strategy = {
+    name: "walk",
+    beginExecution: () => true,
+    pickStep(enabled: readonly Decision[]) {
+      const t = tokens[step];
+      if (t === undefined)
+        throw new WalkError(`walk: the trace ends after ${step} steps, the scenario goes on`);
+      for (let i = 0; i < enabled.length; i++) {
+        const d = enabled[i] as Decision;
+        const name = log.keys.names[log.keys.keyOf(decisionSubject(d))];
+        if (name === t.name && (decisionKind(d) === 1) === t.timer) {
+          log.beforeStep(d);
+          choice = 0;
+          return i;
+        }
+      }
+      throw new WalkError(
+        `walk: trace step ${step} (${t.name}${t.timer ? "!" : ""}) cannot run there`,
+      );
+    },
+    pickChoice(n: number) {
+      const v = tokens[step]?.choices[choice++];
+      if (v === undefined || v >= n)
+        throw new WalkError(`walk: trace step ${step} has no choice ${choice - 1} below ${n}`);
+      choices.push(v);
+      ranges.push(n);
+      return v;
+    },
+    onStep(info: StepInfo) {
+      log.record(info, choices, ranges);
+      choices.length = 0;
+      ranges.length = 0;
+      step++;
+    },
+  };
+  log.restart(0);
+  const world = new World(follower, { tracing: false });
+  log.observe(world);
+  scenario.setup(world, params);
+  execute(world, follower, limits);
+  if (step !== tokens.length) {
+    throw new WalkError(
+      `walk: the scenario ended after ${step} of the trace's ${tokens.length} steps`,
+    );
+  }
+  const hb = new HappensBefore();
+  hb.compute(log);
+  const namer = new Namer(log);
+  const steps: WalkStep[] = [];
+  for (let k = 0; k < log.length; k++) {
+    const before: number[] = [];
+    for (let i = 0; i < k; i++) if (hb.before(log, i, k)) before.push(i);
+    // Only the immediate predecessors: the rest follow from them.
+    const after = before.filter((i) => !before.some((j) => j > i && hb.before(log, i, j)));
+    steps.push({ text: namer.text(log.events[k] as Event), after });
+  }
+  return steps;
+}
+
+/** Runs dpor on the scenario and reports where it met, or turned away from, `trace`. */
+export function walkTrace<P extends Params>(options: WalkOptions<P>): WalkResult {
+  const tokens = parseTrace(options.trace);
+  const limits = options.scenario.limits ?? {};
+  const steps = replayTrace(options.scenario, options.params, tokens, limits);
+  const n = steps.length;
+  const happensBefore = steps.map((s) => closure(steps, s.after));
+  const byActor = new Map<string, number[]>();
+  for (let k = 0; k < n; k++) {
+    const name = tokens[k]?.name as string;
+    byActor.set(name, [...(byActor.get(name) ?? []), k]);
+  }
+  const prefixes = new Map<
+    string,
+    {
+      path: number[];
+      executions: number;
+      kinds: Record<string, number>;
+      taken: Set<string>;
+      asleep: Set<string>;
+    }
+  >();
+  let reached = false;
+
+  class Walker extends DporStrategy {
+    private readonly namer = new Namer(this.log);
+    override endExecution(): void {
+      const kind = this.lastKind;
+      // First, so that an abandoned execution's log is cut where it was abandoned.
+      super.endExecution();
+      const log = this.log;
+      const used = new Map<string, number>();
+      const done = new Uint8Array(n);
+      const path: number[] = [];
+      for (let m = 0; m < log.length; m++) {
+        const e = log.events[m] as Event;
+        const name = log.keys.names[e.key] as string;
+        const j = used.get(name) ?? 0;
+        const k = byActor.get(name)?.[j];
+        if (k === undefined || steps[k]?.text !== this.namer.text(e)) break;
+        if (!(happensBefore[k] as number[]).every((i) => done[i] === 1)) break;
+        done[k] = 1;
+        used.set(name, j + 1);
+        path.push(k);
+      }
+      const d = path.length;
+      if (d === n && kind === "complete") reached = true;
+      const key = path.join(",");
+      let p = prefixes.get(key);
+      if (p === undefined) {
+        p = { path, executions: 0, kinds: {}, taken: new Set(), asleep: new Set() };
+        prefixes.set(key, p);
+      }
+      p.executions++;
+      const how = d < log.length ? "turned away" : kind;
+      p.kinds[how] = (p.kinds[how] ?? 0) + 1;
+      const node = this.nodeAt(d);
+      const ran = d < log.length ? (log.events[d] as Event) : (node?.cur ?? null);
+      if (ran !== null) p.taken.add(this.namer.text(ran));
+      for (const q of node?.sleep ?? []) p.asleep.add(this.namer.actor(q));
+    }
+  }
+
+  const walker = new Walker(options.seed === undefined ? {} : { seed: options.seed });
+  let executions = 0;
+  const max = options.max_executions ?? Number.POSITIVE_INFINITY;
+  while (executions < max && walker.beginExecution()) {
+    const world = new World(walker, { tracing: false });
+    walker.observe(world);
+    options.scenario.setup(world, options.params);
+    execute(world, walker, limits);
+    executions++;
+  }
+  const all = [...prefixes.values()];
+  const maximal = all.filter(
+    (p) =>
+      !all.some((o) => o.path.length > p.path.length && p.path.every((k, i) => o.path[i] === k)),
+  );
+  maximal.sort((a, b) => b.path.length - a.path.length);
+  const deepest = maximal.slice(0, options.keep ?? 5).map((p) => {
+    const done = new Set(p.path);
+    const needed: number[] = [];
+    for (let k = 0; k < n; k++) {
+      if (!done.has(k) && (happensBefore[k] as number[]).every((i) => done.has(i))) needed.push(k);
+    }
+    return {
+      path: p.path,
+      executions: p.executions,
+      kinds: p.kinds,
+      needed,
+      taken: [...p.taken],
+      asleep: [...p.asleep],
+    };
+  });
+  return { steps, reached, executions, deepest };
+}
+
+/** Every step that happens before one whose immediate predecessors are `after`. */
+function closure(steps: readonly WalkStep[], after: readonly number[]): number[] {
+  const out = new Set<number>();
+  const todo = [...after];
+  while (todo.length > 0) {
+    const i = todo.pop() as number;
+    if (out.has(i)) continue;
+    out.add(i);
+    todo.push(...(steps[i]?.after ?? []));
+  }
+  return [...out];
+}
