@@ -118,6 +118,10 @@ function writeMissed(file: string): void {
         wanted.set(h, i === 0 ? null : (options.seeds[i - 1] as number));
     }
   }
+  if (wanted.size === 0) {
+    console.log(`no order missed a trace: nothing written to ${file}`);
+    return;
+  }
   const found: { seed: number | null; trace: string }[] = [];
   for (const [i, r] of reached.entries()) {
     if (found.length === wanted.size) break;
