@@ -15,6 +15,7 @@
  * the order that missed it.
  */
 import { existsSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { collectParam } from "../scripts/cli/target.ts";
 import { hash53 } from "../sim/dpor/canonical.ts";
@@ -58,6 +59,13 @@ const options = program.opts<{
 }>();
 if (options.missed !== undefined && existsSync(options.missed)) {
   console.error(`check:dpor-orders: ${options.missed} exists; name a new file for --missed`);
+  process.exit(2);
+}
+// Checked now, not after minutes of search: the file's directory must exist.
+if (options.missed !== undefined && !existsSync(dirname(resolve(options.missed)))) {
+  console.error(
+    `check:dpor-orders: no directory for ${options.missed}; name a file in an existing one`,
+  );
   process.exit(2);
 }
 
@@ -141,7 +149,12 @@ function writeMissed(file: string): void {
       },
     });
   }
-  writeFileSync(file, `${JSON.stringify({ params, missed: found }, null, 1)}\n`);
+  try {
+    writeFileSync(file, `${JSON.stringify({ params, missed: found }, null, 1)}\n`, { flag: "wx" });
+  } catch (err) {
+    console.error(`check:dpor-orders: cannot write ${file}: ${(err as Error).message}`);
+    process.exit(2);
+  }
   console.log(`${found.length} missed traces written to ${file}`);
 }
 process.exit(missed.some((m) => m.missed > 0) ? 1 : 0);

@@ -37,7 +37,13 @@ describe("npm run check:dpor-walk", () => {
   });
 
   it("refuses bad input with one line and exit code 2", () => {
-    for (const args of [[], ["--trace", "s0 nobody"], ["--missed", "/no/such/file.json"]]) {
+    for (const args of [
+      [],
+      ["--trace", "s0 nobody"],
+      ["--missed", "/no/such/file.json"],
+      ["--missed", "m.json", "--trace", "s0"],
+      ["--trace", "s0", "--max-executions", "many"],
+    ]) {
       const r = walk(args);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe("");

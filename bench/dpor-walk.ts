@@ -3,8 +3,13 @@
  * deepest prefixes of the search's executions that agree with it and what ran there
  * instead (see sim/dpor/walk.ts). For a trace that one order misses:
  *
- *   npm run check:dpor-orders -- --param tabs=a0d --seeds 1 --missed missed.json
+ *   npm run check:dpor-orders -- --param events=the --param cancel=true \
+ *     --param tabs=a0d/a2 --param horizon_s=4 --seeds 1 --missed missed.json
  *   npm run check:dpor-walk -- --missed missed.json --index 0
+ *
+ * (check:dpor-orders writes the file only when an order missed a trace: that scope's seed 1
+ * missed 9 before the fix in dpor.ts's sleeperStandsFor.) Exits 0 when the
+ * search reached the trace, 1 when it did not, 2 on bad input.
  *
  * or with the trace and the scope given by hand (`--trace`, `--param`, `--seed`).
  */
@@ -33,11 +38,15 @@ function whole(raw: string): number {
 }
 
 const program = new Command("check:dpor-walk")
-  .description("trace one Mazurkiewicz trace of a protocol scope through a dpor search")
+  .description(
+    "trace one Mazurkiewicz trace of a protocol scope through a dpor search; exit 0: reached, 1: not reached, 2: bad input",
+  )
   .addOption(
-    new Option("--missed <file>", "a file written by check:dpor-orders --missed").conflicts(
+    new Option("--missed <file>", "a file written by check:dpor-orders --missed").conflicts([
       "trace",
-    ),
+      "variant",
+      "param",
+    ]),
   )
   .option("--index <n>", "which trace of that file", whole, 0)
   .option("--trace <canonical>", "the trace, as a canonical form ('s0 s1.0 s0! ...')")
@@ -48,8 +57,12 @@ const program = new Command("check:dpor-walk")
     "the dpor order to walk (default: the file's, else the first-option order)",
     whole,
   )
+  .option("--max-executions <n>", "stop the search after this many executions", whole)
   .option("--top <n>", "how many of the deepest prefixes to print", whole, 3)
-  .configureOutput({ outputError: (text, write) => write(`${text.split("\n")[0]}\n`) })
+  .configureOutput({
+    outputError: (text, write) =>
+      write(`check:dpor-walk: ${text.split("\n")[0]?.replace(/^error: /, "")}\n`),
+  })
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 program.parse();
 const o = program.opts<{
@@ -59,6 +72,7 @@ const o = program.opts<{
   variant: string;
   param: Params;
   seed?: number;
+  maxExecutions?: number;
   top: number;
 }>();
 
@@ -73,9 +87,12 @@ let seed = o.seed;
 try {
   if (o.missed !== undefined) {
     const file = JSON.parse(readFileSync(o.missed, "utf8")) as {
-      params: Params;
-      missed: { seed: number | null; trace: string }[];
+      params?: Params;
+      missed?: { seed: number | null; trace: string }[];
     };
+    if (file.params === undefined || !Array.isArray(file.missed)) {
+      fail(`${o.missed} is not a file written by check:dpor-orders --missed (no params or missed)`);
+    }
     const entry = file.missed[o.index];
     if (entry === undefined)
       fail(`${o.missed} has ${file.missed.length} traces; --index ${o.index} is past them`);
@@ -94,7 +111,15 @@ try {
 
 let w: WalkResult;
 try {
-  w = walkTrace({ scenario, params, trace, keep: o.top, ...(seed === undefined ? {} : { seed }) });
+  w = walkTrace({
+    scenario,
+    params,
+    trace,
+    keep: o.top,
+    on_progress: (n) => process.stderr.write(`  ${n.toLocaleString("en-US")} executions\n`),
+    ...(seed === undefined ? {} : { seed }),
+    ...(o.maxExecutions === undefined ? {} : { max_executions: o.maxExecutions }),
+  });
 } catch (err) {
   fail((err as Error).message);
 }
@@ -105,8 +130,9 @@ w.steps.forEach((s, i) => {
     `  t${i} ${s.text}${s.after.length > 0 ? `  <- ${s.after.map((a) => `t${a}`).join(" ")}` : ""}`,
   );
 });
+const cut = o.maxExecutions !== undefined && w.executions >= o.maxExecutions;
 console.log(
-  `dpor in ${order}: ${w.executions.toLocaleString("en-US")} executions; the trace was ${w.reached ? "REACHED" : "NOT reached"}`,
+  `dpor in ${order}: ${w.executions.toLocaleString("en-US")} executions${cut ? " (cut by --max-executions)" : ""}; the trace was ${w.reached ? "REACHED" : "NOT reached"}`,
 );
 for (const p of w.deepest) {
   const kinds = Object.entries(p.kinds)

@@ -47,9 +47,11 @@ export interface Event {
   /** A hash of the accesses as the step recorded them (checks that a replay agrees). */
   readonly raw?: number;
   /**
-   * The index of the step in its execution. A recorded event is reused only where it was
-   * recorded (a replayed prefix), so an event asleep because it was explored is asleep
-   * from this node on: the root of its own branch (see sleeperStandsFor in dpor.ts).
+   * The index of the step in the execution that recorded it. A replay reuses the event
+   * only at that index, and only a node's own event is put to sleep there (backtrack in
+   * dpor.ts), so a sleeping event's step is the node where it was explored: the root of
+   * its own branch (see sleeperStandsFor). Events also go into wakeup sequences planned
+   * for earlier nodes; there the field says nothing about where they will run.
    */
   readonly step?: number;
 }

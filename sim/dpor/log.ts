@@ -66,6 +66,8 @@ export class ExecutionLog {
   /** Objects created so far by each actor id, in the running execution. */
   private readonly createdBy: number[] = [];
   private readonly objectIds = new Map<string, number>();
+  /** objectIds inverted, built on demand (see objectName). */
+  private readonly objectNames: string[] = [];
 
   constructor(readonly keys: ActorKeys) {}
 
@@ -128,8 +130,6 @@ export class ExecutionLog {
     }
     return this.objectNames[id] ?? `#${id}`;
   }
-
-  private readonly objectNames: string[] = [];
 
   private intern(name: string): number {
     let k = this.objectIds.get(name);

@@ -1,5 +1,5 @@
 import { type ExecutionLimits, execute } from "../execute.ts";
-import { CLOCK_OBJECT, PSEUDO_OBJECTS, SUB_OBJECTS } from "../objects/tracked.ts";
+import { CLOCK_OBJECT, PARTS, PSEUDO_OBJECTS, SUB_OBJECTS } from "../objects/tracked.ts";
 import type { Scenario } from "../scenario.ts";
 import { DporStrategy } from "../strategies/dpor.ts";
 import type { StepInfo, Strategy } from "../strategy.ts";
@@ -32,6 +32,8 @@ export interface WalkOptions<P extends Params> {
   readonly max_executions?: number;
   /** How many of the deepest compatible prefixes to keep. Default 5. */
   readonly keep?: number;
+  /** Called every 100,000 executions with the count so far (long searches). */
+  readonly on_progress?: (executions: number) => void;
 }
 
 /** One step of the trace, as the search sees it. */
@@ -52,7 +54,7 @@ export interface WalkPrefix {
   readonly kinds: Readonly<Record<string, number>>;
   /** Trace steps that could run next (all their predecessors have). */
   readonly needed: readonly number[];
-  /** What ran at the divergence node instead, as step texts. */
+  /** What ran at the divergence node instead, as step texts (or why nothing did). */
   readonly taken: readonly string[];
   /** Events asleep at the divergence node (actor names). */
   readonly asleep: readonly string[];
@@ -78,15 +80,14 @@ interface Token {
 }
 
 function parseTrace(trace: string): Token[] {
-  return trace
-    .trim()
-    .split(/\s+/)
-    .map((t) => {
-      const m = /^([^![\s]+)(!?)(?:\[([\d,]*)\])?$/.exec(t);
-      if (m === null) throw new WalkError(`walk: cannot read trace step '${t}'`);
-      const choices = m[3] === undefined || m[3] === "" ? [] : m[3].split(",").map(Number);
-      return { name: m[1] as string, timer: m[2] === "!", choices };
-    });
+  const text = trace.trim();
+  if (text === "") throw new WalkError("walk: the trace is empty");
+  return text.split(/\s+/).map((t) => {
+    const m = /^([^![\s]+)(!?)(?:\[(\d+(?:,\d+)*)\])?$/.exec(t);
+    if (m === null) throw new WalkError(`walk: cannot read trace step '${t}'`);
+    const choices = m[3] === undefined ? [] : m[3].split(",").map(Number);
+    return { name: m[1] as string, timer: m[2] === "!", choices };
+  });
 }
 
 /** An event as text with stable names, so that events of different searches compare. */
@@ -117,8 +118,7 @@ class Namer {
     }
     if (n >= SUB_OBJECTS) {
       const part = n - SUB_OBJECTS;
-      const parts = 1 << 11;
-      return `${this.log.objectName(Math.floor(part / parts))}.${part % parts}:${rw}`;
+      return `${this.log.objectName(Math.floor(part / PARTS))}.${part % PARTS}:${rw}`;
     }
     return `${this.log.objectName(n)}:${rw}`;
   }
@@ -166,6 +166,12 @@ function replayTrace<P extends Params>(
       return v;
     },
     onStep(info: StepInfo) {
+      const made = tokens[step]?.choices.length ?? 0;
+      if (choice < made) {
+        throw new WalkError(
+          `walk: trace step ${step} has ${made} choices, the step made ${choice}`,
+        );
+      }
       log.record(info, choices, ranges);
       choices.length = 0;
       ranges.length = 0;
@@ -252,10 +258,20 @@ export function walkTrace<P extends Params>(options: WalkOptions<P>): WalkResult
       p.executions++;
       const how = d < log.length ? "turned away" : kind;
       p.kinds[how] = (p.kinds[how] ?? 0) + 1;
-      const node = this.nodeAt(d);
-      const ran = d < log.length ? (log.events[d] as Event) : (node?.cur ?? null);
-      if (ran !== null) p.taken.add(this.namer.text(ran));
-      for (const q of node?.sleep ?? []) p.asleep.add(this.namer.actor(q));
+      p.taken.add(this.divergence(d, kind));
+      for (const q of this.nodeAt(d)?.sleep ?? []) p.asleep.add(this.namer.actor(q));
+    }
+
+    /** What the execution did at node d, where it stopped agreeing with the trace. */
+    private divergence(d: number, kind: string): string {
+      const log = this.log;
+      if (d < log.length) return this.namer.text(log.events[d] as Event);
+      const cur = this.nodeAt(d)?.cur ?? null;
+      // Sleep-blocked in its step: the step ran, was found asleep, and the execution ended.
+      if (cur !== null) return `${this.namer.text(cur)} (asleep there: the execution stopped)`;
+      if (kind === "sleep-blocked") return "nothing: every option was asleep";
+      if (kind === "infeasible") return "nothing: the planned step could not run there";
+      return `nothing: the execution ended (${kind})`;
     }
   }
 
@@ -268,6 +284,7 @@ export function walkTrace<P extends Params>(options: WalkOptions<P>): WalkResult
     options.scenario.setup(world, options.params);
     execute(world, walker, limits);
     executions++;
+    if (executions % 100_000 === 0) options.on_progress?.(executions);
   }
   const all = [...prefixes.values()];
   const maximal = all.filter(

@@ -30,7 +30,7 @@ export const CLOCK_READ = CLOCK_OBJECT * 2;
 export const SUB_OBJECTS = 1 << 27;
 /** Parts per object; part numbers beyond it wrap (sharing a part only adds conflicts). */
 const PART_BITS = 11;
-const PARTS = 1 << PART_BITS;
+export const PARTS = 1 << PART_BITS;
 
 export function subAccess(objectId: number, part: number, write: boolean): number {
   return ((SUB_OBJECTS + objectId * PARTS + (part % PARTS)) << 1) | (write ? 1 : 0);
