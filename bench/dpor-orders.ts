@@ -17,22 +17,13 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { collectParam } from "../scripts/cli/target.ts";
 import { hash53 } from "../sim/dpor/canonical.ts";
 import { exploreSystematic } from "../sim/dpor/systematic.ts";
 import type { Params, Scenario } from "../sim/index.ts";
 import { boundedScope, protocolScenario } from "../src/index.ts";
+import { paramOption as param } from "./param-option.ts";
 
 const scenario = protocolScenario as unknown as Scenario<Params>;
-
-/** `--param key=value`, parsed as the CLI parses it (scripts/cli/target.ts). */
-function param(raw: string, previous: Params): Params {
-  try {
-    return collectParam(raw, previous);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-}
 
 function seeds(raw: string): number[] {
   const list = raw.split(",").map(Number);
@@ -48,7 +39,10 @@ const program = new Command("check:dpor-orders")
   .option("--param <key=value>", "override a parameter of boundedScope (repeatable)", param, {})
   .option("--seeds <list>", "seeded orders besides the default one", seeds, [1, 2, 5])
   .option("--missed <file>", "write up to 20 missed traces to this JSON file (must not exist)")
-  .configureOutput({ outputError: (text, write) => write(`${text.split("\n")[0]}\n`) })
+  .configureOutput({
+    outputError: (text, write) =>
+      write(`check:dpor-orders: ${text.split("\n")[0]?.replace(/^error: /, "")}\n`),
+  })
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 program.parse();
 const options = program.opts<{

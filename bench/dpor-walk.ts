@@ -15,20 +15,12 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { collectParam } from "../scripts/cli/target.ts";
 import { type WalkResult, walkTrace } from "../sim/dpor/walk.ts";
 import type { Params, Scenario } from "../sim/index.ts";
 import { boundedScope, protocolScenario } from "../src/index.ts";
+import { paramOption as param } from "./param-option.ts";
 
 const scenario = protocolScenario as unknown as Scenario<Params>;
-
-function param(raw: string, previous: Params): Params {
-  try {
-    return collectParam(raw, previous);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-}
 
 function whole(raw: string): number {
   const n = Number(raw);
