@@ -228,7 +228,7 @@ export class BoundError extends InputError {
 }
 
 /** runOnce, but showing the world to dpor before the execution starts. */
-function runObserved<P extends Params>(
+export function runObserved<P extends Params>(
   scenario: Scenario<P>,
   params: P,
   strategy: DporStrategy | ExhaustiveStrategy,

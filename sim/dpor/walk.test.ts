@@ -30,10 +30,6 @@ function tracesOf(s: Scenario<Params>, p: Params, max?: number): string[] {
   return seen;
 }
 
-function reachedTraces(): string[] {
-  return tracesOf(scenario, params);
-}
-
 /** The number of runs (of any kind) the search takes to complete `trace`. */
 function runsUntil(s: Scenario<Params>, p: Params, trace: string): number {
   let lo = 1;
@@ -47,7 +43,7 @@ function runsUntil(s: Scenario<Params>, p: Params, trace: string): number {
 }
 
 describe("walking a trace through a dpor search", () => {
-  const traces = reachedTraces();
+  const traces = tracesOf(scenario, params);
   const last = traces[traces.length - 1] as string;
 
   it("finds a trace the search reaches, compatible to its last step", () => {

@@ -8,6 +8,7 @@ import { World } from "../world.ts";
 import type { Event } from "./event.ts";
 import { HappensBefore } from "./hb.ts";
 import type { ExecutionLog } from "./log.ts";
+import { runObserved } from "./systematic.ts";
 
 /**
  * Where a dpor search lost a trace: the trace (a canonical form, as `on_trace` gives it) is
@@ -124,13 +125,16 @@ class Namer {
   }
 }
 
-/** Replays the trace's canonical form and returns its steps with happens-before. */
+/**
+ * Replays the trace's canonical form: its steps, and for each the steps that happen
+ * before it (all of them, not only the immediate ones).
+ */
 function replayTrace<P extends Params>(
   scenario: Scenario<P>,
   params: P,
   tokens: readonly Token[],
   limits: ExecutionLimits,
-): WalkStep[] {
+): { steps: WalkStep[]; before: number[][] } {
   const strategy = new DporStrategy();
   const log = strategy.log;
   let step = 0;
@@ -192,23 +196,29 @@ function replayTrace<P extends Params>(
   hb.compute(log);
   const namer = new Namer(log);
   const steps: WalkStep[] = [];
+  const before: number[][] = [];
   for (let k = 0; k < log.length; k++) {
-    const before: number[] = [];
-    for (let i = 0; i < k; i++) if (hb.before(log, i, k)) before.push(i);
-    // Only the immediate predecessors: the rest follow from them.
-    const after = before.filter((i) => !before.some((j) => j > i && hb.before(log, i, j)));
+    const all: number[] = [];
+    for (let i = 0; i < k; i++) if (hb.before(log, i, k)) all.push(i);
+    // Printed: only the immediate predecessors, the rest follow from them.
+    const after = all.filter((i) => !all.some((j) => j > i && hb.before(log, i, j)));
     steps.push({ text: namer.text(log.events[k] as Event), after });
+    before.push(all);
   }
-  return steps;
+  return { steps, before };
 }
 
 /** Runs dpor on the scenario and reports where it met, or turned away from, `trace`. */
 export function walkTrace<P extends Params>(options: WalkOptions<P>): WalkResult {
   const tokens = parseTrace(options.trace);
   const limits = options.scenario.limits ?? {};
-  const steps = replayTrace(options.scenario, options.params, tokens, limits);
+  const { steps, before: happensBefore } = replayTrace(
+    options.scenario,
+    options.params,
+    tokens,
+    limits,
+  );
   const n = steps.length;
-  const happensBefore = steps.map((s) => closure(steps, s.after));
   const byActor = new Map<string, number[]>();
   for (let k = 0; k < n; k++) {
     const name = tokens[k]?.name as string;
@@ -278,11 +288,10 @@ export function walkTrace<P extends Params>(options: WalkOptions<P>): WalkResult
   const walker = new Walker(options.seed === undefined ? {} : { seed: options.seed });
   let executions = 0;
   const max = options.max_executions ?? Number.POSITIVE_INFINITY;
-  while (executions < max && walker.beginExecution()) {
-    const world = new World(walker, { tracing: false });
-    walker.observe(world);
-    options.scenario.setup(world, options.params);
-    execute(world, walker, limits);
+  while (
+    executions < max &&
+    runObserved(options.scenario, options.params, walker, executions, limits) !== null
+  ) {
     executions++;
     if (executions % 100_000 === 0) options.on_progress?.(executions);
   }
@@ -308,17 +317,4 @@ export function walkTrace<P extends Params>(options: WalkOptions<P>): WalkResult
     };
   });
   return { steps, reached, executions, deepest };
-}
-
-/** Every step that happens before one whose immediate predecessors are `after`. */
-function closure(steps: readonly WalkStep[], after: readonly number[]): number[] {
-  const out = new Set<number>();
-  const todo = [...after];
-  while (todo.length > 0) {
-    const i = todo.pop() as number;
-    if (out.has(i)) continue;
-    out.add(i);
-    todo.push(...(steps[i]?.after ?? []));
-  }
-  return [...out];
 }
