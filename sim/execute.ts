@@ -263,6 +263,7 @@ function runStep(world: World, actor: ActorState, firedTimer: boolean): string |
     // partial-order reduction needs them, as the write that enabled the step, or that would
     // have woken the waiter before its timer, is dependent with it.
     if (actor.status === ActorStatus.Waiting && actor.until !== null) actor.until();
+    if (firedTimer) readHeldWaiters(world, actor);
     const r = actor.gen.next(firedTimer ? "timeout" : "ok");
     if (r.done === true) {
       finish(world, actor);
@@ -286,6 +287,23 @@ function runStep(world: World, actor: ActorState, firedTimer: boolean): string |
   } finally {
     world.recording = false;
     world.running = -1;
+  }
+}
+
+/**
+ * A timer fires only while every waiter due before it is held back by its predicate: with
+ * one predicate false, that waiter's earlier timer would be the only one offered. So the
+ * firing reads those predicates, and a write that makes one false (a lock taken, a queue
+ * drained) is dependent with it: "the later timer fires, then the write" and "the write,
+ * then the earlier timer" are different traces. (Without these reads dpor took the two
+ * for independent, kept the write asleep after the firing, and lost the first trace.)
+ */
+function readHeldWaiters(world: World, fired: ActorState): void {
+  const actors = world.actors;
+  for (let i = 0; i < actors.length; i++) {
+    const a = actors[i] as ActorState;
+    if (a === fired || a.status !== ActorStatus.Waiting || a.until === null) continue;
+    if (a.deadline_ms < fired.deadline_ms) a.until();
   }
 }
 

@@ -1,5 +1,5 @@
 import { fillArray } from "../arrays.ts";
-import { CLOCK_OBJECT } from "../objects/tracked.ts";
+import { CLOCK_OBJECT, objectOfAccess } from "../objects/tracked.ts";
 
 /**
  * One step of an execution as partial-order reduction sees it: which actor ran it (by a
@@ -38,10 +38,11 @@ export interface Event {
    */
   readonly wmask?: number;
   /**
-   * When the step left its actor in a wait without a timeout: the reads of the wait's
-   * predicate right after the step. Not part of `acc` (a blocking acquire stays one event,
-   * and traces are as before): only the search looks at them, for a waiter still blocked
-   * when the execution ended (see insertWaitWindows in dpor.ts).
+   * When the step left its actor in a wait without a timeout, its predicate false: the
+   * reads of the predicate right after the step. Not part of `acc` (a blocking acquire
+   * stays one event, and traces are as before): only the search looks at them, for the
+   * windows before the wait and the other steps that could have woken the waiter (see
+   * insertWaitWindows and insertLaterWakers in dpor.ts).
    */
   readonly waitReads?: readonly number[];
   /** A hash of the accesses as the step recorded them (checks that a replay agrees). */
@@ -59,8 +60,9 @@ export interface Event {
 /**
  * Two events of different actors are dependent when they touch the same object and one of
  * them writes it. The engine's own shared state takes part as pseudo-objects (see log.ts):
- * a timer firing writes the clock and reads every actor's deadline and its waiter's
- * predicate; starting a timed wait reads the clock and writes the actor's deadline. So a
+ * a timer firing writes the clock and reads every actor's deadline, its waiter's
+ * predicate and those of the waiters due before it (readHeldWaiters in execute.ts);
+ * starting a timed wait reads the clock and writes the actor's deadline. So a
  * firing commutes with a step that neither reads the clock, nor changes a deadline, nor
  * touches what the waiter waits on: that step can neither enable nor disable the firing,
  * nor see which came first. Events of the same actor are ordered by program order (the
@@ -92,6 +94,28 @@ export function dependent(a: Event, b: Event): boolean {
     for (let j = 0; j < y.length; j++) {
       const cy = y[j] as number;
       if (cx >> 1 === cy >> 1 && ((cx | cy) & 1) === 1) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * `dependent`, with the parts of an object (a queue's head, tail and slots) taken as the
+ * whole object. Which slot a step touches depends on what ran before it (a queue's head
+ * slot moves with every pop and clear), so two events recorded in different executions
+ * may name different slots of the same queue and still conflict where they meet.
+ */
+export function dependentOnObjects(a: Event, b: Event): boolean {
+  if (dependent(a, b)) return true;
+  const x = a.acc;
+  const y = b.acc;
+  for (let i = 0; i < x.length; i++) {
+    const cx = x[i] as number;
+    const ox = objectOfAccess(cx);
+    if (ox < 0) continue;
+    for (let j = 0; j < y.length; j++) {
+      const cy = y[j] as number;
+      if (((cx | cy) & 1) === 1 && objectOfAccess(cy) === ox) return true;
     }
   }
   return false;

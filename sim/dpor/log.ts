@@ -294,22 +294,6 @@ export class ExecutionLog {
   }
 
   /**
-   * Actor ids that are still waiting, without a timeout that can fire, at the end of the
-   * execution (the world as the execution left it). Empty without a world.
-   */
-  blockedWaiters(): number[] {
-    const world = this.world;
-    const out: number[] = [];
-    if (world === null) return out;
-    for (const a of world.actors) {
-      if (a.status === ActorStatus.Waiting && a.until !== null && !this.timedWait(a)) {
-        out.push(a.id);
-      }
-    }
-    return out;
-  }
-
-  /**
    * Whether `a` waits with a timeout that can fire. A deadline past the execution's time
    * horizon never does (the engine offers no timer due after it), so for the search such a
    * wait is untimed: no write needs ordering against its start, which reads only the clock

@@ -8,7 +8,8 @@ import type { World } from "../world.ts";
  * against plain enumeration. A program is data (so fast-check can generate and shrink it);
  * `programScenario` turns it into a scenario whose steps read, write and increment cells,
  * make data choices, read the clock, push to and pop from a bounded queue, append to and
- * read rows of a log, wait on a cell (with or without a timeout), sleep, and spawn children.
+ * read rows of a log, wait on a cell or the queue (with or without a timeout), sleep, and
+ * spawn children.
  */
 export type Op =
   | { readonly op: "read"; readonly cell: number }
@@ -20,10 +21,7 @@ export type Op =
   | { readonly op: "now"; readonly cell: number }
   /** Pushes `value` into the program's queue (capacity 2, the oldest item dropped when full). */
   | { readonly op: "push"; readonly value: number }
-  /**
-   * Pops the queue's head plus one into `cell` (1 when empty). Like every op, it never
-   * writes 0: a wait's predicate, once true, stays true (see the known gap in dpor.test.ts).
-   */
+  /** Pops the queue's head plus one into `cell` (1 when empty). */
   | { readonly op: "pop"; readonly cell: number }
   /** Writes 1 into `cell` when the queue is empty, else 2 (or its size plus one, for "size"). */
   | { readonly op: "empty" | "size"; readonly cell: number }
@@ -31,11 +29,18 @@ export type Op =
   | { readonly op: "append"; readonly value: number }
   /** Writes log row `index` plus one (1 when there is none yet) into `cell`. */
   | { readonly op: "row"; readonly index: number; readonly cell: number }
-  | { readonly op: "spawn"; readonly child: number };
+  | { readonly op: "spawn"; readonly child: number }
+  /** Empties the queue (as the channel drops its offline buffer once a tab listens). */
+  | { readonly op: "clear" };
 
 export interface ProgramStep {
-  /** Before the step: wait until cell `wait` is non-zero (null: no wait). */
-  readonly wait: number | null;
+  /**
+   * Before the step: wait until cell `wait` is non-zero (a number), until the queue is not
+   * empty ("queue", as a tab's handler waits to drain its queue), or until either holds
+   * ([cell, "queue"], as the handler waits for a frame or a broken connection); null: no
+   * wait.
+   */
+  readonly wait: number | "queue" | readonly [number, "queue"] | null;
   /** Timeout of that wait in virtual ms (null: none). */
   readonly timeout_ms: number | null;
   readonly ops: readonly Op[];
@@ -53,8 +58,12 @@ function opArb(cells: number, children: number, timeouts: boolean): fc.Arbitrary
   const cell = fc.nat({ max: cells - 1 });
   const ops: fc.Arbitrary<Op>[] = [
     cell.map((c) => ({ op: "read" as const, cell: c })),
+    // Writing 0 makes a waiter's predicate ("cell is non-zero") false again: a window in
+    // which it could have woken closes, as when a lock is taken or a queue drained. Only
+    // `write` does it; with it the property test checks insertWaitWindows in dpor.ts
+    // (programs that never wrote 0 did not: that rule could be switched off unnoticed).
     fc
-      .record({ cell, value: fc.integer({ min: 1, max: 2 }) })
+      .record({ cell, value: fc.integer({ min: 0, max: 2 }) })
       .map((r) => ({ op: "write" as const, ...r })),
     fc.record({ from: cell, cell }).map((r) => ({ op: "copy" as const, ...r })),
     cell.map((c) => ({ op: "choose" as const, cell: c })),
@@ -64,6 +73,7 @@ function opArb(cells: number, children: number, timeouts: boolean): fc.Arbitrary
     fc.integer({ min: 1, max: 2 }).map((value) => ({ op: "push" as const, value })),
     cell.map((c) => ({ op: "pop" as const, cell: c })),
     fc.record({ op: fc.constantFrom("empty" as const, "size" as const), cell }),
+    fc.constant({ op: "clear" as const }),
     fc.integer({ min: 1, max: 2 }).map((value) => ({ op: "append" as const, value })),
     fc.record({ op: fc.constant("row" as const), index: fc.nat({ max: 2 }), cell }),
   );
@@ -74,7 +84,14 @@ function opArb(cells: number, children: number, timeouts: boolean): fc.Arbitrary
 
 function stepArb(cells: number, children: number, timeouts: boolean): fc.Arbitrary<ProgramStep> {
   return fc.record({
-    wait: fc.option(fc.nat({ max: cells - 1 }), { freq: 5 }),
+    wait: fc.option(
+      fc.oneof(
+        fc.nat({ max: cells - 1 }),
+        fc.constant("queue" as const),
+        fc.tuple(fc.nat({ max: cells - 1 }), fc.constant("queue" as const)),
+      ),
+      { freq: 5 },
+    ),
     timeout_ms: timeouts
       ? fc.option(fc.integer({ min: 1, max: 3 }), { freq: 2 })
       : fc.constant(null),
@@ -145,13 +162,18 @@ export function programScenario(
       const cell = (i: number) => cells[i] as (typeof cells)[number];
       const queue = world.queue<number>("q", { capacity: 2 });
       const log = world.log<number>("log");
+      function readiness(wait: number | "queue" | readonly [number, "queue"]): () => boolean {
+        if (wait === "queue") return () => !queue.isEmpty();
+        const c = cell(typeof wait === "number" ? wait : wait[0]);
+        if (typeof wait === "number") return () => c.get() !== 0;
+        return () => c.get() !== 0 || !queue.isEmpty();
+      }
       function* body(steps: readonly ProgramStep[]): Actor {
         for (let s = 0; s < steps.length; s++) {
           const step = steps[s] as ProgramStep;
           if (s > 0 || step.wait !== null) {
             if (step.wait !== null) {
-              const c = cell(step.wait);
-              yield world.until(() => c.get() !== 0, {
+              yield world.until(readiness(step.wait), {
                 label: `step ${s}`,
                 timeout_ms: step.timeout_ms ?? Number.POSITIVE_INFINITY,
               });
@@ -173,6 +195,7 @@ export function programScenario(
             else if (op.op === "size") cell(op.cell).set(queue.size + 1);
             else if (op.op === "append") log.append(op.value);
             else if (op.op === "row") cell(op.cell).set((log.at(op.index) ?? 0) + 1);
+            else if (op.op === "clear") queue.clear();
             else if (op.op === "spawn")
               world.spawn(`child-${op.child}`, body(program.children[op.child] ?? []));
           }

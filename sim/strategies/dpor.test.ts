@@ -413,6 +413,131 @@ describe("dpor", () => {
     });
   }
 
+  // Found once the generated programs could write 0 (a waiter's predicate turns false
+  // again) and wait on the queue. A timer fires only while every waiter due before it is
+  // held back by its predicate. In the first two programs the firing did not read those
+  // predicates, so the write that made one false (a cell cleared, a queue drained) counted
+  // as independent of the firing and stayed asleep after it: 2 of 23 and 8 of 156 traces
+  // were lost in most orders. The engine now records those reads (readHeldWaiters in
+  // execute.ts). In the third, a waiter's timer is held back by another waiter's shorter
+  // wait that starts while the first can still wake; no race pointed before that start,
+  // and 1 of 19 traces was lost in four of five orders (insertHeldTimers in dpor.ts). In
+  // the fourth the timer is held back only at the node where a sleep-blocked execution
+  // stopped, after its last step (1 of 52 traces, seeds 0 and 3).
+  for (const [name, text, size] of [
+    [
+      "a cleared cell",
+      '{"cells":3,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"now","cell":0}]},{"wait":null,"timeout_ms":2,"ops":[{"op":"append","value":1}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"write","cell":0,"value":0}]}],[{"wait":0,"timeout_ms":1,"ops":[{"op":"copy","from":0,"cell":0}]}]],"children":[]}',
+      23,
+    ],
+    [
+      "a drained queue",
+      '{"cells":3,"actors":[[{"wait":null,"timeout_ms":1,"ops":[{"op":"push","value":1}]},{"wait":null,"timeout_ms":2,"ops":[{"op":"choose","cell":0}]}],[{"wait":"queue","timeout_ms":1,"ops":[{"op":"choose","cell":0}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"empty","cell":0}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"pop","cell":1}]}]],"children":[]}',
+      156,
+    ],
+    [
+      "a shorter wait that starts later",
+      '{"cells":2,"actors":[[{"wait":"queue","timeout_ms":1,"ops":[{"op":"row","index":0,"cell":0}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"write","cell":0,"value":0}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"copy","from":0,"cell":0}]},{"wait":0,"timeout_ms":2,"ops":[{"op":"write","cell":0,"value":0}]}]],"children":[]}',
+      19,
+    ],
+    [
+      "a shorter wait, seen where a sleep-blocked run stopped",
+      '{"cells":3,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"push","value":1}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"clear"}]}],[{"wait":0,"timeout_ms":1,"ops":[{"op":"append","value":1}]}],[{"wait":null,"timeout_ms":1,"ops":[{"op":"choose","cell":1},{"op":"copy","from":0,"cell":1}]},{"wait":"queue","timeout_ms":2,"ops":[{"op":"empty","cell":1}]}]],"children":[]}',
+      52,
+    ],
+  ] as const) {
+    it(`reaches every trace where a timer is held back by an earlier deadline (${name})`, () => {
+      expectEveryOrderReaches(text, size, [0, 1, 2, 3]);
+    });
+  }
+
+  // Found once a step could wait for "cell non-zero or queue not empty" and clear the
+  // queue, as the model's handler waits for a frame or a broken connection. A disjunction
+  // stops at its first true part, so a waiter's resumption reads only what woke it.
+  // First two: a waiter whose predicate was true for a while before its wait started,
+  // then made false again, but that was woken later anyway, had its window looked at only
+  // when it stayed blocked to the end (insertWaitWindows now looks at every wait that
+  // starts false). Next two: a waiter woken by one write could have been woken by another
+  // step, after it (third) or between the waker and the resumption (fourth), which its
+  // resumption did not read (insertLaterWakers). Last two: a planned waiter's step that
+  // the last kept step of a sleep-blocked execution made impossible (a pop, a clear) was
+  // not inserted: the options where the execution stopped were not kept when the asleep
+  // step was known only once it had run (its data choice). Each lost 1–4 traces in one to
+  // all five orders.
+  for (const [name, text, size] of [
+    [
+      "a window before the wait, woken later",
+      '{"cells":1,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"push","value":1}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"row","index":0,"cell":0}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"clear"}]}],[{"wait":[0,"queue"],"timeout_ms":null,"ops":[{"op":"copy","from":0,"cell":0}]}]],"children":[]}',
+      4,
+    ],
+    [
+      "a window before the wait, no timeouts",
+      '{"cells":3,"actors":[[{"wait":[2,"queue"],"timeout_ms":null,"ops":[{"op":"copy","from":0,"cell":0}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"push","value":1},{"op":"empty","cell":0}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"clear"}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"choose","cell":2}]}]],"children":[]}',
+      10,
+    ],
+    [
+      "another waker after the resumption",
+      '{"cells":1,"actors":[[{"wait":"queue","timeout_ms":1,"ops":[{"op":"push","value":1}]}],[{"wait":[0,"queue"],"timeout_ms":null,"ops":[{"op":"read","cell":0}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"read","cell":0}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"choose","cell":0}]}]],"children":[]}',
+      6,
+    ],
+    [
+      "another waker before the resumption",
+      '{"cells":2,"actors":[[{"wait":null,"timeout_ms":1,"ops":[{"op":"now","cell":0}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"clear"},{"op":"write","cell":0,"value":0}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"choose","cell":1}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"push","value":1}]}],[{"wait":[1,"queue"],"timeout_ms":null,"ops":[{"op":"copy","from":0,"cell":0}]}]],"children":[]}',
+      10,
+    ],
+    [
+      "a pop where a sleep-blocked run stopped",
+      '{"cells":3,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"choose","cell":1}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"spawn","child":0},{"op":"push","value":1}]},{"wait":[1,"queue"],"timeout_ms":null,"ops":[{"op":"choose","cell":1}]}]],"children":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"pop","cell":0}]}]]}',
+      8,
+    ],
+    [
+      "a clear where a sleep-blocked run stopped",
+      '{"cells":2,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"push","value":1}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"spawn","child":0}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"clear"}]}],[{"wait":[0,"queue"],"timeout_ms":null,"ops":[{"op":"read","cell":0}]}]],"children":[[{"wait":null,"timeout_ms":2,"ops":[{"op":"choose","cell":0}]}]]}',
+      8,
+    ],
+  ] as const) {
+    it(`reaches every trace of a waiter on either of two things (${name})`, () => {
+      expectEveryOrderReaches(text, size, [0, 1, 2, 3]);
+    });
+  }
+
+  // A planned leaf (a waiter's resumption, infeasible where it was planned) stood for a
+  // later sequence that needs a push first: the two events came from executions that had
+  // popped different numbers of items, so the resumption read the queue's next slot and
+  // the push wrote the first, and they looked independent. A waiter's step or timer is
+  // now compared with a sequence object by object (weakInitial in wakeup.ts): the order
+  // of seed 657722585 lost 1 of 46 traces.
+  it("reaches every trace when a planned resumption met the queue at another slot", () => {
+    expectEveryOrderReaches(
+      '{"cells":3,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"spawn","child":0},{"op":"now","cell":1}]}],[{"wait":0,"timeout_ms":1,"ops":[{"op":"copy","from":0,"cell":0}]},{"wait":[0,"queue"],"timeout_ms":null,"ops":[{"op":"push","value":1},{"op":"clear"}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"push","value":1}]}]],"children":[[{"wait":"queue","timeout_ms":3,"ops":[{"op":"row","index":2,"cell":2},{"op":"copy","from":0,"cell":1}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"write","cell":2,"value":0}]}]]}',
+      46,
+      [0, 1, 2, 657_722_585],
+    );
+  });
+
+  // A known gap, kept visible: this test passes while dpor misses the traces, and fails
+  // (to be turned into a plain test) once it does not. The same kind of leaf stands for a
+  // sequence that needs a push first, but the resumption read only the cell that woke it
+  // (a disjunction stops at its first true part), so no comparison of accesses can tell.
+  // Letting a planned waiter stand only for sequences that start with it closed this one
+  // (2 of 8 traces lost in the order of seed 560776281) but lost 1 of 24 traces of the
+  // next program in another order, so it was not kept.
+  it.fails("known gap: a planned resumption that woke by its first part stands for a sequence that needs a push", () => {
+    expectEveryOrderReaches(
+      '{"cells":1,"actors":[[{"wait":0,"timeout_ms":1,"ops":[{"op":"row","index":0,"cell":0},{"op":"push","value":1}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"push","value":1}]}],[{"wait":[0,"queue"],"timeout_ms":null,"ops":[{"op":"choose","cell":0}]}]],"children":[]}',
+      8,
+      [560_776_281],
+    );
+  });
+
+  it("reaches every trace of two children that wait for either of two things", () => {
+    expectEveryOrderReaches(
+      '{"cells":3,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"row","index":2,"cell":1},{"op":"read","cell":0}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"empty","cell":0}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"spawn","child":0},{"op":"empty","cell":0}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"spawn","child":0}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"choose","cell":1}]}]],"children":[[{"wait":[0,"queue"],"timeout_ms":null,"ops":[{"op":"append","value":1},{"op":"push","value":1}]}]]}',
+      24,
+      [0, 1, 2, 1_642_185_146],
+    );
+  });
+
   it("explores the 4-worker lost update in one execution per trace (576 of 2,520 schedules)", () => {
     const all = traces(counterScenario, { workers: 4 }, "exhaustive");
     const dpor = traces(counterScenario, { workers: 4 }, "dpor");
