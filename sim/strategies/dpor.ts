@@ -141,6 +141,8 @@ export class DporStrategy implements Strategy {
   private readonly timedWaitStart: number[] = [];
   /** Per actor id, reused by insertHeldTimers: 1 while its timer is held back. */
   private readonly heldBack: number[] = [];
+  /** Per actor id, reused by insertLaterWakers: its latest step so far, or -1. */
+  private readonly lastStepOf: number[] = [];
   /** Sharding: the depth of the part that branches on everything (see split_depth). */
   private readonly split: number;
   /** Sharding: units met so far, in depth-first order (every shard meets the same ones). */
@@ -775,7 +777,7 @@ export class DporStrategy implements Strategy {
    */
   private insertLaterWakers(from: number, n: number): void {
     const log = this.log;
-    const lastOf = this.timedWaitStart;
+    const lastOf = this.lastStepOf;
     for (let a = 0; a < log.actorCount; a++) lastOf[a] = -1;
     for (let k = 0; k < n; k++) {
       const a = log.actorIds[k] as number;
