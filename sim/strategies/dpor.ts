@@ -555,7 +555,7 @@ export class DporStrategy implements Strategy {
     // A window: the waiter whose wait starts at k may wake right after (its step, opaque).
     if (window) {
       const key = (log.events[k] as Event).key;
-      v.push({ key, timer: false, choices: [], ranges: [], acc: [], opaque: true });
+      v.push(opaqueOption(key, false));
     }
     // The weak-initial test for a sleeper absent from v.e assumes that it cannot disable
     // e. A timer firing or a waiter's resumption can be disabled (the waiter woke, or its
@@ -715,14 +715,7 @@ export class DporStrategy implements Strategy {
     for (let m = i + 1; m < k; m++) {
       if (!this.hb.before(log, i, m)) v.push(log.events[m] as Event);
     }
-    const timer: Event = {
-      key: this.keys.keyOf(w),
-      timer: true,
-      choices: [],
-      ranges: [],
-      acc: [],
-      opaque: true,
-    };
+    const timer = opaqueOption(this.keys.keyOf(w), true);
     if (!this.sleeperStandsFor(node, v, timer, true)) insertSequence(node.wut, [...v, timer], true);
   }
 
@@ -842,14 +835,7 @@ export class DporStrategy implements Strategy {
         if (actor === runner || holds(after, d)) continue;
         const timer = decisionKind(d) === 1;
         if (last && timer && !this.abandoned) continue;
-        const p: Event = {
-          key: this.keys.keyOf(actor),
-          timer,
-          choices: [],
-          ranges: [],
-          acc: [],
-          opaque: true,
-        };
+        const p = opaqueOption(this.keys.keyOf(actor), timer);
         const asleep = node.sleep.find(
           (q) => q.key === p.key && q.timer === timer && q.choices.length === 0,
         );
@@ -1075,6 +1061,14 @@ export class DporStrategy implements Strategy {
 }
 
 /** Whether `e` writes an object that one of the read accesses `reads` reads. */
+/**
+ * An option known only by its actor (a disabled option, a held-back timer, a waiter's
+ * wake-up): its accesses are unknown, so it is dependent with everything.
+ */
+function opaqueOption(key: number, timer: boolean): Event {
+  return { key, timer, choices: [], ranges: [], acc: [], opaque: true };
+}
+
 function writesAny(e: Event, reads: readonly number[]): boolean {
   if (e.opaque === true) return true;
   for (const c of e.acc) {
