@@ -27,10 +27,19 @@ export function weakInitial(p: Event, v: readonly Event[], strict = false): bool
   const coarse = p.resumed === true || p.timer;
   for (let i = 0; i < v.length; i++) {
     const x = v[i] as Event;
-    if (x.key === p.key) return x.timer === p.timer && sameEvent(x, p);
+    if (x.key === p.key) {
+      if (x.timer !== p.timer || !sameEvent(x, p)) return false;
+      return !coarse || movesToFront(x, v, i);
+    }
     if (coarse ? dependentOnObjects(p, x) : dependent(p, x)) return false;
   }
   return !strict;
+}
+
+/** v[i] is independent, object by object, of every step before it in v. */
+function movesToFront(x: Event, v: readonly Event[], i: number): boolean {
+  for (let j = 0; j < i; j++) if (dependentOnObjects(x, v[j] as Event)) return false;
+  return true;
 }
 
 /**

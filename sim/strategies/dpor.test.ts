@@ -515,14 +515,12 @@ describe("dpor", () => {
     );
   });
 
-  // A known gap, kept visible: this test passes while dpor misses the traces, and fails
-  // (to be turned into a plain test) once it does not. The same kind of leaf stands for a
-  // sequence that needs a push first, but the resumption read only the cell that woke it
-  // (a disjunction stops at its first true part), so no comparison of accesses can tell.
-  // Letting a planned waiter stand only for sequences that start with it closed this one
-  // (2 of 8 traces lost in the order of seed 560776281) but lost 1 of 24 traces of the
-  // next program in another order, so it was not kept.
-  it.fails("known gap: a planned resumption that woke by its first part stands for a sequence that needs a push", () => {
+  // The same kind of leaf stood for a sequence that needs a push first, but here the
+  // resumption read only the cell that woke it (a disjunction stops at its first true
+  // part), so its own accesses could not tell. The waiter's step as the sequence recorded
+  // it (woken by the push, it read the queue too) must now move to the front as well
+  // (movesToFront in wakeup.ts): the order of seed 560776281 lost 2 of 8 traces.
+  it("reaches every trace when a planned resumption woke by the first part of its wait", () => {
     expectEveryOrderReaches(
       '{"cells":1,"actors":[[{"wait":0,"timeout_ms":1,"ops":[{"op":"row","index":0,"cell":0},{"op":"push","value":1}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"push","value":1}]}],[{"wait":[0,"queue"],"timeout_ms":null,"ops":[{"op":"choose","cell":0}]}]],"children":[]}',
       8,
