@@ -164,7 +164,14 @@ export class World implements AccessRecorder {
     return id;
   }
 
-  /** Yield this to block until `predicate` holds (over tracked state) or the timeout passes. */
+  /**
+   * Yield this to block until `predicate` holds (over tracked state) or the timeout passes.
+   * While false, the predicate must read every tracked object that could make it true:
+   * partial-order reduction sees it only through its reads. A disjunction does (it is false
+   * only once every part was read); a conjunction must read its parts before combining
+   * them (`const a = x.get(), b = y.get(); return a && b`), as `x.get() && y.get()` does
+   * not read y while x is false, and dpor can then lose traces where y changes first.
+   */
   until(predicate: () => boolean, options: UntilOptions = {}): Wait {
     const timeout = options.timeout_ms;
     if (timeout !== undefined && !(timeout >= 0)) {

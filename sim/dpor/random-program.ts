@@ -19,28 +19,40 @@ export type Op =
   | { readonly op: "choose"; readonly cell: number }
   /** Writes the virtual time plus one into `cell`: the step reads the clock. */
   | { readonly op: "now"; readonly cell: number }
-  /** Pushes `value` into the program's queue (capacity 2, the oldest item dropped when full). */
-  | { readonly op: "push"; readonly value: number }
+  /**
+   * Pushes `value` into the program's queue (capacity 2, the oldest item dropped when full).
+   * `queue: 1` names a second queue, which no step waits on, for every queue op: steps on
+   * different queues commute.
+   */
+  | { readonly op: "push"; readonly value: number; readonly queue?: 1 }
   /** Pops the queue's head plus one into `cell` (1 when empty). */
-  | { readonly op: "pop"; readonly cell: number }
+  | { readonly op: "pop"; readonly cell: number; readonly queue?: 1 }
   /** Writes 1 into `cell` when the queue is empty, else 2 (or its size plus one, for "size"). */
-  | { readonly op: "empty" | "size"; readonly cell: number }
+  | { readonly op: "empty" | "size"; readonly cell: number; readonly queue?: 1 }
   /** Appends `value` to the program's log. */
   | { readonly op: "append"; readonly value: number }
   /** Writes log row `index` plus one (1 when there is none yet) into `cell`. */
   | { readonly op: "row"; readonly index: number; readonly cell: number }
   | { readonly op: "spawn"; readonly child: number }
   /** Empties the queue (as the channel drops its offline buffer once a tab listens). */
-  | { readonly op: "clear" };
+  | { readonly op: "clear"; readonly queue?: 1 };
+
+export type Wait =
+  | number
+  | "queue"
+  | "log"
+  | readonly [number, "queue"]
+  | readonly [number, number];
 
 export interface ProgramStep {
   /**
    * Before the step: wait until cell `wait` is non-zero (a number), until the queue is not
-   * empty ("queue", as a tab's handler waits to drain its queue), or until either holds
-   * ([cell, "queue"], as the handler waits for a frame or a broken connection); null: no
-   * wait.
+   * empty ("queue", as a tab's handler waits to drain its queue), until either holds
+   * ([cell, "queue"], as the handler waits for a frame or a broken connection), until both
+   * cells are non-zero ([cell, cell]; both are read, then combined), or until the log has
+   * a row ("log", as a late reader waits for the journal); null: no wait.
    */
-  readonly wait: number | "queue" | readonly [number, "queue"] | null;
+  readonly wait: Wait | null;
   /** Timeout of that wait in virtual ms (null: none). */
   readonly timeout_ms: number | null;
   readonly ops: readonly Op[];
@@ -70,16 +82,23 @@ function opArb(cells: number, children: number, timeouts: boolean): fc.Arbitrary
   ];
   if (timeouts) ops.push(cell.map((c) => ({ op: "now" as const, cell: c })));
   ops.push(
-    fc.integer({ min: 1, max: 2 }).map((value) => ({ op: "push" as const, value })),
-    cell.map((c) => ({ op: "pop" as const, cell: c })),
-    fc.record({ op: fc.constantFrom("empty" as const, "size" as const), cell }),
-    fc.constant({ op: "clear" as const }),
+    onSomeQueue(fc.integer({ min: 1, max: 2 }).map((value) => ({ op: "push" as const, value }))),
+    onSomeQueue(cell.map((c) => ({ op: "pop" as const, cell: c }))),
+    onSomeQueue(fc.record({ op: fc.constantFrom("empty" as const, "size" as const), cell })),
+    onSomeQueue(fc.constant({ op: "clear" as const })),
     fc.integer({ min: 1, max: 2 }).map((value) => ({ op: "append" as const, value })),
     fc.record({ op: fc.constant("row" as const), index: fc.nat({ max: 2 }), cell }),
   );
   if (children > 0)
     ops.push(fc.nat({ max: children - 1 }).map((c) => ({ op: "spawn" as const, child: c })));
   return fc.oneof(...ops);
+}
+
+/** A queue op on the first queue, or (one time in four) on the second. */
+function onSomeQueue<T extends object>(op: fc.Arbitrary<T>): fc.Arbitrary<T | (T & { queue: 1 })> {
+  return fc
+    .tuple(op, fc.nat({ max: 3 }))
+    .map(([o, q]) => (q === 0 ? { ...o, queue: 1 as const } : o));
 }
 
 function stepArb(cells: number, children: number, timeouts: boolean): fc.Arbitrary<ProgramStep> {
@@ -89,6 +108,8 @@ function stepArb(cells: number, children: number, timeouts: boolean): fc.Arbitra
         fc.nat({ max: cells - 1 }),
         fc.constant("queue" as const),
         fc.tuple(fc.nat({ max: cells - 1 }), fc.constant("queue" as const)),
+        fc.tuple(fc.nat({ max: cells - 1 }), fc.nat({ max: cells - 1 })),
+        fc.constant("log" as const),
       ),
       { freq: 5 },
     ),
@@ -162,11 +183,24 @@ export function programScenario(
       const cell = (i: number) => cells[i] as (typeof cells)[number];
       const queue = world.queue<number>("q", { capacity: 2 });
       const log = world.log<number>("log");
-      function readiness(wait: number | "queue" | readonly [number, "queue"]): () => boolean {
+      const otherQueue = world.queue<number>("q1", { capacity: 2 });
+      const queueOf = (op: { readonly queue?: 1 }) => (op.queue === 1 ? otherQueue : queue);
+      function readiness(wait: Wait): () => boolean {
         if (wait === "queue") return () => !queue.isEmpty();
+        if (wait === "log") return () => log.length > 0;
         const c = cell(typeof wait === "number" ? wait : wait[0]);
         if (typeof wait === "number") return () => c.get() !== 0;
-        return () => c.get() !== 0 || !queue.isEmpty();
+        const other = wait[1];
+        if (other === "queue") return () => c.get() !== 0 || !queue.isEmpty();
+        const d = cell(other);
+        // Both cells are read before they are combined: `c.get() !== 0 && d.get() !== 0`
+        // would not read d while c is 0, and dpor sees a predicate only through its reads
+        // (see `until` in world.ts). Such a lazy conjunction loses traces.
+        return () => {
+          const first = c.get();
+          const second = d.get();
+          return first !== 0 && second !== 0;
+        };
       }
       function* body(steps: readonly ProgramStep[]): Actor {
         for (let s = 0; s < steps.length; s++) {
@@ -189,13 +223,13 @@ export function programScenario(
             else if (op.op === "copy") cell(op.cell).set(cell(op.from).get() + 1);
             else if (op.op === "choose") cell(op.cell).set(world.choose(2, "value") + 1);
             else if (op.op === "now") cell(op.cell).set(world.now() + 1);
-            else if (op.op === "push") queue.push(op.value);
-            else if (op.op === "pop") cell(op.cell).set((queue.shift() ?? 0) + 1);
-            else if (op.op === "empty") cell(op.cell).set(queue.isEmpty() ? 1 : 2);
-            else if (op.op === "size") cell(op.cell).set(queue.size + 1);
+            else if (op.op === "push") queueOf(op).push(op.value);
+            else if (op.op === "pop") cell(op.cell).set((queueOf(op).shift() ?? 0) + 1);
+            else if (op.op === "empty") cell(op.cell).set(queueOf(op).isEmpty() ? 1 : 2);
+            else if (op.op === "size") cell(op.cell).set(queueOf(op).size + 1);
             else if (op.op === "append") log.append(op.value);
             else if (op.op === "row") cell(op.cell).set((log.at(op.index) ?? 0) + 1);
-            else if (op.op === "clear") queue.clear();
+            else if (op.op === "clear") queueOf(op).clear();
             else if (op.op === "spawn")
               world.spawn(`child-${op.child}`, body(program.children[op.child] ?? []));
           }

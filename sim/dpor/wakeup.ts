@@ -23,7 +23,11 @@ export function weakInitial(p: Event, v: readonly Event[], strict = false): bool
   // another, are compared object by object. (A resumption recorded after a clear read the
   // next slot; a push recorded before it wrote the first one, and the leaf, infeasible
   // where it was planned, stood for a sequence that needed the push first: a seeded order
-  // lost 1 of 46 traces of a property-test program.)
+  // lost 1 of 46 traces of a property-test program.) And what such a step reads depends
+  // on the state it meets: a disjunction stops at its first true part, so p, woken by a
+  // cell, read only the cell, while v's own step of that actor, woken by a push, read the
+  // queue too. That step must move to the front of v as well (the order of seed 560776281
+  // lost 2 of 8 traces of a property-test program while only p was compared).
   const coarse = p.resumed === true || p.timer;
   for (let i = 0; i < v.length; i++) {
     const x = v[i] as Event;

@@ -536,6 +536,37 @@ describe("dpor", () => {
     );
   });
 
+  // A waiter on "both cells set" that never sees both set: a write clears the first while
+  // it waits, then a step independent of that write sets the second. Run the second step
+  // first and the waiter wakes in between; no option was disabled and no window rule
+  // looked after the wait's start (insertWakesBeforeWrites in dpor.ts). Found with a
+  // second queue in the program; the queue had nothing to do with it. (Both programs read
+  // both cells of the conjunction before combining them: see `until` in world.ts.)
+  it("reaches every trace where a write closes a conjunction before its other part opens", () => {
+    expectEveryOrderReaches(
+      '{"cells":2,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"write","cell":1,"value":1}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"write","cell":0,"value":1}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"write","cell":1,"value":0}]}],[{"wait":[1,0],"timeout_ms":null,"ops":[{"op":"read","cell":0}]}]],"children":[]}',
+      3,
+      [0, 1, 514_637_572],
+    );
+    expectEveryOrderReaches(
+      '{"cells":2,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"pop","cell":1,"queue":1},{"op":"spawn","child":0}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"pop","cell":0,"queue":1}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"write","cell":1,"value":0}]}],[{"wait":[1,0],"timeout_ms":null,"ops":[{"op":"read","cell":0}]}]],"children":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"pop","cell":0}]}]]}',
+      10,
+      [1, 4, 5, 514_637_572],
+    );
+    // The write that closes the conjunction can also come before the wait starts, with
+    // the step that opens the other part after it (timed sleep between), or in a child.
+    expectEveryOrderReaches(
+      '{"cells":2,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"pop","cell":1,"queue":1}]},{"wait":null,"timeout_ms":1,"ops":[{"op":"pop","cell":0,"queue":1}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"now","cell":0}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"write","cell":1,"value":0}]}],[{"wait":[0,1],"timeout_ms":null,"ops":[{"op":"push","value":1,"queue":1}]}]],"children":[]}',
+      5,
+      [1, 2, 3],
+    );
+    expectEveryOrderReaches(
+      '{"cells":3,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"write","cell":1,"value":0}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"spawn","child":0}]},{"wait":null,"timeout_ms":null,"ops":[{"op":"row","index":0,"cell":0},{"op":"push","value":1}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"choose","cell":0}]}]],"children":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"pop","cell":1}]},{"wait":[0,1],"timeout_ms":null,"ops":[{"op":"read","cell":1},{"op":"size","cell":0}]}]]}',
+      36,
+      [0, 1],
+    );
+  });
+
   it("explores the 4-worker lost update in one execution per trace (576 of 2,520 schedules)", () => {
     const all = traces(counterScenario, { workers: 4 }, "exhaustive");
     const dpor = traces(counterScenario, { workers: 4 }, "dpor");

@@ -486,6 +486,7 @@ export class DporStrategy implements Strategy {
     this.insertHeldTimers(from, n);
     this.insertWaitWindows(from);
     this.insertLaterWakers(from, n);
+    this.insertWakesBeforeWrites(from, n);
   }
 
   /**
@@ -752,6 +753,61 @@ export class DporStrategy implements Strategy {
         this.reverse(i, k, false, true);
       }
     }
+  }
+
+  /**
+   * A waiter blocked on a conjunction ("both cells set") may never see its predicate true
+   * in an execution and still be able to wake in another: a write i that clears one part
+   * while it waits, then a step j, independent of i, that sets the other part. Run j before
+   * i and the waiter wakes in between. Its predicate was never true, so no option was
+   * disabled; its resumption, if it comes, reads what woke it later, not i's write; and i
+   * came after the wait's start, so no window rule sees it. (The property test, with
+   * conjunctions: a seeded order lost 1 of 3 traces of a three-actor program.) For each
+   * untimed wait that starts false, every write i by another actor to what its predicate
+   * read, after the start and before its resumption (or the end), is treated as a race
+   * with the waiter: notdep(i) up to there, then the waiter's step (opaque), is inserted
+   * at node i. Whether the waiter can wake there is for the replay to say (infeasible).
+   * Not waits that ended before `from`: an earlier execution looked at those.
+   */
+  private insertWakesBeforeWrites(from: number, n: number): void {
+    const log = this.log;
+    for (let s = 0; s < n; s++) {
+      const reads = (log.events[s] as Event).waitReads;
+      if (reads === undefined || reads.length === 0) continue;
+      const a = log.actorIds[s] as number;
+      let end = s + 1;
+      while (end < n && log.actorIds[end] !== a) end++;
+      // A wait that ended before the first new step was looked at by the execution that
+      // first ran it: the steps up to its end are the same.
+      if (end < from) continue;
+      for (let i = s + 1; i < end; i++) {
+        if (log.actorIds[i] === a || !writesAny(log.events[i] as Event, reads)) continue;
+        this.insertWakeBefore(i, end, a, reads);
+      }
+    }
+  }
+
+  /**
+   * Inserts, at node i, the steps before node `end` that do not happen after i, then w's
+   * step; unless none of those steps writes what w's predicate reads: then the predicate
+   * is as false after them as it was before i (a disjunction's parts, for one, were all
+   * false while w waited).
+   */
+  private insertWakeBefore(i: number, end: number, w: number, reads: readonly number[]): void {
+    const log = this.log;
+    const node = this.stack[i];
+    if (node === undefined || node.full) return;
+    const v: Event[] = [];
+    let opens = false;
+    for (let m = i + 1; m < end; m++) {
+      if (this.hb.before(log, i, m)) continue;
+      const e = log.events[m] as Event;
+      v.push(e);
+      if (!opens && writesAny(e, reads)) opens = true;
+    }
+    if (!opens) return;
+    const step = opaqueOption(this.keys.keyOf(w), false);
+    if (!this.sleeperStandsFor(node, v, step, true)) insertSequence(node.wut, [...v, step], true);
   }
 
   /**
