@@ -701,23 +701,41 @@ export class DporStrategy implements Strategy {
         for (let h = 0; h < actors; h++) {
           const i = start[h] as number;
           if (h === w || i < 0 || ((log.events[i] as Event).deadline_ms as number) >= due) continue;
-          this.insertTimerBefore(i, k, w);
+          this.insertOptionBefore(i, k, w, true);
         }
       }
     }
   }
 
-  /** Inserts, at node i, the steps before node k that do not happen after i, then w's timer. */
-  private insertTimerBefore(i: number, k: number, w: number): void {
+  /**
+   * Inserts, at node i, the steps before node `end` that do not happen after i, then w's
+   * timer or step (opaque, as a disabled option). Given `opening` (what w's predicate
+   * reads), only when one of those steps writes it: otherwise the predicate is as false
+   * after them as it was before i (a disjunction's parts, for one, were all false while w
+   * waited), and w cannot wake there.
+   */
+  private insertOptionBefore(
+    i: number,
+    end: number,
+    w: number,
+    timer: boolean,
+    opening: readonly number[] | null = null,
+  ): void {
     const log = this.log;
     const node = this.stack[i];
     if (node === undefined || node.full) return;
     const v: Event[] = [];
-    for (let m = i + 1; m < k; m++) {
-      if (!this.hb.before(log, i, m)) v.push(log.events[m] as Event);
+    let opens = opening === null;
+    for (let m = i + 1; m < end; m++) {
+      if (this.hb.before(log, i, m)) continue;
+      const e = log.events[m] as Event;
+      v.push(e);
+      if (!opens && writesAny(e, opening as readonly number[])) opens = true;
     }
-    const timer = opaqueOption(this.keys.keyOf(w), true);
-    if (!this.sleeperStandsFor(node, v, timer, true)) insertSequence(node.wut, [...v, timer], true);
+    if (!opens) return;
+    const option = opaqueOption(this.keys.keyOf(w), timer);
+    if (!this.sleeperStandsFor(node, v, option, true))
+      insertSequence(node.wut, [...v, option], true);
   }
 
   /**
@@ -782,32 +800,9 @@ export class DporStrategy implements Strategy {
       if (end < from) continue;
       for (let i = s + 1; i < end; i++) {
         if (log.actorIds[i] === a || !writesAny(log.events[i] as Event, reads)) continue;
-        this.insertWakeBefore(i, end, a, reads);
+        this.insertOptionBefore(i, end, a, false, reads);
       }
     }
-  }
-
-  /**
-   * Inserts, at node i, the steps before node `end` that do not happen after i, then w's
-   * step; unless none of those steps writes what w's predicate reads: then the predicate
-   * is as false after them as it was before i (a disjunction's parts, for one, were all
-   * false while w waited).
-   */
-  private insertWakeBefore(i: number, end: number, w: number, reads: readonly number[]): void {
-    const log = this.log;
-    const node = this.stack[i];
-    if (node === undefined || node.full) return;
-    const v: Event[] = [];
-    let opens = false;
-    for (let m = i + 1; m < end; m++) {
-      if (this.hb.before(log, i, m)) continue;
-      const e = log.events[m] as Event;
-      v.push(e);
-      if (!opens && writesAny(e, reads)) opens = true;
-    }
-    if (!opens) return;
-    const step = opaqueOption(this.keys.keyOf(w), false);
-    if (!this.sleeperStandsFor(node, v, step, true)) insertSequence(node.wut, [...v, step], true);
   }
 
   /**
