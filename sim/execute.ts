@@ -1,12 +1,13 @@
 import { emptyArray } from "./arrays.ts";
 import { InputError } from "./errors.ts";
-import type { StepInfo, Strategy } from "./strategy.ts";
+import { ABANDON, type StepInfo, type Strategy } from "./strategy.ts";
 import { type TraceStep, traceAccesses, traceWrites } from "./trace-step.ts";
 import {
   type BlockedActor,
   type Decision,
   decisionKind,
   decisionSubject,
+  isFailure,
   type Outcome,
   stepOf,
   timerOf,
@@ -68,6 +69,8 @@ export function execute(
     spawned: world.spawnedThisStep,
     enabled,
   };
+  // Invariants held after these steps when an earlier execution ran them (see checkedSteps).
+  const checked = strategy.checkedSteps?.() ?? 0;
   let current = -1;
   let preemptions = 0;
   let outcome: Outcome | null = null;
@@ -98,6 +101,10 @@ export function execute(
       break;
     }
     const pick = pickStep.call(strategy, enabled, current, step);
+    if (pick === ABANDON) {
+      outcome = { kind: "abandoned", steps: step };
+      break;
+    }
     const decision = enabled[pick];
     if (decision === undefined) {
       throw new InputError(`strategy ${strategy.name} picked option ${pick} of ${enabled.length}`);
@@ -147,7 +154,7 @@ export function execute(
       outcome = { kind: "crash", actor: actor.name, message: crash, steps: step + 1 };
     } else if (world.violation !== null) {
       outcome = { kind: "violation", ...world.violation, steps: step + 1 };
-    } else {
+    } else if (step >= checked) {
       const broken = firstBroken(world.invariants);
       if (broken !== null) outcome = { kind: "violation", ...broken, steps: step + 1 };
     }
@@ -156,7 +163,7 @@ export function execute(
   strategy.endExecution?.({
     steps: world.stepIndex,
     actors: actors.length,
-    failed: outcome.kind !== "completed",
+    failed: isFailure(outcome),
   });
   return {
     outcome,

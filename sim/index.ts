@@ -75,7 +75,7 @@ export { type ExhaustiveOptions, ExhaustiveStrategy } from "./strategies/exhaust
 export { type PctOptions, PctStrategy } from "./strategies/pct.ts";
 export { RandomStrategy } from "./strategies/random.ts";
 export { ReplayStrategy } from "./strategies/replay.ts";
-export type { ExecutionSummary, StepInfo, Strategy } from "./strategy.ts";
+export { ABANDON, type ExecutionSummary, type StepInfo, type Strategy } from "./strategy.ts";
 export {
   checkDeterminism,
   type Divergence,

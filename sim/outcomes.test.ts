@@ -377,14 +377,16 @@ describe("execution outcomes", () => {
       describeOutcome({ kind: "budget", max_steps: 50, steps: 50 }),
       describeOutcome({ kind: "horizon", horizon_ms: 1000, steps: 7 }),
       describeOutcome({ kind: "crash", actor: "a", message: "boom", steps: 2 }),
+      describeOutcome({ kind: "abandoned", steps: 6 }),
       describeOutcome({ kind: "deadlock", blocked: [], steps: 1 }),
     ];
-    expect(lines.slice(0, 5)).toEqual([
+    expect(lines.slice(0, 6)).toEqual([
       "completed after 4 steps",
       "p violated at step 3: m",
       "step budget of 50 exceeded (an actor never finishes)",
       "virtual time horizon of 1000 ms exceeded after 7 steps",
       "actor a threw at step 2: boom",
+      "abandoned by the strategy after 6 steps (explored in another execution)",
     ]);
     for (const line of lines) expect(line).not.toContain("\n");
   });

@@ -4,6 +4,7 @@ import type { Schedule } from "./schedule.ts";
 import type { Strategy } from "./strategy.ts";
 import {
   type Decision,
+  isFailure,
   type Outcome,
   type OutcomeKind,
   outcomeCounts,
@@ -133,7 +134,7 @@ export function explore<P extends Params>(options: ExploreOptions<P>): ExploreRe
     if (r.world.reached !== null) {
       for (const probe of r.world.reached) reached.set(probe, (reached.get(probe) ?? 0) + 1);
     }
-    const failed = r.outcome.kind !== "completed";
+    const failed = isFailure(r.outcome);
     const stops = stop_on_first && failed && (options.stop_when?.(r.outcome) ?? true);
     if (failed && (failures.length < max_failures || stops)) {
       failures.push(failureOf(options.scenario, options.params, r, executions - 1));

@@ -23,8 +23,19 @@ export interface Strategy {
    * without it, it must assume any step may, which stays sound but explores more.
    */
   observe?(world: World): void;
-  /** Picks one of `enabled` (non-empty); returns its index in the array. */
+  /**
+   * Picks one of `enabled` (non-empty); returns its index in the array, or ABANDON to end
+   * the execution here (outcome "abandoned": a systematic search whose rest of this
+   * execution is explored elsewhere; running it on would only cost time).
+   */
   pickStep(enabled: readonly Decision[], current: number, step: number): number;
+  /**
+   * How many steps at the start of this execution replay, exactly, steps that an earlier
+   * execution ran from the same state and checked: the engine skips the invariants after
+   * them (they held then, and an invariant is a property of the state). Asked once, after
+   * beginExecution. Default 0.
+   */
+  checkedSteps?(): number;
   /** Picks a data value in [0, n), n >= 2. */
   pickChoice(n: number, label: string): number;
   /** Called after each step, with the step's tracked accesses (for partial-order reduction). */
@@ -39,6 +50,9 @@ export interface Strategy {
  * What the engine tells `onStep` about a finished step. Valid only during the call: the
  * engine reuses the object and its arrays for the next step.
  */
+/** What pickStep returns to end the execution (see Strategy.pickStep). */
+export const ABANDON = -1;
+
 export interface StepInfo {
   readonly index: number;
   readonly decision: Decision;

@@ -82,13 +82,32 @@ export type Outcome =
       readonly actor: string;
       readonly message: string;
       readonly steps: number;
-    };
+    }
+  /**
+   * The strategy ended the execution early: a systematic search (dpor) that knows the rest
+   * of it is explored in another execution (it is sleep-set blocked, cannot follow its plan,
+   * exceeds the preemption bound, or belongs to another shard). Neither a pass nor a failure.
+   */
+  | { readonly kind: "abandoned"; readonly steps: number };
 
 export type OutcomeKind = Outcome["kind"];
 
 /** A zero count for every outcome kind, for explorations to fill in. */
 export function outcomeCounts(): Record<OutcomeKind, number> {
-  return { completed: 0, violation: 0, deadlock: 0, budget: 0, horizon: 0, crash: 0 };
+  return {
+    completed: 0,
+    violation: 0,
+    deadlock: 0,
+    budget: 0,
+    horizon: 0,
+    crash: 0,
+    abandoned: 0,
+  };
+}
+
+/** A failing outcome: anything but a completed or an abandoned execution. */
+export function isFailure(o: Outcome): boolean {
+  return o.kind !== "completed" && o.kind !== "abandoned";
 }
 
 /** A one-line description of an outcome, for reports. */
@@ -106,6 +125,8 @@ export function describeOutcome(o: Outcome): string {
       return `virtual time horizon of ${o.horizon_ms} ms exceeded after ${plural(o.steps, "step")}`;
     case "crash":
       return `actor ${o.actor} threw at step ${o.steps}: ${o.message}`;
+    case "abandoned":
+      return `abandoned by the strategy after ${plural(o.steps, "step")} (explored in another execution)`;
   }
 }
 

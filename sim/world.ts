@@ -231,7 +231,13 @@ export class World implements AccessRecorder {
 
   // ---- checks ----------------------------------------------------------------------
 
-  /** A property checked after every step. */
+  /**
+   * A property of the state, checked after every step, except after the steps that a
+   * strategy replays from an earlier execution that checked them (Strategy.checkedSteps).
+   * So it must judge the state, not the steps since its last call: a check may keep a cache
+   * that catches up on each call, and a property of the history belongs in the step
+   * (`fail`).
+   */
   invariant(name: string, check: Check): void {
     this.invariants.push({ name, check });
   }

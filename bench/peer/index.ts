@@ -279,7 +279,7 @@ async function main(): Promise<void> {
       `${count(median(shrunk.until_violation.get(fcName) ?? []))} (median); streamsim's are shrunk ` +
       `(random, pct, dpor by shrinkSchedule; choices by fast-check's shrinker). "none": not within ` +
       `${count(plan.max_to_failure)} executions (first failure) or ${count(fullCap)} (all traces). ` +
-      `Executions/s: median of ${options.rounds} rounds.`,
+      `Executions/s: median of ${options.rounds} rounds (every tool in turn in each); their ratio: the median of the ${options.rounds} rounds' ratios.`,
   );
 
   const k = pctDepths[0]?.steps_estimate ?? Number.NaN;
@@ -370,15 +370,26 @@ async function modelTable(options: BenchOptions, tools: readonly Tool[]): Promis
 
 await main();
 
-/** The executions/s rows that both tables start with. */
+/**
+ * The executions/s rows that both tables start with: each tool's median over the rounds.
+ * A streamsim tool's ratio is paired: the median over rounds of its rate divided by
+ * fc.scheduler's in the same round. This machine's speed drifts by a quarter within a run,
+ * and a ratio of two medians taken at different times carries that drift into the ratio.
+ */
 function throughputRows(
   names: readonly string[],
   rates: ReadonlyMap<string, number[]>,
 ): string[][] {
-  return [
-    row("round2: executions/s", names, (t) => median(rates.get(`${t}/round2`) ?? []), count),
-    row("fixed: executions/s", names, (t) => median(rates.get(`${t}/fixed`) ?? []), count),
-  ];
+  return (["round2", "fixed"] as const).map((variant) => [
+    `${variant}: executions/s`,
+    ...names.map((t) => {
+      const own = rates.get(`${t}/${variant}`) ?? [];
+      const fcRates = rates.get(`${fcName}/${variant}`);
+      if (t === fcName || fcRates === undefined) return count(median(own));
+      const paired = own.map((rate, round) => rate / (fcRates[round] ?? Number.NaN));
+      return `${count(median(own))} (${ratio(median(paired), 1)})`;
+    }),
+  ]);
 }
 
 /** Which property each tool saw broken on round2. */

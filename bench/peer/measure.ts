@@ -232,7 +232,9 @@ export async function measureFullCoverage(
       const seen = new Set<string>();
       let reachedAt = Number.POSITIVE_INFINITY;
       for (let i = 0; i < r.decisions.length; i++) {
-        seen.add(form(r.decisions[i] as Decision[]));
+        const decisions = r.decisions[i];
+        if (decisions === null || decisions === undefined) continue;
+        seen.add(form(decisions));
         if (seen.size === total) {
           reachedAt = i + 1;
           break;

@@ -10,6 +10,7 @@ import {
   type Decision,
   DporStrategy,
   explore,
+  isFailure,
   type Params,
   PctStrategy,
   RandomStrategy,
@@ -74,7 +75,11 @@ export interface RunResult {
   readonly elapsed_ms: number;
   readonly failures: number;
   readonly first: FirstFailure | null;
-  readonly decisions: readonly (readonly Decision[])[];
+  /**
+   * Every execution's decisions, in order (with keep_decisions); null for one the tool
+   * abandoned before its end (dpor's sleep-blocked executions): no interleaving.
+   */
+  readonly decisions: readonly (readonly Decision[] | null)[];
   /** True when the tool had nothing left to explore (dpor). */
   readonly exhausted: boolean;
 }
@@ -178,7 +183,7 @@ function exploring(name: string, make: (seed: number) => Strategy, deterministic
           preemptions: shrunk.preemptions,
         };
       }
-      const failed = r.executions - r.outcomes.completed;
+      const failed = r.executions - r.outcomes.completed - r.outcomes.abandoned;
       return {
         executions: r.executions,
         elapsed_ms: r.elapsed_ms,
@@ -194,7 +199,7 @@ function exploring(name: string, make: (seed: number) => Strategy, deterministic
 /** The same run as `explore`, one `runOnce` at a time, keeping each execution's decisions. */
 function keepingDecisions(strategy: Strategy, request: RunRequest): RunResult {
   const { scenario, params } = targetOf(request);
-  const decisions: Decision[][] = [];
+  const decisions: (Decision[] | null)[] = [];
   let failures = 0;
   let exhausted = false;
   const started = performance.now();
@@ -206,8 +211,8 @@ function keepingDecisions(strategy: Strategy, request: RunRequest): RunResult {
       exhausted = true;
       break;
     }
-    decisions.push([...r.decisions]);
-    if (r.outcome.kind !== "completed") failures++;
+    decisions.push(r.outcome.kind === "abandoned" ? null : [...r.decisions]);
+    if (isFailure(r.outcome)) failures++;
   }
   const elapsed_ms = performance.now() - started;
   return { executions: decisions.length, elapsed_ms, failures, first: null, decisions, exhausted };

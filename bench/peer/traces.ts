@@ -104,15 +104,19 @@ export function canonicalTrace(steps: readonly StepAccesses[]): string {
   return out.join(".");
 }
 
-/** Distinct interleavings and distinct traces among executions given as decision lists. */
+/**
+ * Distinct interleavings and distinct traces among executions given as decision lists
+ * (null: an execution abandoned before its end, which reached no interleaving).
+ */
 export function coverage<P extends Params>(
   scenario: Scenario<P>,
   params: P,
-  executions: readonly (readonly Decision[])[],
+  executions: readonly (readonly Decision[] | null)[],
 ): { readonly interleavings: number; readonly traces: number } {
   const interleavings = new Set<string>();
   const traces = new Set<string>();
   for (const decisions of executions) {
+    if (decisions === null) continue;
     const key = decisions.join(".");
     if (interleavings.has(key)) continue;
     interleavings.add(key);

@@ -5,7 +5,7 @@ import type { Scenario } from "../scenario.ts";
 import { DporStrategy } from "../strategies/dpor.ts";
 import { ExhaustiveStrategy } from "../strategies/exhaustive.ts";
 import type { Strategy } from "../strategy.ts";
-import { decisionKind, type Outcome, outcomeCounts, type Params } from "../types.ts";
+import { decisionKind, isFailure, type Outcome, outcomeCounts, type Params } from "../types.ts";
 import { wallNow_ms } from "../wallclock.ts";
 import { World } from "../world.ts";
 import { canonicalForm, hash53 } from "./canonical.ts";
@@ -184,7 +184,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
       continue;
     }
     outcomes[r.outcome.kind]++;
-    if (r.outcome.kind !== "completed") {
+    if (isFailure(r.outcome)) {
       if (first_failure === null) first_failure = runs;
       if (failures.length < max_failures) {
         failures.push(failureOf(options.scenario, options.params, r, runs - 1));

@@ -6,7 +6,7 @@ import type { Shard } from "../dpor/shard.ts";
 import { insertSequence, type WakeupNode, weakInitial } from "../dpor/wakeup.ts";
 import { EngineAssertionError } from "../errors.ts";
 import { Prng } from "../prng.ts";
-import type { StepInfo, Strategy } from "../strategy.ts";
+import { ABANDON, type StepInfo, type Strategy } from "../strategy.ts";
 import { type Decision, decisionKind, decisionSubject, stepOf, timerOf } from "../types.ts";
 import type { World } from "../world.ts";
 
@@ -137,6 +137,8 @@ export class DporStrategy implements Strategy {
   private readonly candidates: number[] = [];
   private readonly choiceValues: number[] = [];
   private readonly choiceRanges: number[] = [];
+  /** Whether any execution so far made a data choice (see endExecution). */
+  private choseEver = false;
   /** Per actor id, reused by insertHeldTimers: the step that began its timed wait, or -1. */
   private readonly timedWaitStart: number[] = [];
   /** Per actor id, reused by insertHeldTimers: 1 while its timer is held back. */
@@ -225,8 +227,12 @@ export class DporStrategy implements Strategy {
     return false;
   }
 
+  checkedSteps(): number {
+    return Math.max(0, this.branchPoint);
+  }
+
   pickStep(enabled: readonly Decision[], current: number, step: number): number {
-    if (this.abandoned) return 0;
+    if (this.abandoned) return ABANDON;
     let node: SearchNode;
     let wanted: WakeupNode | null = null;
     if (step < this.branchPoint) {
@@ -368,6 +374,7 @@ export class DporStrategy implements Strategy {
   }
 
   pickChoice(n: number): number {
+    this.choseEver = true;
     if (this.abandoned) return 0;
     const j = this.choiceValues.length;
     const t = this.target;
@@ -388,13 +395,10 @@ export class DporStrategy implements Strategy {
 
   onStep(info: StepInfo): void {
     if (this.abandoned) {
-      // The steps of an abandoned execution are cut from the log (endExecution) unrecorded;
-      // only whether it made data choices counts (which races are analysed again).
-      if (this.choiceValues.length > 0) {
-        this.log.madeChoices = true;
-        this.choiceValues.length = 0;
-        this.choiceRanges.length = 0;
-      }
+      // The step in which the execution was abandoned (a data choice proved it asleep, or
+      // infeasible) is cut from the log (endExecution) unrecorded; the engine runs no more.
+      this.choiceValues.length = 0;
+      this.choiceRanges.length = 0;
       return;
     }
     const replaying = info.index < this.branchPoint;
@@ -461,7 +465,10 @@ export class DporStrategy implements Strategy {
     const n = log.length;
     // Clocks first, for all steps: notdep(e) needs happens-before up to the end.
     const races: number[] = [];
-    const from = log.madeChoices ? 0 : this.analysed;
+    // Races are analysed again from the start when the execution made data choices. An
+    // abandoned one stopped early (ABANDON), so whether the rest would have is unknown: in a
+    // scenario that makes choices at all, it is analysed again from the start too.
+    const from = log.madeChoices || (this.abandoned && this.choseEver) ? 0 : this.analysed;
     this.hb.compute(
       log,
       (i, k) => {
@@ -961,11 +968,12 @@ export class DporStrategy implements Strategy {
 
   // ---- helpers ---------------------------------------------------------------------
 
+  /** Ends the execution here: the engine stops it (ABANDON), its rest is explored elsewhere. */
   private abandon(kind: DporExecutionKind): number {
     this.abandoned = true;
     this.abandonedAt = this.log.length;
     this.lastKind = kind;
-    return 0;
+    return ABANDON;
   }
 
   private indexOf(enabled: readonly Decision[], key: number, timer: boolean): number {

@@ -32,6 +32,8 @@ export interface ModelContext {
 
 export interface OracleState {
   readonly tabs: TabRecord[];
+  /** Violations flagged by any tab so far (the tabs share this object). */
+  readonly flags: { flagged: number };
   /** Producer actors (worker, ticker, cancel) still running. */
   live_producers: number;
   /** Virtual time at which the last producer finished, or null while the run is live. */

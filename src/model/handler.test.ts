@@ -13,6 +13,7 @@ function context(world: World): ModelContext {
     buffer_cap: 8,
     queue_cap: 8,
   });
+  const flags = { flagged: 0 };
   const ctx: ModelContext = {
     world,
     policies: variantByName("fixed").policies,
@@ -21,7 +22,7 @@ function context(world: World): ModelContext {
     side_channel: world.cell<string | null>("STREAM_LAST_EVENT_ID", null),
     cancelled: world.cell("cancel_event", false),
     channel,
-    oracle: { tabs: [new TabRecord("tab-1")], live_producers: 1, ended_at_ms: null },
+    oracle: { tabs: [new TabRecord("tab-1", flags)], flags, live_producers: 1, ended_at_ms: null },
   };
   ctx.streams.set(RUN_ID, channel);
   return ctx;

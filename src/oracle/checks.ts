@@ -43,9 +43,11 @@ export const invariants: readonly { readonly name: InvariantName; readonly summa
 /** Registers every invariant as a world check; the journal is the reference. */
 export function registerChecks(world: World, ctx: ModelContext): void {
   const tabs = ctx.oracle.tabs;
+  const flags = ctx.oracle.flags;
   const fromTabs = (name: InvariantName) => (): string | undefined => {
+    // Checked after every step: most of the time no tab has flagged anything.
+    if (flags.flagged === 0) return undefined;
     for (const t of tabs) {
-      // Checked after every step: most of the time no tab has any violation.
       if (t.violations.size === 0) continue;
       const m = t.violations.get(name);
       if (m !== undefined) return m;

@@ -51,36 +51,44 @@ export class TabRecord {
   private maxRef = 0;
   private terminals = 0;
 
-  constructor(readonly name: string) {}
+  /**
+   * `flags` is shared by every tab of an execution and counts the violations they flagged:
+   * the checks run after every step, and this lets them skip the tabs while it is zero.
+   */
+  constructor(
+    readonly name: string,
+    private readonly flags: { flagged: number } = { flagged: 0 },
+  ) {}
 
   private flag(invariant: InvariantName, message: string): void {
-    if (!this.violations.has(invariant)) this.violations.set(invariant, message);
+    if (this.violations.has(invariant)) return;
+    this.violations.set(invariant, message);
+    this.flags.flagged++;
   }
 
   /** Renders one frame as the page does: appended, with no id check (PROTOCOL.md §1, tab). */
   render(frame: Frame, id: string | null): void {
-    const what = `${frame.ref === null ? "unjournaled" : eventId(frame.ref)} ${describeEvent(frame)}`;
     if (this.terminals > 0)
-      this.flag("one-terminal-last", `${this.name} rendered ${what} after its terminal`);
+      this.flag("one-terminal-last", `${this.name} rendered ${what(frame)} after its terminal`);
     this.transcript.push({ event: frame.event, data: frame.data, ref: frame.ref });
     if (frame.ref !== null) {
       if (this.seen.has(frame.ref)) {
-        this.flag("exactly-once", `${this.name} rendered ${what} twice`);
+        this.flag("exactly-once", `${this.name} rendered ${what(frame)} twice`);
       } else if (frame.ref < this.maxRef) {
-        this.flag("in-order", `${this.name} rendered ${what} after ${eventId(this.maxRef)}`);
+        this.flag("in-order", `${this.name} rendered ${what(frame)} after ${eventId(this.maxRef)}`);
       }
       this.seen.add(frame.ref);
       this.maxRef = Math.max(this.maxRef, frame.ref);
     }
     if (isTerminal(frame.event)) this.terminals++;
-    if (id !== null) this.moveCursor(id, what);
+    if (id !== null) this.moveCursor(id, frame);
   }
 
   /** The cursor follows `id:` lines: the highest seq seen (PROTOCOL.md §1, tab). */
-  private moveCursor(id: string, what: string): void {
+  private moveCursor(id: string, frame: Frame): void {
     const seq = seqOfId(id);
     if (seq === null) {
-      this.flag("cursor", `${this.name} got id ${id} with ${what}: not an id of this run`);
+      this.flag("cursor", `${this.name} got id ${id} with ${what(frame)}: not an id of this run`);
       return;
     }
     const old = seqOfId(this.cursor) ?? 0;
@@ -89,7 +97,7 @@ export class TabRecord {
     if (!this.seen.has(seq)) {
       this.flag(
         "cursor",
-        `${this.name}'s cursor moved to ${id} with ${what}, but it has not rendered ${id}`,
+        `${this.name}'s cursor moved to ${id} with ${what(frame)}, but it has not rendered ${id}`,
       );
     }
   }
@@ -153,4 +161,9 @@ export class TabRecord {
   get terminalCount(): number {
     return this.terminals;
   }
+}
+
+/** A rendered frame as a violation message names it (built only for a message). */
+function what(frame: Frame): string {
+  return `${frame.ref === null ? "unjournaled" : eventId(frame.ref)} ${describeEvent(frame)}`;
 }

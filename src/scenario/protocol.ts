@@ -33,6 +33,7 @@ export const protocolScenario: Scenario<ProtocolParams> = {
       buffer_cap: params.buffer_cap,
       queue_cap: params.queue_cap,
     });
+    const flags = { flagged: 0 };
     const ctx: ModelContext = {
       world,
       policies,
@@ -42,7 +43,8 @@ export const protocolScenario: Scenario<ProtocolParams> = {
       cancelled: world.cell("cancel_event", false),
       channel,
       oracle: {
-        tabs: shape.tabs.map((t) => new TabRecord(t.name)),
+        tabs: shape.tabs.map((t) => new TabRecord(t.name, flags)),
+        flags,
         live_producers: 1 + (params.producers > 1 ? 1 : 0) + (params.cancel ? 1 : 0),
         ended_at_ms: null,
       },

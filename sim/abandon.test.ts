@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { filesystemScenario } from "./examples/dpor/index.ts";
+import { explore, runOnce } from "./runner.ts";
+import type { Scenario } from "./scenario.ts";
+import { DporStrategy } from "./strategies/dpor.ts";
+import { ABANDON, type Strategy } from "./strategy.ts";
+import { type Actor, isFailure } from "./types.ts";
+import { ActorStatus, type World } from "./world.ts";
+
+/** Two actors of three steps each; an invariant that counts its calls and fails on demand. */
+function counted(failAfterStep = Number.POSITIVE_INFINITY): {
+  scenario: Scenario;
+  calls: number[];
+} {
+  const calls: number[] = [];
+  const scenario: Scenario = {
+    name: "counted",
+    summary: "test",
+    defaults: {},
+    setup(world: World) {
+      const steps = world.cell("steps", 0);
+      for (const name of ["a", "b"]) {
+        world.spawn(
+          name,
+          (function* (): Actor {
+            for (let i = 0; i < 3; i++) {
+              steps.set(steps.get() + 1);
+              yield `step ${i + 1}`;
+            }
+          })(),
+        );
+      }
+      world.invariant("few-steps", () => {
+        const n = steps.peek();
+        calls.push(n);
+        return n > failAfterStep ? `${n} steps` : undefined;
+      });
+    },
+  };
+  return { scenario, calls };
+}
+
+/** Always the first option; abandons at step `stopAt`, vouches for `checked` steps. */
+function firstOption(stopAt: number, checked = 0): Strategy {
+  return {
+    name: "first",
+    beginExecution: () => true,
+    pickStep: (_enabled, _current, step) => (step === stopAt ? ABANDON : 0),
+    pickChoice: () => 0,
+    checkedSteps: () => checked,
+  };
+}
+
+describe("a strategy that ends an execution early", () => {
+  it("ends it with outcome abandoned at that step, which is not a failure", () => {
+    const { scenario } = counted();
+    const r = runOnce(scenario, {}, firstOption(4));
+    expect(r?.outcome).toEqual({ kind: "abandoned", steps: 4 });
+    expect(r?.decisions).toHaveLength(4);
+    expect(isFailure({ kind: "abandoned", steps: 4 })).toBe(false);
+    const e = explore({ scenario, params: {}, strategy: firstOption(4), max_executions: 3 });
+    expect(e.outcomes.abandoned).toBe(3);
+    expect(e.failures).toEqual([]);
+  });
+
+  it("skips the invariants after the steps it says an earlier execution checked", () => {
+    const all = counted();
+    runOnce(all.scenario, {}, firstOption(-1));
+    // Eight steps (each actor's last one ends it), all of a's first.
+    expect(all.calls).toEqual([1, 2, 3, 3, 4, 5, 6, 6]);
+    const some = counted();
+    runOnce(some.scenario, {}, firstOption(-1, 4));
+    expect(some.calls).toEqual([4, 5, 6, 6]);
+    // A violation after the vouched-for steps is still found, at its step.
+    const failing = counted(4);
+    const r = runOnce(failing.scenario, {}, firstOption(-1, 3));
+    expect(r?.outcome).toMatchObject({ kind: "violation", property: "few-steps", steps: 6 });
+  });
+
+  it("is how dpor ends a sleep-blocked execution: no step runs after it", () => {
+    // filesystem(15): threads that wait for one another's locks; dpor's search of it has
+    // 4 complete executions and some sleep-blocked ones.
+    const dpor = new DporStrategy();
+    let blocked = 0;
+    let complete = 0;
+    for (let i = 0; ; i++) {
+      const r = runOnce(filesystemScenario, { n: 15 }, dpor, { index: i });
+      if (r === null) break;
+      if (dpor.lastKind === "complete") {
+        complete++;
+        expect(r.outcome.kind).toBe("completed");
+      } else {
+        blocked++;
+        expect(r.outcome).toEqual({ kind: "abandoned", steps: r.decisions.length });
+        // Cut where it was abandoned: every thread has more to do than it ran.
+        expect(r.world.actors.some((a) => a.status !== ActorStatus.Done)).toBe(true);
+      }
+    }
+    expect(complete).toBe(4);
+    expect(blocked).toBeGreaterThan(0);
+  });
+});
