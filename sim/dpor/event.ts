@@ -45,6 +45,8 @@ export interface Event {
    * insertWaitWindows and insertLaterWakers in dpor.ts).
    */
   readonly waitReads?: readonly number[];
+  /** objectMask of waitReads: a step whose wmask misses it writes none of them. */
+  readonly waitMask?: number;
   /** A hash of the accesses as the step recorded them (checks that a replay agrees). */
   readonly raw?: number;
   /**

@@ -434,6 +434,7 @@ export class ExecutionLog {
       resumed: this.resuming,
       deadline_ms: startsTimedWait && after !== undefined ? after.deadline_ms : undefined,
       waitReads,
+      waitMask: waitReads === undefined ? undefined : objectMask(waitReads),
       opaque: timer && this.world === null ? true : undefined,
       raw,
       step: info.index,

@@ -726,7 +726,7 @@ export class DporStrategy implements Strategy {
     end: number,
     w: number,
     timer: boolean,
-    opening: readonly number[] | null = null,
+    opening: Event | null = null,
   ): void {
     const log = this.log;
     const node = this.stack[i];
@@ -737,7 +737,7 @@ export class DporStrategy implements Strategy {
       if (this.hb.before(log, i, m)) continue;
       const e = log.events[m] as Event;
       v.push(e);
-      if (!opens && writesAny(e, opening as readonly number[])) opens = true;
+      if (!opens && writesWaitReads(e, opening as Event)) opens = true;
     }
     if (!opens) return;
     const option = opaqueOption(this.keys.keyOf(w), timer);
@@ -773,7 +773,7 @@ export class DporStrategy implements Strategy {
       if (reads === undefined || reads.length === 0) continue;
       for (let i = k - 1; i >= 0; i--) {
         if (log.actorIds[i] === a) continue;
-        if (!writesAny(log.events[i] as Event, reads)) continue;
+        if (!writesWaitReads(log.events[i] as Event, ek)) continue;
         if (this.hb.before(log, i, k)) continue;
         this.reverse(i, k, false, true);
       }
@@ -797,7 +797,8 @@ export class DporStrategy implements Strategy {
   private insertWakesBeforeWrites(from: number, n: number): void {
     const log = this.log;
     for (let s = 0; s < n; s++) {
-      const reads = (log.events[s] as Event).waitReads;
+      const waiter = log.events[s] as Event;
+      const reads = waiter.waitReads;
       if (reads === undefined || reads.length === 0) continue;
       const a = log.actorIds[s] as number;
       let end = s + 1;
@@ -806,8 +807,8 @@ export class DporStrategy implements Strategy {
       // first ran it: the steps up to its end are the same.
       if (end < from) continue;
       for (let i = s + 1; i < end; i++) {
-        if (log.actorIds[i] === a || !writesAny(log.events[i] as Event, reads)) continue;
-        this.insertOptionBefore(i, end, a, false, reads);
+        if (log.actorIds[i] === a || !writesWaitReads(log.events[i] as Event, waiter)) continue;
+        this.insertOptionBefore(i, end, a, false, waiter);
       }
     }
   }
@@ -835,7 +836,8 @@ export class DporStrategy implements Strategy {
       const s = lastOf[a] as number;
       lastOf[a] = k;
       if (s < 0 || log.resumed[k] !== true) continue;
-      const reads = (log.events[s] as Event).waitReads;
+      const waiter = log.events[s] as Event;
+      const reads = waiter.waitReads;
       if (reads === undefined || reads.length === 0) continue;
       // The waker: the step after which the waiter's step became an option.
       const option = stepOf(a);
@@ -852,7 +854,7 @@ export class DporStrategy implements Strategy {
       for (let j = k < from ? Math.max(k + 1, from) : i + 1; j < n; j++) {
         const aj = log.actorIds[j] as number;
         if (j === k || aj === a || aj === waker) continue;
-        if (!writesAny(log.events[j] as Event, reads) || this.hb.before(log, i, j)) continue;
+        if (!writesWaitReads(log.events[j] as Event, waiter) || this.hb.before(log, i, j)) continue;
         const e = log.events[i] as Event;
         this.reverse(i, k, e.timer || log.resumed[i] === true);
         break;
@@ -1128,8 +1130,13 @@ function opaqueOption(key: number, timer: boolean): Event {
   return { key, timer, choices: [], ranges: [], acc: [], opaque: true };
 }
 
-function writesAny(e: Event, reads: readonly number[]): boolean {
+/** Whether `e` writes an object that the waiter's predicate read (Event.waitReads). */
+function writesWaitReads(e: Event, waiter: Event): boolean {
   if (e.opaque === true) return true;
+  // Most steps write nothing the predicate reads: their masks tell without the loops.
+  const readMask = waiter.waitMask;
+  if (readMask !== undefined && e.wmask !== undefined && (e.wmask & readMask) === 0) return false;
+  const reads = waiter.waitReads ?? [];
   for (const c of e.acc) {
     if ((c & 1) === 0) continue;
     for (const r of reads) if (r >> 1 === c >> 1) return true;
