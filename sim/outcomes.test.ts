@@ -386,7 +386,7 @@ describe("execution outcomes", () => {
       "step budget of 50 exceeded (an actor never finishes)",
       "virtual time horizon of 1000 ms exceeded after 7 steps",
       "actor a threw at step 2: boom",
-      "abandoned by the strategy after 6 steps (explored in another execution)",
+      "ended early by the strategy after 6 steps",
     ]);
     for (const line of lines) expect(line).not.toContain("\n");
   });

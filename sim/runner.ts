@@ -98,6 +98,7 @@ export interface ExploreResult {
  * Runs executions of one scenario under one strategy until the strategy is exhausted, the
  * execution count or the wall-clock budget is reached, or (by default) the first failure.
  * Any outcome but "completed" is a failure: a step budget or time horizon is never a pass.
+ * "abandoned" (a strategy ended the execution early: see Strategy.pickStep) is neither.
  */
 export function explore<P extends Params>(options: ExploreOptions<P>): ExploreResult {
   const max_executions = options.max_executions ?? 1_000;

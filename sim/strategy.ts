@@ -33,7 +33,8 @@ export interface Strategy {
    * How many steps at the start of this execution replay, exactly, steps that an earlier
    * execution ran from the same state and checked: the engine skips the invariants after
    * them (they held then, and an invariant is a property of the state). Asked once, after
-   * beginExecution. Default 0.
+   * beginExecution. Default 0. Sound only for a deterministic scenario: a replay that
+   * diverges (dpor counts them as divergent replays) reaches a state that was not checked.
    */
   checkedSteps?(): number;
   /** Picks a data value in [0, n), n >= 2. */
@@ -46,13 +47,13 @@ export interface Strategy {
   describe?(): string;
 }
 
+/** What pickStep returns to end the execution (see Strategy.pickStep). */
+export const ABANDON = -1;
+
 /**
  * What the engine tells `onStep` about a finished step. Valid only during the call: the
  * engine reuses the object and its arrays for the next step.
  */
-/** What pickStep returns to end the execution (see Strategy.pickStep). */
-export const ABANDON = -1;
-
 export interface StepInfo {
   readonly index: number;
   readonly decision: Decision;

@@ -84,9 +84,10 @@ export type Outcome =
       readonly steps: number;
     }
   /**
-   * The strategy ended the execution early: a systematic search (dpor) that knows the rest
-   * of it is explored in another execution (it is sleep-set blocked, cannot follow its plan,
-   * exceeds the preemption bound, or belongs to another shard). Neither a pass nor a failure.
+   * The strategy ended the execution early: a systematic search (dpor) whose execution is
+   * sleep-set blocked or cannot follow its plan (its rest is explored in another execution),
+   * belongs to another shard (explored there), or exceeds the preemption bound (not explored
+   * at all: a bounded search says so). Neither a pass nor a failure.
    */
   | { readonly kind: "abandoned"; readonly steps: number };
 
@@ -126,7 +127,7 @@ export function describeOutcome(o: Outcome): string {
     case "crash":
       return `actor ${o.actor} threw at step ${o.steps}: ${o.message}`;
     case "abandoned":
-      return `abandoned by the strategy after ${plural(o.steps, "step")} (explored in another execution)`;
+      return `ended early by the strategy after ${plural(o.steps, "step")}`;
   }
 }
 

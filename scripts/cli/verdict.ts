@@ -17,6 +17,8 @@ export function verdictOf(outcome: Outcome): Verdict {
       return PASS;
     case "violation":
       return violationVerdict(outcome.property);
+    // "abandoned" never reaches a verdict: only failures and replays have one, and neither
+    // is an execution that a strategy ended early.
     default:
       return outcome.kind;
   }

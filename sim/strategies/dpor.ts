@@ -137,8 +137,6 @@ export class DporStrategy implements Strategy {
   private readonly candidates: number[] = [];
   private readonly choiceValues: number[] = [];
   private readonly choiceRanges: number[] = [];
-  /** Whether any execution so far made a data choice (see endExecution). */
-  private choseEver = false;
   /** Per actor id, reused by insertHeldTimers: the step that began its timed wait, or -1. */
   private readonly timedWaitStart: number[] = [];
   /** Per actor id, reused by insertHeldTimers: 1 while its timer is held back. */
@@ -374,7 +372,6 @@ export class DporStrategy implements Strategy {
   }
 
   pickChoice(n: number): number {
-    this.choseEver = true;
     if (this.abandoned) return 0;
     const j = this.choiceValues.length;
     const t = this.target;
@@ -395,10 +392,15 @@ export class DporStrategy implements Strategy {
 
   onStep(info: StepInfo): void {
     if (this.abandoned) {
-      // The step in which the execution was abandoned (a data choice proved it asleep, or
-      // infeasible) is cut from the log (endExecution) unrecorded; the engine runs no more.
-      this.choiceValues.length = 0;
-      this.choiceRanges.length = 0;
+      // Only the step in which a data choice abandoned the execution (infeasible) gets
+      // here: the engine runs no step after an ABANDON. It is cut from the log
+      // (endExecution) unrecorded; that it made data choices counts (which races are
+      // analysed again).
+      if (this.choiceValues.length > 0) {
+        this.log.madeChoices = true;
+        this.choiceValues.length = 0;
+        this.choiceRanges.length = 0;
+      }
       return;
     }
     const replaying = info.index < this.branchPoint;
@@ -465,10 +467,7 @@ export class DporStrategy implements Strategy {
     const n = log.length;
     // Clocks first, for all steps: notdep(e) needs happens-before up to the end.
     const races: number[] = [];
-    // Races are analysed again from the start when the execution made data choices. An
-    // abandoned one stopped early (ABANDON), so whether the rest would have is unknown: in a
-    // scenario that makes choices at all, it is analysed again from the start too.
-    const from = log.madeChoices || (this.abandoned && this.choseEver) ? 0 : this.analysed;
+    const from = log.madeChoices ? 0 : this.analysed;
     this.hb.compute(
       log,
       (i, k) => {

@@ -21,32 +21,39 @@ const rows = (n: number) =>
 
 describe("what a tab's oracle record decides as frames are rendered", () => {
   it("flags a journaled event rendered twice, naming tab, event and what happened", () => {
-    const t = new TabRecord("tab-2");
+    const flags = { flagged: 0 };
+    const t = new TabRecord("tab-2", flags);
     t.render(token(1), "run1:1");
+    expect(flags.flagged).toBe(0);
     t.render(token(1), null);
     expect(t.violations.get("exactly-once")).toBe('tab-2 rendered run1:1 token("the") twice');
+    // The shared count (the per-step checks skip the tabs while it is zero): once per
+    // invariant, as only the first violation of each is kept.
+    expect(flags.flagged).toBe(1);
+    t.render(token(1), null);
+    expect(flags.flagged).toBe(1);
   });
 
   it("flags events rendered out of seq order", () => {
-    const t = new TabRecord("tab-1");
+    const t = new TabRecord("tab-1", { flagged: 0 });
     t.render(token(2, "b"), null);
     t.render(token(1, "a"), null);
     expect(t.violations.get("in-order")).toBe('tab-1 rendered run1:1 token("a") after run1:2');
   });
 
   it("flags a cursor that passes a frame the tab has not rendered", () => {
-    const t = new TabRecord("tab-1");
+    const t = new TabRecord("tab-1", { flagged: 0 });
     t.render(token(1), "run1:2");
     expect(t.violations.get("cursor")).toBe(
       `tab-1's cursor moved to run1:2 with run1:1 token("the"), but it has not rendered run1:2`,
     );
-    const other = new TabRecord("tab-3");
+    const other = new TabRecord("tab-3", { flagged: 0 });
     other.render(token(1), "run2:1");
     expect(other.violations.get("cursor")).toMatch(/not an id of this run/);
   });
 
   it("flags anything rendered after the terminal", () => {
-    const t = new TabRecord("tab-1");
+    const t = new TabRecord("tab-1", { flagged: 0 });
     t.render(end(1), "run1:1");
     t.render(token(2), "run1:2");
     expect(t.violations.get("one-terminal-last")).toBe(
@@ -55,20 +62,20 @@ describe("what a tab's oracle record decides as frames are rendered", () => {
   });
 
   it("flags a journaled event missing when the terminal arrives, but not one after it", () => {
-    const lossy = new TabRecord("tab-1");
+    const lossy = new TabRecord("tab-1", { flagged: 0 });
     lossy.render(token(1), "run1:1");
     lossy.finishWithTerminal(end(3), rows(4));
     expect(lossy.violations.get("no-silent-loss")).toBe(
       'tab-1 never rendered run1:2 token("the") before its terminal stream_end',
     );
-    const whole = new TabRecord("tab-2");
+    const whole = new TabRecord("tab-2", { flagged: 0 });
     whole.render(token(1), "run1:1");
     whole.finishWithTerminal(end(2), rows(3));
     expect(whole.violations.size).toBe(0);
   });
 
   it("flags a tab whose handler heartbeats twice after the run ended", () => {
-    const t = new TabRecord("tab-1");
+    const t = new TabRecord("tab-1", { flagged: 0 });
     t.heartbeatAfterRunEnd(5_000);
     expect(t.violations.size).toBe(0);
     t.heartbeatAfterRunEnd(10_000);
@@ -76,7 +83,7 @@ describe("what a tab's oracle record decides as frames are rendered", () => {
   });
 
   it("restores a page from persisted state, and flags a cursor without its text", () => {
-    const t = new TabRecord("tab-1");
+    const t = new TabRecord("tab-1", { flagged: 0 });
     t.render(token(1), "run1:1");
     t.persist();
     t.render(token(2), "run1:2");

@@ -52,12 +52,13 @@ export class TabRecord {
   private terminals = 0;
 
   /**
-   * `flags` is shared by every tab of an execution and counts the violations they flagged:
-   * the checks run after every step, and this lets them skip the tabs while it is zero.
+   * `flags` is shared by every tab of an execution (OracleState.flags) and counts the
+   * violations they flagged: the checks run after every step, and skip the tabs while it is
+   * zero. A tab with a counter of its own would never be looked at.
    */
   constructor(
     readonly name: string,
-    private readonly flags: { flagged: number } = { flagged: 0 },
+    private readonly flags: { flagged: number },
   ) {}
 
   private flag(invariant: InvariantName, message: string): void {
