@@ -25,8 +25,8 @@ export interface Strategy {
   observe?(world: World): void;
   /**
    * Picks one of `enabled` (non-empty); returns its index in the array, or ABANDON to end
-   * the execution here (outcome "abandoned": a systematic search whose rest of this
-   * execution is explored elsewhere; running it on would only cost time).
+   * the execution here (outcome "abandoned": a systematic search explores the rest of it
+   * in another execution, or, over a bound, not at all; running it on would only cost time).
    */
   pickStep(enabled: readonly Decision[], current: number, step: number): number;
   /**

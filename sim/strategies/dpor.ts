@@ -969,7 +969,10 @@ export class DporStrategy implements Strategy {
 
   // ---- helpers ---------------------------------------------------------------------
 
-  /** Ends the execution here: the engine stops it (ABANDON), its rest is explored elsewhere. */
+  /**
+   * Ends the execution here: the engine stops it (ABANDON). Its rest is explored in another
+   * execution (or shard), or, over the preemption bound, not at all.
+   */
   private abandon(kind: DporExecutionKind): number {
     this.abandoned = true;
     this.abandonedAt = this.log.length;
