@@ -123,12 +123,18 @@ function stepArb(cells: number, children: number, timeouts: boolean): fc.Arbitra
 /**
  * Programs of 2–3 actors (waits with timeouts and sleeps only when `timeouts`, default true) with 1–3 steps each, over 1–3 cells, at most 6 steps and 2 data
  * choices in all (so that plain enumeration stays in the thousands of executions).
+ * `max_actors` (default 3) and `max_steps` (default 6) widen them, for sweeps by hand.
  */
 export function programArbitrary(
-  options: { readonly timeouts?: boolean } = {},
+  options: {
+    readonly timeouts?: boolean;
+    readonly max_actors?: number;
+    readonly max_steps?: number;
+  } = {},
 ): fc.Arbitrary<Program> {
-  return programsOfAnySize(options.timeouts ?? true).filter(
-    (p) => size(p).steps <= 6 && size(p).choices <= 2,
+  const max_steps = options.max_steps ?? 6;
+  return programsOfAnySize(options.timeouts ?? true, options.max_actors ?? 3).filter(
+    (p) => size(p).steps <= max_steps && size(p).choices <= 2,
   );
 }
 
@@ -143,7 +149,7 @@ function size(p: Program): { steps: number; choices: number } {
   return { steps, choices };
 }
 
-function programsOfAnySize(timeouts: boolean): fc.Arbitrary<Program> {
+function programsOfAnySize(timeouts: boolean, max_actors: number): fc.Arbitrary<Program> {
   return fc.integer({ min: 1, max: 3 }).chain((cells) =>
     fc
       .array(fc.array(stepArb(cells, 0, timeouts), { minLength: 1, maxLength: 2 }), {
@@ -156,7 +162,7 @@ function programsOfAnySize(timeouts: boolean): fc.Arbitrary<Program> {
             fc.array(stepArb(cells, children.length, timeouts), { minLength: 1, maxLength: 3 }),
             {
               minLength: 2,
-              maxLength: 3,
+              maxLength: max_actors,
             },
           ),
           children: fc.constant(children),

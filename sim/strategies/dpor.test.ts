@@ -17,6 +17,11 @@ import { DporStrategy } from "./dpor.ts";
 
 const RUNS = Number(process.env.STREAMSIM_PROPERTY_RUNS ?? 60);
 const SEED = Number(process.env.STREAMSIM_PROPERTY_SEED ?? 20_261_125);
+// Wider programs, for sweeps by hand (CI keeps the defaults: 3 actors, 6 steps).
+const WIDER = {
+  max_actors: Number(process.env.STREAMSIM_PROPERTY_MAX_ACTORS ?? 3),
+  max_steps: Number(process.env.STREAMSIM_PROPERTY_MAX_STEPS ?? 6),
+};
 
 function traces<P extends Params>(
   scenario: Scenario<P>,
@@ -82,7 +87,7 @@ describe("dpor", () => {
   ] as const) {
     it(`reaches exactly the Mazurkiewicz traces that exhaustive enumeration reaches, once each (${what})`, () => {
       fc.assert(
-        fc.property(programArbitrary({ timeouts }), fc.nat(), (program, orderSeed) => {
+        fc.property(programArbitrary({ timeouts, ...WIDER }), fc.nat(), (program, orderSeed) => {
           const scenario = programScenario(program, horizon_ms);
           const all = traces(scenario, {}, "exhaustive");
           // Plain enumeration of the biggest programs can run long: skip those.
