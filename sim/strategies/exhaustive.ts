@@ -2,7 +2,7 @@ import { ActorKeys } from "../dpor/event.ts";
 import { HappensBefore } from "../dpor/hb.ts";
 import { ExecutionLog } from "../dpor/log.ts";
 import { EngineAssertionError } from "../errors.ts";
-import type { StepInfo, Strategy } from "../strategy.ts";
+import { ABANDON, type StepInfo, type Strategy } from "../strategy.ts";
 import { type Decision, decisionSubject, stepOf } from "../types.ts";
 import type { World } from "../world.ts";
 
@@ -50,6 +50,13 @@ export class ExhaustiveStrategy implements Strategy {
   private unitDecided = false;
   private readonly choiceValues: number[] = [];
   private readonly choiceRanges: number[] = [];
+  /**
+   * Per step of the last execution, the index of its first decision (its pick; its data
+   * choices follow), one entry past its last step: which steps the next execution replays.
+   */
+  private readonly stepStart: number[] = [];
+  /** Leading steps of this execution that replay the last one's (see checkedSteps). */
+  private replayed = 0;
 
   constructor(private readonly options: ExhaustiveOptions = {}) {
     this.bound = options.preemption_bound ?? Number.POSITIVE_INFINITY;
@@ -75,12 +82,14 @@ export class ExhaustiveStrategy implements Strategy {
         this.stack.pop();
       }
     }
+    this.replayed = this.started ? this.stepsBefore(this.stack.length - 1) : 0;
     this.started = true;
     this.pos = 0;
     this.preemptions = 0;
     this.unitDecided = false;
     this.lastSkipped = false;
     this.log.clear();
+    this.stepStart.length = 0;
     // A path that already passes its split decision starts a new unit there when that
     // decision is the one that just changed.
     const top = this.stack[this.stack.length - 1];
@@ -89,7 +98,16 @@ export class ExhaustiveStrategy implements Strategy {
     return true;
   }
 
-  pickStep(enabled: readonly Decision[], current: number): number {
+  checkedSteps(): number {
+    return this.replayed;
+  }
+
+  pickStep(enabled: readonly Decision[], current: number, step: number): number {
+    // A unit of another shard: nothing below its split decision is enumerated, and the
+    // steps up to it were only run to reach it (see truncateToSplit).
+    if (this.lastSkipped) return ABANDON;
+    this.stepStart[step] = this.pos;
+    this.stepStart[step + 1] = -1;
     const stay = current >= 0 ? enabled.indexOf(stepOf(current)) : -1;
     const onlyStay = stay >= 0 && this.preemptions >= this.bound;
     const k = this.next(onlyStay ? 1 : enabled.length);
@@ -107,6 +125,7 @@ export class ExhaustiveStrategy implements Strategy {
   }
 
   onStep(info: StepInfo): void {
+    this.stepStart[info.index + 1] = this.pos;
     this.log.record(info, this.choiceValues, this.choiceRanges);
     this.choiceValues.length = 0;
     this.choiceRanges.length = 0;
@@ -145,6 +164,19 @@ export class ExhaustiveStrategy implements Strategy {
     this.unitDecided = true;
     const s = this.options.shard;
     this.lastSkipped = s !== undefined && this.unit % s.count !== s.index;
+  }
+
+  /**
+   * Steps of the last execution whose decisions all came before decision `changed`: the
+   * next execution takes the same ones, from the same state.
+   */
+  private stepsBefore(changed: number): number {
+    let s = 0;
+    while (s + 1 < this.stepStart.length && (this.stepStart[s + 1] as number) >= 0) {
+      if ((this.stepStart[s + 1] as number) > changed) break;
+      s++;
+    }
+    return s;
   }
 
   private truncateToSplit(): void {
