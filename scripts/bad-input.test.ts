@@ -162,6 +162,16 @@ const inProcess: readonly BadCase[] = [
     says: /--param '=3' is not key=value/,
   },
   {
+    name: "an empty --out (an unset shell variable), refused before the work, not at the write",
+    args: ["replay", GOOD_SCHEDULE, "--out", ""],
+    says: /^streamsim: --out is empty; give a file name$/,
+  },
+  {
+    name: "an empty --html",
+    args: ["run", "--variant", "counter-race", "--strategy", "random", "--html", ""],
+    says: /^streamsim: --html is empty; give a file name$/,
+  },
+  {
     name: "--out naming a directory that does not exist yet",
     args: ["replay", GOOD_SCHEDULE, "--out", join(root, "new-dir/")],
     says: /--out '.*new-dir\/' names a directory; give a file name/,

@@ -80,6 +80,11 @@ function keptPath(path: string): string {
  */
 export function checkOutputPath(path: string | undefined, option: string, force = false): void {
   if (path === undefined) return;
+  // An empty name (--out "" from an unset shell variable) would fail only at the write,
+  // after the work, as an internal error.
+  if (path.trim() === "") {
+    throw new FileInputError(`${option} is empty; give a file name`);
+  }
   // dirname("out/") is ".": without this check the write would fail late, as an internal error.
   if (/[\\/]$/.test(path)) {
     throw new FileInputError(`${option} '${path}' names a directory; give a file name`);
