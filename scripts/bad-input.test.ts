@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
@@ -43,6 +52,12 @@ const notATrace = file("array.json", "[1, 2, 3]");
 const badStep = file("bad-step.json", trace({ steps: [{ i: "x" }] }));
 // Fits its scenario, but records no steps where today's execution takes four.
 const diverged = file("diverged.json", trace({}));
+// A symlink to nothing is in the way of a write as much as a file is.
+const dangling = join(fixtures, "dangling.json");
+symlinkSync(join(fixtures, "nowhere"), dangling);
+// A named pipe stands for /dev/null and other non-files that a rename would replace.
+const fifo = join(fixtures, "fifo");
+execFileSync("mkfifo", [fifo]);
 const corpusDir = join(root, "corpus");
 mkdirSync(corpusDir);
 writeFileSync(
@@ -160,6 +175,16 @@ const inProcess: readonly BadCase[] = [
     name: "--param without a key",
     args: ["run", "--scenario", "counter", "--param", "=3"],
     says: /--param '=3' is not key=value/,
+  },
+  {
+    name: "an --out that is a dangling symlink, refused before the work (not kept aside after it)",
+    args: ["replay", GOOD_SCHEDULE, "--out", dangling],
+    says: /--out '.*dangling\.json' already exists; pass --force to replace it/,
+  },
+  {
+    name: "an --out that is not a regular file (as /dev/null), even with --force",
+    args: ["replay", GOOD_SCHEDULE, "--out", fifo, "--force"],
+    says: /--out '.*fifo' is not a regular file \(a device or a pipe\); give a file name/,
   },
   {
     name: "an empty --out (an unset shell variable), refused before the work, not at the write",
@@ -357,6 +382,11 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
       expect(readdirSync(root, { recursive: true })).toEqual(before);
     });
   }
+
+  it("--force never replaces a device or a pipe with a plain file", async () => {
+    expect((await runMain(["replay", GOOD_SCHEDULE, "--html", fifo, "--force"])).code).toBe(2);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+  });
 
   it("an unexpected error is one 'internal error' line with a hint, exit 1, the stack only on request", async () => {
     const exit = { code: 0 };

@@ -1,6 +1,7 @@
 import {
   existsSync,
   linkSync,
+  lstatSync,
   readFileSync,
   renameSync,
   statSync,
@@ -98,7 +99,16 @@ export function checkOutputPath(path: string | undefined, option: string, force 
   if (existsSync(path) && statSync(path).isDirectory()) {
     throw new FileInputError(`${option} '${path}' is a directory; give a file name`);
   }
-  if (existsSync(path) && !force) {
+  // The write renames a temporary file over the target: --force on /dev/null or a FIFO
+  // would replace the device or pipe itself (as root, /dev/null becomes a plain file).
+  if (existsSync(path) && !statSync(path).isFile()) {
+    throw new FileInputError(
+      `${option} '${path}' is not a regular file (a device or a pipe); give a file name`,
+    );
+  }
+  // lstat, not exists: a dangling symlink is in the way of the write too, and without
+  // this check it would be reported only after the work, as a file that appeared meanwhile.
+  if (lstatSync(path, { throwIfNoEntry: false }) !== undefined && !force) {
     throw new FileInputError(`${option} '${path}' already exists; pass --force to replace it`);
   }
 }
