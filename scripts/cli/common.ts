@@ -80,6 +80,8 @@ export function strategyFrom(
       ? {}
       : { workers: parseWholeNumber("--workers", flags.workers, 1, 64) }),
   };
+  // Here, not when the search starts: by then the command has printed its first lines.
+  spec.check?.(options);
   return { spec, options };
 }
 
