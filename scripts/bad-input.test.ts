@@ -413,6 +413,19 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
     });
   }
 
+  it("a corpus entry that cannot be read (a directory named *.json) is an unreadable case, not an internal error", async () => {
+    const corpus = mkdtempSync(join(root, "corpus-with-dir-"));
+    mkdirSync(join(corpus, "folder.json"));
+    const replay = await runMain(["corpus", "replay", "--dir", corpus]);
+    expect(replay.code).toBe(2);
+    expect(replay.stderr).toBe("");
+    expect(replay.stdout).toMatch(/^✗ corpus case '.*folder\.json' cannot be read \(EISDIR\)$/m);
+    const list = await runMain(["corpus", "list", "--dir", corpus]);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/folder\.json .* unreadable: corpus case .* cannot be read/);
+    rmSync(corpus, { recursive: true });
+  });
+
   it("--force never replaces a device or a pipe with a plain file", async () => {
     expect((await runMain(["replay", GOOD_SCHEDULE, "--html", fifo, "--force"])).code).toBe(2);
     expect(lstatSync(fifo).isFIFO()).toBe(true);

@@ -38,6 +38,12 @@ export function readCorpus(dir: string): Entry[] {
       };
     } catch (e) {
       if (e instanceof InputError) return { file, ok: false, error: e.message };
+      // A case that cannot be read at all (a directory named *.json, no permission) is one
+      // unreadable case like any other, not an internal error that hides the rest.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== undefined) {
+        return { file, ok: false, error: `corpus case '${file}' cannot be read (${code})` };
+      }
       throw e;
     }
   });
