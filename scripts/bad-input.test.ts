@@ -426,6 +426,33 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
     rmSync(corpus, { recursive: true });
   });
 
+  it("a corpus case whose schedule does not parse is reported with its file name", async () => {
+    const corpus = mkdtempSync(join(root, "corpus-bad-schedule-"));
+    writeFileSync(
+      join(corpus, "garbled.json"),
+      JSON.stringify({
+        format: "streamsim.corpus-case",
+        schema: 1,
+        harness: "0.1.0",
+        id: "garbled",
+        scenario: "counter",
+        found_on: "counter-race",
+        params: { workers: 2 },
+        schedule: "garbage",
+        choices: [0],
+        steps: 4,
+        expected: { "counter-race": "pass" },
+        note: "",
+      }),
+    );
+    const r = await runMain(["corpus", "replay", "--dir", corpus]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(
+      /^✗ corpus case '.*garbled\.json': "schedule" is bad: not a schedule: expected .*'garbage'$/m,
+    );
+    rmSync(corpus, { recursive: true });
+  });
+
   it("--force never replaces a device or a pipe with a plain file", async () => {
     expect((await runMain(["replay", GOOD_SCHEDULE, "--html", fifo, "--force"])).code).toBe(2);
     expect(lstatSync(fifo).isFIFO()).toBe(true);
