@@ -4,6 +4,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -450,6 +451,23 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
     expect(r.stdout).toMatch(
       /^✗ corpus case '.*garbled\.json': "schedule" is bad: not a schedule: expected .*'garbage'$/m,
     );
+    rmSync(corpus, { recursive: true });
+  });
+
+  it("corpus add --builtin refuses a differing case before it writes any other", async () => {
+    const corpus = mkdtempSync(join(root, "corpus-builtin-"));
+    expect((await runMain(["corpus", "add", "--builtin", "--dir", corpus])).code).toBe(0);
+    // The catalog's first variant's case is missing, its last one's edited: a refusal that
+    // came only when the loop reached the edited case would have written the missing one.
+    rmSync(join(corpus, "counter-race-minimal.json"));
+    writeFileSync(join(corpus, "round3-minimal.json"), "edited by hand");
+    const before = readdirSync(corpus).sort();
+    expectOneLine(
+      await runMain(["corpus", "add", "--builtin", "--dir", corpus]),
+      /already exists and differs from today's minimal case; pass --force to replace$/,
+    );
+    expect(readdirSync(corpus).sort()).toEqual(before);
+    expect(readFileSync(join(corpus, "round3-minimal.json"), "utf8")).toBe("edited by hand");
     rmSync(corpus, { recursive: true });
   });
 
