@@ -188,6 +188,11 @@ const inProcess: readonly BadCase[] = [
     says: /dpor split by --shard or --workers cannot take --preemption-bound/,
   },
   {
+    name: "--preemption-bound without --strategy (the help says dpor runs first; pct gets it)",
+    args: ["run", "--variant", "fixed", "--preemption-bound", "2"],
+    says: /^streamsim: --preemption-bound needs --strategy \(without it, --preemption-bound would go to pct, which does not use it\); name one that does, e\.g\. --strategy dpor/,
+  },
+  {
     name: "--shard without --strategy (dpor runs first, then pct: a shard of neither)",
     args: ["run", "--variant", "counter-race", "--shard", "1/2"],
     says: /--shard splits the search of one strategy; name it with --strategy/,
