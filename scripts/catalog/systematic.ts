@@ -155,6 +155,7 @@ async function pooled(r: ExploreRequest, kind: "dpor" | "exhaustive"): Promise<E
     ...(Number.isFinite(r.max_executions) && r.max_executions < Number.MAX_SAFE_INTEGER
       ? { max_executions: r.max_executions }
       : {}),
+    ...(r.onProgress === undefined ? {} : { onProgress: r.onProgress }),
   });
   const { failures, trace_hashes: _t, state_hashes: _s, ...figures } = c;
   return {
