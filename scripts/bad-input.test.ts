@@ -1,16 +1,19 @@
 import { execFileSync } from "node:child_process";
 import {
+  chmodSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
 import { runProgram } from "./cli/main.ts";
@@ -399,6 +402,28 @@ describe.concurrent("bad input, spawned: one line on stderr, exit 2, nothing wri
       expect(readdirSync(cwd)).toEqual([]);
     });
   }
+
+  // Permissions do not stop root (CI runs as root): there the CLI runs as nobody, which
+  // needs to reach the repository through directories others may enter.
+  const asRoot = process.getuid?.() === 0;
+  const othersReach = (path: string): boolean =>
+    (statSync(path).mode & 0o005) === 0o005 &&
+    (path === dirname(path) || othersReach(dirname(path)));
+  it.runIf(!asRoot || othersReach(fileURLToPath(new URL("..", import.meta.url))))(
+    "an --out in a directory it cannot write to, refused before the work (the write came after it)",
+    async () => {
+      const cwd = mkdtempSync(join(root, "cwd-"));
+      const readOnly = join(cwd, "read-only");
+      mkdirSync(readOnly, { mode: 0o555 });
+      for (const d of [root, cwd]) chmodSync(d, 0o755);
+      const r = await streamsim(["replay", GOOD_SCHEDULE, "--out", "read-only/t.json", "-q"], {
+        cwd,
+        ...(asRoot ? { uid: 65534 } : {}),
+      });
+      expectOneLine(r, /--out 'read-only\/t\.json': directory 'read-only' is not writable/);
+      expect(readdirSync(readOnly)).toEqual([]);
+    },
+  );
 
   it("corpus replay names an older-schema case and says how to migrate it", async () => {
     const r = await streamsim(["corpus", "replay", "--dir", corpusDir]);

@@ -1,4 +1,6 @@
 import {
+  accessSync,
+  constants,
   existsSync,
   linkSync,
   lstatSync,
@@ -94,6 +96,15 @@ export function checkOutputPath(path: string | undefined, option: string, force 
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new FileInputError(
       `${option} '${path}': directory '${dir}' does not exist; create it first`,
+    );
+  }
+  // Checked now: the write comes after the work (a search of up to an hour), and failing
+  // there is an internal error that loses the result.
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new FileInputError(
+      `${option} '${path}': directory '${dir}' is not writable; pick another or fix its permissions`,
     );
   }
   if (existsSync(path) && statSync(path).isDirectory()) {
