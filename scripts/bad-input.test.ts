@@ -425,6 +425,42 @@ describe.concurrent("bad input, spawned: one line on stderr, exit 2, nothing wri
     },
   );
 
+  it.runIf(!asRoot || othersReach(fileURLToPath(new URL("..", import.meta.url))))(
+    "corpus add and prune in a directory the user cannot write to (an internal error at the write)",
+    async () => {
+      const cwd = mkdtempSync(join(root, "cwd-"));
+      const readOnly = join(cwd, "read-only");
+      mkdirSync(readOnly);
+      // One case with an expectation for a variant that does not exist: prune would rewrite it.
+      const added = await runMain([
+        "corpus",
+        "add",
+        "ss1:counter:workers=2:0.1.0.1",
+        "--dir",
+        readOnly,
+      ]);
+      expect(added.code).toBe(0);
+      const [name] = readdirSync(readOnly);
+      const file = join(readOnly, name ?? "");
+      const text = readFileSync(file, "utf8").replace(
+        '"expected": {',
+        '"expected": {"gone": "pass", ',
+      );
+      writeFileSync(file, text);
+      for (const d of [root, cwd]) chmodSync(d, 0o755);
+      chmodSync(readOnly, 0o555);
+      for (const args of [
+        ["corpus", "add", GOOD_SCHEDULE, "--dir", "read-only"],
+        ["corpus", "prune", "--dir", "read-only"],
+      ]) {
+        const r = await streamsim(args, { cwd, ...(asRoot ? { uid: 65534 } : {}) });
+        expectOneLine(r, /^streamsim: corpus directory 'read-only' is not writable/);
+      }
+      expect(readdirSync(readOnly)).toEqual([name]);
+      expect(readFileSync(file, "utf8")).toBe(text);
+    },
+  );
+
   it("corpus replay names an older-schema case and says how to migrate it", async () => {
     const r = await streamsim(["corpus", "replay", "--dir", corpusDir]);
     expect(r.code).toBe(2);

@@ -175,6 +175,7 @@ async function corpusAdd(input: string | undefined, flags: AddFlags): Promise<nu
   if (input === undefined) {
     throw new OptionValueError("give a trace file or schedule to add, or --builtin");
   }
+  checkCorpusDir(dir, { write: true });
   const r = readReplayInput(catalog, input);
   // Recording checks that the schedule fits its scenario (and a trace file its recording)
   // before anything is written.
@@ -271,6 +272,7 @@ function addBuiltin(catalog: Catalog, dir: string, flags: AddFlags, out: Output)
       `${differing.map((p) => `'${displayPath(p.file)}'`).join(", ")} already ${differing.length === 1 ? "exists" : "exist"} and ${differing.length === 1 ? "differs" : "differ"} from today's minimal case; pass --force to replace`,
     );
   }
+  if (plan.some((p) => p.status !== "unchanged")) checkCorpusDir(dir, { write: true });
   const added: { id: string; file: string; status: "added" | "unchanged" | "replaced" }[] = [];
   for (const p of plan) {
     if (p.status !== "unchanged") writeCase(dir, p.case, flags.force === true);
@@ -398,6 +400,10 @@ async function corpusPrune(flags: DirFlags & { dryRun?: boolean }): Promise<numb
   );
   const plan = prunePlan(cases, new Set(catalog.variants.map((v) => v.name)), pinned);
   const dry = flags.dryRun === true;
+  if (!dry && plan.remove.length + plan.rewrite.length > 0) {
+    // Before the first removal: a failing write would otherwise stop prune part way.
+    checkCorpusDir(dir, { write: true });
+  }
   if (!dry) {
     for (const r of plan.remove) removeCase(r.file);
     for (const u of plan.rewrite) rewriteCase(u.file, u.value);

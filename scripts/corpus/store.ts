@@ -1,4 +1,12 @@
-import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+} from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../../sim/index.ts";
@@ -13,12 +21,21 @@ export type Entry =
   | { readonly file: string; readonly ok: true; readonly value: CorpusCase }
   | { readonly file: string; readonly ok: false; readonly error: string };
 
-export function checkCorpusDir(dir: string): void {
+export function checkCorpusDir(dir: string, options: { readonly write?: boolean } = {}): void {
   if (!existsSync(dir)) {
     throw new FileInputError(`corpus directory '${dir}' does not exist; create it or pass --dir`);
   }
   if (!statSync(dir).isDirectory()) {
     throw new FileInputError(`corpus directory '${dir}' is a file; pass --dir a directory`);
+  }
+  if (options.write !== true) return;
+  // Checked before anything is written: a write that fails is an internal error.
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new FileInputError(
+      `corpus directory '${dir}' is not writable; fix its permissions or pass --dir`,
+    );
   }
 }
 
