@@ -1,6 +1,19 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
 import { runProgram } from "./cli/main.ts";
@@ -43,6 +56,12 @@ const notATrace = file("array.json", "[1, 2, 3]");
 const badStep = file("bad-step.json", trace({ steps: [{ i: "x" }] }));
 // Fits its scenario, but records no steps where today's execution takes four.
 const diverged = file("diverged.json", trace({}));
+// A symlink to nothing is in the way of a write as much as a file is.
+const dangling = join(fixtures, "dangling.json");
+symlinkSync(join(fixtures, "nowhere"), dangling);
+// A named pipe stands for /dev/null and other non-files that a rename would replace.
+const fifo = join(fixtures, "fifo");
+execFileSync("mkfifo", [fifo]);
 const corpusDir = join(root, "corpus");
 mkdirSync(corpusDir);
 writeFileSync(
@@ -142,6 +161,41 @@ const inProcess: readonly BadCase[] = [
     says: /strategy 'random' does not use --depth/,
   },
   {
+    name: "--workers with --shard, refused before the run prints anything",
+    args: [
+      "run",
+      "--variant",
+      "counter-race",
+      "--strategy",
+      "exhaustive",
+      "--workers",
+      "2",
+      "--shard",
+      "1/2",
+    ],
+    says: /^streamsim: --workers shards the search itself; drop --shard$/,
+  },
+  {
+    name: "a split dpor with --preemption-bound, refused before the run prints anything",
+    args: [
+      "run",
+      "--variant",
+      "counter-race",
+      "--strategy",
+      "dpor",
+      "--shard",
+      "1/2",
+      "--preemption-bound",
+      "1",
+    ],
+    says: /dpor split by --shard or --workers cannot take --preemption-bound/,
+  },
+  {
+    name: "--preemption-bound without --strategy (the help says dpor runs first; pct gets it)",
+    args: ["run", "--variant", "fixed", "--preemption-bound", "2"],
+    says: /^streamsim: --preemption-bound needs --strategy \(without it, --preemption-bound would go to pct, which does not use it\); name one that does, e\.g\. --strategy dpor/,
+  },
+  {
     name: "--shard without --strategy (dpor runs first, then pct: a shard of neither)",
     args: ["run", "--variant", "counter-race", "--shard", "1/2"],
     says: /--shard splits the search of one strategy; name it with --strategy/,
@@ -160,6 +214,26 @@ const inProcess: readonly BadCase[] = [
     name: "--param without a key",
     args: ["run", "--scenario", "counter", "--param", "=3"],
     says: /--param '=3' is not key=value/,
+  },
+  {
+    name: "an --out that is a dangling symlink, refused before the work (not kept aside after it)",
+    args: ["replay", GOOD_SCHEDULE, "--out", dangling],
+    says: /--out '.*dangling\.json' already exists; pass --force to replace it/,
+  },
+  {
+    name: "an --out that is not a regular file (as /dev/null), even with --force",
+    args: ["replay", GOOD_SCHEDULE, "--out", fifo, "--force"],
+    says: /--out '.*fifo' is not a regular file \(a device or a pipe\); give a file name/,
+  },
+  {
+    name: "an empty --out (an unset shell variable), refused before the work, not at the write",
+    args: ["replay", GOOD_SCHEDULE, "--out", ""],
+    says: /^streamsim: --out is empty; give a file name$/,
+  },
+  {
+    name: "an empty --html",
+    args: ["run", "--variant", "counter-race", "--strategy", "random", "--html", ""],
+    says: /^streamsim: --html is empty; give a file name$/,
   },
   {
     name: "--out naming a directory that does not exist yet",
@@ -329,6 +403,64 @@ describe.concurrent("bad input, spawned: one line on stderr, exit 2, nothing wri
     });
   }
 
+  // Permissions do not stop root (CI runs as root): there the CLI runs as nobody, which
+  // needs to reach the repository through directories others may enter.
+  const asRoot = process.getuid?.() === 0;
+  const othersReach = (path: string): boolean =>
+    (statSync(path).mode & 0o005) === 0o005 &&
+    (path === dirname(path) || othersReach(dirname(path)));
+  it.runIf(!asRoot || othersReach(fileURLToPath(new URL("..", import.meta.url))))(
+    "an --out in a directory it cannot write to, refused before the work (the write came after it)",
+    async () => {
+      const cwd = mkdtempSync(join(root, "cwd-"));
+      const readOnly = join(cwd, "read-only");
+      mkdirSync(readOnly, { mode: 0o555 });
+      for (const d of [root, cwd]) chmodSync(d, 0o755);
+      const r = await streamsim(["replay", GOOD_SCHEDULE, "--out", "read-only/t.json", "-q"], {
+        cwd,
+        ...(asRoot ? { uid: 65534 } : {}),
+      });
+      expectOneLine(r, /--out 'read-only\/t\.json': directory 'read-only' is not writable/);
+      expect(readdirSync(readOnly)).toEqual([]);
+    },
+  );
+
+  it.runIf(!asRoot || othersReach(fileURLToPath(new URL("..", import.meta.url))))(
+    "corpus add and prune in a directory the user cannot write to (an internal error at the write)",
+    async () => {
+      const cwd = mkdtempSync(join(root, "cwd-"));
+      const readOnly = join(cwd, "read-only");
+      mkdirSync(readOnly);
+      // One case with an expectation for a variant that does not exist: prune would rewrite it.
+      const added = await runMain([
+        "corpus",
+        "add",
+        "ss1:counter:workers=2:0.1.0.1",
+        "--dir",
+        readOnly,
+      ]);
+      expect(added.code).toBe(0);
+      const [name] = readdirSync(readOnly);
+      const file = join(readOnly, name ?? "");
+      const text = readFileSync(file, "utf8").replace(
+        '"expected": {',
+        '"expected": {"gone": "pass", ',
+      );
+      writeFileSync(file, text);
+      for (const d of [root, cwd]) chmodSync(d, 0o755);
+      chmodSync(readOnly, 0o555);
+      for (const args of [
+        ["corpus", "add", GOOD_SCHEDULE, "--dir", "read-only"],
+        ["corpus", "prune", "--dir", "read-only"],
+      ]) {
+        const r = await streamsim(args, { cwd, ...(asRoot ? { uid: 65534 } : {}) });
+        expectOneLine(r, /^streamsim: corpus directory 'read-only' is not writable/);
+      }
+      expect(readdirSync(readOnly)).toEqual([name]);
+      expect(readFileSync(file, "utf8")).toBe(text);
+    },
+  );
+
   it("corpus replay names an older-schema case and says how to migrate it", async () => {
     const r = await streamsim(["corpus", "replay", "--dir", corpusDir]);
     expect(r.code).toBe(2);
@@ -347,6 +479,68 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
       expect(readdirSync(root, { recursive: true })).toEqual(before);
     });
   }
+
+  it("a corpus entry that cannot be read (a directory named *.json) is an unreadable case, not an internal error", async () => {
+    const corpus = mkdtempSync(join(root, "corpus-with-dir-"));
+    mkdirSync(join(corpus, "folder.json"));
+    const replay = await runMain(["corpus", "replay", "--dir", corpus]);
+    expect(replay.code).toBe(2);
+    expect(replay.stderr).toBe("");
+    expect(replay.stdout).toMatch(/^✗ corpus case '.*folder\.json' cannot be read \(EISDIR\)$/m);
+    const list = await runMain(["corpus", "list", "--dir", corpus]);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/folder\.json .* unreadable: corpus case .* cannot be read/);
+    rmSync(corpus, { recursive: true });
+  });
+
+  it("a corpus case whose schedule does not parse is reported with its file name", async () => {
+    const corpus = mkdtempSync(join(root, "corpus-bad-schedule-"));
+    writeFileSync(
+      join(corpus, "garbled.json"),
+      JSON.stringify({
+        format: "streamsim.corpus-case",
+        schema: 1,
+        harness: "0.1.0",
+        id: "garbled",
+        scenario: "counter",
+        found_on: "counter-race",
+        params: { workers: 2 },
+        schedule: "garbage",
+        choices: [0],
+        steps: 4,
+        expected: { "counter-race": "pass" },
+        note: "",
+      }),
+    );
+    const r = await runMain(["corpus", "replay", "--dir", corpus]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(
+      /^✗ corpus case '.*garbled\.json': "schedule" is bad: not a schedule: expected .*'garbage'$/m,
+    );
+    rmSync(corpus, { recursive: true });
+  });
+
+  it("corpus add --builtin refuses a differing case before it writes any other", async () => {
+    const corpus = mkdtempSync(join(root, "corpus-builtin-"));
+    expect((await runMain(["corpus", "add", "--builtin", "--dir", corpus])).code).toBe(0);
+    // The catalog's first variant's case is missing, its last one's edited: a refusal that
+    // came only when the loop reached the edited case would have written the missing one.
+    rmSync(join(corpus, "counter-race-minimal.json"));
+    writeFileSync(join(corpus, "round3-minimal.json"), "edited by hand");
+    const before = readdirSync(corpus).sort();
+    expectOneLine(
+      await runMain(["corpus", "add", "--builtin", "--dir", corpus]),
+      /already exists and differs from today's minimal case; pass --force to replace$/,
+    );
+    expect(readdirSync(corpus).sort()).toEqual(before);
+    expect(readFileSync(join(corpus, "round3-minimal.json"), "utf8")).toBe("edited by hand");
+    rmSync(corpus, { recursive: true });
+  });
+
+  it("--force never replaces a device or a pipe with a plain file", async () => {
+    expect((await runMain(["replay", GOOD_SCHEDULE, "--html", fifo, "--force"])).code).toBe(2);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+  });
 
   it("an unexpected error is one 'internal error' line with a hint, exit 1, the stack only on request", async () => {
     const exit = { code: 0 };

@@ -82,6 +82,11 @@ export interface StrategySpec {
   readonly explores: boolean;
   /** Which options it reads, for `list` and for rejecting ones it would ignore. */
   readonly reads: readonly ("seed" | "depth" | "preemption_bound" | "shard" | "workers")[];
+  /**
+   * Throws an InputError for options it reads but cannot take together (--workers with
+   * --shard, say); the CLI calls it before it prints anything or starts the search.
+   */
+  check?(options: StrategyOptions): void;
   explore(request: ExploreRequest): Exploration | Promise<Exploration>;
 }
 

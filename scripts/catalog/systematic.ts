@@ -4,7 +4,7 @@ import type { Coverage } from "../../sim/dpor/coverage.ts";
 import type { SystematicOptions } from "../../sim/dpor/systematic.ts";
 import { type Params, plural, type Scenario } from "../../sim/index.ts";
 import { OptionValueError } from "../cli/input.ts";
-import type { Exploration, ExploreRequest, StrategySpec } from "./strategies.ts";
+import type { Exploration, ExploreRequest, StrategyOptions, StrategySpec } from "./strategies.ts";
 
 type ExploreSystematic = (options: SystematicOptions<Params>) => Coverage;
 
@@ -27,13 +27,9 @@ export async function loadSystematicStrategies(): Promise<StrategySpec[]> {
       systematic: true,
       explores: true,
       reads: ["preemption_bound", "seed", "shard", "workers"],
+      check: (o) => checkSplit("dpor", o),
       explore: (r) => {
-        const split = r.options.shard !== undefined || (r.options.workers ?? 1) > 1;
-        if (split && r.options.preemption_bound !== undefined) {
-          throw new OptionValueError(
-            "dpor split by --shard or --workers cannot take --preemption-bound (a bounded search is not complete, so its shards would not add up to it); drop one",
-          );
-        }
+        checkSplit("dpor", r.options);
         return (r.options.workers ?? 1) > 1 ? pooled(r, "dpor") : systematic(run, "dpor", r);
       },
     },
@@ -43,12 +39,28 @@ export async function loadSystematicStrategies(): Promise<StrategySpec[]> {
       systematic: true,
       explores: true,
       reads: ["preemption_bound", "shard", "workers"],
-      explore: (r) =>
-        r.options.workers !== undefined && r.options.workers > 1
+      check: (o) => checkSplit("exhaustive", o),
+      explore: (r) => {
+        checkSplit("exhaustive", r.options);
+        return r.options.workers !== undefined && r.options.workers > 1
           ? pooled(r, "exhaustive")
-          : systematic(run, "exhaustive", r),
+          : systematic(run, "exhaustive", r);
+      },
     },
   ];
+}
+
+/** The ways of splitting a search that cannot be combined, refused before any work. */
+function checkSplit(kind: "dpor" | "exhaustive", o: StrategyOptions): void {
+  const pool = (o.workers ?? 1) > 1;
+  if (pool && o.shard !== undefined) {
+    throw new OptionValueError("--workers shards the search itself; drop --shard");
+  }
+  if (kind === "dpor" && (pool || o.shard !== undefined) && o.preemption_bound !== undefined) {
+    throw new OptionValueError(
+      "dpor split by --shard or --workers cannot take --preemption-bound (a bounded search is not complete, so its shards would not add up to it); drop one",
+    );
+  }
 }
 
 function systematic(
@@ -127,9 +139,6 @@ async function pooled(r: ExploreRequest, kind: "dpor" | "exhaustive"): Promise<E
   if (r.source === undefined) {
     throw new OptionValueError(`--workers cannot load scenario '${r.scenario.name}' in a worker`);
   }
-  if (r.options.shard !== undefined) {
-    throw new OptionValueError("--workers shards the search itself; drop --shard");
-  }
   const workers = r.options.workers ?? 2;
   const { explorePool } = await import("../../sim/dpor/pool.ts");
   const c = await explorePool({
@@ -146,6 +155,7 @@ async function pooled(r: ExploreRequest, kind: "dpor" | "exhaustive"): Promise<E
     ...(Number.isFinite(r.max_executions) && r.max_executions < Number.MAX_SAFE_INTEGER
       ? { max_executions: r.max_executions }
       : {}),
+    ...(r.onProgress === undefined ? {} : { onProgress: r.onProgress }),
   });
   const { failures, trace_hashes: _t, state_hashes: _s, ...figures } = c;
   return {

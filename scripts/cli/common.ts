@@ -60,11 +60,18 @@ export function strategyFrom(
     ["workers", "--workers", flags.workers],
   ];
   for (const [key, flag, value] of given) {
-    if (value !== undefined && !spec.reads.includes(key)) {
+    if (value === undefined || spec.reads.includes(key)) continue;
+    // Without --strategy the user never named the fallback: "strategy 'pct' does not use
+    // --preemption-bound" reads as a bug when the help says dpor runs first.
+    const reader = catalog.strategies.find((s) => s.explores && s.reads.includes(key));
+    if (flags.strategy === undefined && reader !== undefined) {
       throw new OptionValueError(
-        `strategy '${spec.name}' does not use ${flag}; drop it or pick a strategy that does (see 'streamsim list')`,
+        `${flag} needs --strategy (without it, ${flag} would go to ${spec.name}, which does not use it); name one that does, e.g. --strategy ${reader.name} (see 'streamsim list')`,
       );
     }
+    throw new OptionValueError(
+      `strategy '${spec.name}' does not use ${flag}; drop it or pick a strategy that does (see 'streamsim list')`,
+    );
   }
   const options: StrategyOptions = {
     seed: flags.seed === undefined ? 1 : parseSeed(flags.seed),
@@ -80,6 +87,8 @@ export function strategyFrom(
       ? {}
       : { workers: parseWholeNumber("--workers", flags.workers, 1, 64) }),
   };
+  // Here, not when the search starts: by then the command has printed its first lines.
+  spec.check?.(options);
   return { spec, options };
 }
 

@@ -1,6 +1,9 @@
 import {
+  accessSync,
+  constants,
   existsSync,
   linkSync,
+  lstatSync,
   readFileSync,
   renameSync,
   statSync,
@@ -80,6 +83,11 @@ function keptPath(path: string): string {
  */
 export function checkOutputPath(path: string | undefined, option: string, force = false): void {
   if (path === undefined) return;
+  // An empty name (--out "" from an unset shell variable) would fail only at the write,
+  // after the work, as an internal error.
+  if (path.trim() === "") {
+    throw new FileInputError(`${option} is empty; give a file name`);
+  }
   // dirname("out/") is ".": without this check the write would fail late, as an internal error.
   if (/[\\/]$/.test(path)) {
     throw new FileInputError(`${option} '${path}' names a directory; give a file name`);
@@ -90,10 +98,28 @@ export function checkOutputPath(path: string | undefined, option: string, force 
       `${option} '${path}': directory '${dir}' does not exist; create it first`,
     );
   }
+  // Checked now: the write comes after the work (a search of up to an hour), and failing
+  // there is an internal error that loses the result.
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new FileInputError(
+      `${option} '${path}': directory '${dir}' is not writable; pick another or fix its permissions`,
+    );
+  }
   if (existsSync(path) && statSync(path).isDirectory()) {
     throw new FileInputError(`${option} '${path}' is a directory; give a file name`);
   }
-  if (existsSync(path) && !force) {
+  // The write renames a temporary file over the target: --force on /dev/null or a FIFO
+  // would replace the device or pipe itself (as root, /dev/null becomes a plain file).
+  if (existsSync(path) && !statSync(path).isFile()) {
+    throw new FileInputError(
+      `${option} '${path}' is not a regular file (a device or a pipe); give a file name`,
+    );
+  }
+  // lstat, not exists: a dangling symlink is in the way of the write too, and without
+  // this check it would be reported only after the work, as a file that appeared meanwhile.
+  if (lstatSync(path, { throwIfNoEntry: false }) !== undefined && !force) {
     throw new FileInputError(`${option} '${path}' already exists; pass --force to replace it`);
   }
 }

@@ -4,12 +4,13 @@ import type { Command } from "commander";
 import { plural, scheduleToChoices } from "../../sim/index.ts";
 import { type Catalog, loadCatalog, UnknownNameError } from "../catalog.ts";
 import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts";
+import { FileExistsError } from "../cli/files.ts";
 import { OptionValueError } from "../cli/input.ts";
 import { EXIT, type ExitSlot } from "../cli/main.ts";
 import { type Output, table } from "../cli/output.ts";
 import { readReplayInput, replayFaithfully } from "../cli/target.ts";
 import { invariantOf, isVerdict, type Verdict } from "../cli/verdict.ts";
-import { makeCase, stringifyCase } from "../corpus/case.ts";
+import { type CorpusCase, makeCase, stringifyCase } from "../corpus/case.ts";
 import { checkCase, variantsOfScenario, verdictOn } from "../corpus/check.ts";
 import {
   caseDisagreement,
@@ -174,6 +175,7 @@ async function corpusAdd(input: string | undefined, flags: AddFlags): Promise<nu
   if (input === undefined) {
     throw new OptionValueError("give a trace file or schedule to add, or --builtin");
   }
+  checkCorpusDir(dir, { write: true });
   const r = readReplayInput(catalog, input);
   // Recording checks that the schedule fits its scenario (and a trace file its recording)
   // before anything is written.
@@ -250,19 +252,31 @@ function checkExpectedInvariants(
 
 /** Adds each buggy variant's minimal counterexample as `<variant>-minimal`. */
 function addBuiltin(catalog: Catalog, dir: string, flags: AddFlags, out: Output): number {
-  const added: { id: string; file: string; status: "added" | "unchanged" | "replaced" }[] = [];
+  const plan: { case: CorpusCase; file: string; status: "added" | "unchanged" | "replaced" }[] = [];
   for (const variant of catalog.variants) {
     const c = minimalCaseOf(catalog, variant);
     if (c === undefined) continue;
     const file = caseFile(dir, c.id);
-    const same = existsSync(file) && readFileSync(file, "utf8") === stringifyCase(c);
-    if (same) {
-      added.push({ id: c.id, file: displayPath(file), status: "unchanged" });
-      continue;
-    }
-    const existed = existsSync(file);
-    writeCase(dir, c, flags.force === true);
-    added.push({ id: c.id, file: displayPath(file), status: existed ? "replaced" : "added" });
+    const status = !existsSync(file)
+      ? "added"
+      : readFileSync(file, "utf8") === stringifyCase(c)
+        ? "unchanged"
+        : "replaced";
+    plan.push({ case: c, file, status });
+  }
+  // Refused before any case is written: bad input writes nothing, so a refusal never
+  // leaves the corpus half refreshed.
+  const differing = plan.filter((p) => p.status === "replaced");
+  if (differing.length > 0 && flags.force !== true) {
+    throw new FileExistsError(
+      `${differing.map((p) => `'${displayPath(p.file)}'`).join(", ")} already ${differing.length === 1 ? "exists" : "exist"} and ${differing.length === 1 ? "differs" : "differ"} from today's minimal case; pass --force to replace`,
+    );
+  }
+  if (plan.some((p) => p.status !== "unchanged")) checkCorpusDir(dir, { write: true });
+  const added: { id: string; file: string; status: "added" | "unchanged" | "replaced" }[] = [];
+  for (const p of plan) {
+    if (p.status !== "unchanged") writeCase(dir, p.case, flags.force === true);
+    added.push({ id: p.case.id, file: displayPath(p.file), status: p.status });
   }
   out.document({ streamsim_json: 1, command: "corpus add", added });
   for (const a of added) out.line(`  ${a.status.padEnd(9)} ${a.file}`);
@@ -386,6 +400,10 @@ async function corpusPrune(flags: DirFlags & { dryRun?: boolean }): Promise<numb
   );
   const plan = prunePlan(cases, new Set(catalog.variants.map((v) => v.name)), pinned);
   const dry = flags.dryRun === true;
+  if (!dry && plan.remove.length + plan.rewrite.length > 0) {
+    // Before the first removal: a failing write would otherwise stop prune part way.
+    checkCorpusDir(dir, { write: true });
+  }
   if (!dry) {
     for (const r of plan.remove) removeCase(r.file);
     for (const u of plan.rewrite) rewriteCase(u.file, u.value);

@@ -1,6 +1,7 @@
 import { dirname } from "node:path";
 import {
   HARNESS_VERSION,
+  InputError,
   type Params,
   parseSchedule,
   SchemaVersionError,
@@ -98,7 +99,15 @@ export function parseCase(text: string, file: string): CorpusCase {
   ) {
     fail(`"expected" must map variant names to verdicts ("pass" or "violation: <invariant>")`);
   }
-  if (parseSchedule(c.schedule as string).scenario !== c.scenario) {
+  let named: string;
+  try {
+    named = parseSchedule(c.schedule as string).scenario;
+  } catch (e) {
+    // The schedule's own message does not say which case it is in.
+    if (e instanceof InputError) fail(`"schedule" is bad: ${e.message}`);
+    throw e;
+  }
+  if (named !== c.scenario) {
     fail(`"scenario" does not match the scenario its schedule names`);
   }
   return value as CorpusCase;

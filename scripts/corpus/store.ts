@@ -1,4 +1,12 @@
-import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+} from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../../sim/index.ts";
@@ -13,12 +21,21 @@ export type Entry =
   | { readonly file: string; readonly ok: true; readonly value: CorpusCase }
   | { readonly file: string; readonly ok: false; readonly error: string };
 
-export function checkCorpusDir(dir: string): void {
+export function checkCorpusDir(dir: string, options: { readonly write?: boolean } = {}): void {
   if (!existsSync(dir)) {
     throw new FileInputError(`corpus directory '${dir}' does not exist; create it or pass --dir`);
   }
   if (!statSync(dir).isDirectory()) {
     throw new FileInputError(`corpus directory '${dir}' is a file; pass --dir a directory`);
+  }
+  if (options.write !== true) return;
+  // Checked before anything is written: a write that fails is an internal error.
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new FileInputError(
+      `corpus directory '${dir}' is not writable; fix its permissions or pass --dir`,
+    );
   }
 }
 
@@ -38,6 +55,12 @@ export function readCorpus(dir: string): Entry[] {
       };
     } catch (e) {
       if (e instanceof InputError) return { file, ok: false, error: e.message };
+      // A case that cannot be read at all (a directory named *.json, no permission) is one
+      // unreadable case like any other, not an internal error that hides the rest.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== undefined) {
+        return { file, ok: false, error: `corpus case '${file}' cannot be read (${code})` };
+      }
       throw e;
     }
   });

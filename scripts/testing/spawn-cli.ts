@@ -17,13 +17,19 @@ export interface CliResult {
  */
 export function streamsim(
   args: readonly string[],
-  options: { readonly cwd?: string; readonly env?: Record<string, string> } = {},
+  options: {
+    readonly cwd?: string;
+    readonly env?: Record<string, string>;
+    /** Run as this user and group (needs root): permissions do not stop root. */
+    readonly uid?: number;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", TSX_LOADER, ENTRY, ...args], {
       cwd: options.cwd ?? process.cwd(),
       env: { ...process.env, NO_COLOR: "", STREAMSIM_DEBUG: "", ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
+      ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
     });
     let stdout = "";
     let stderr = "";

@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { Params } from "../types.ts";
+import { wallNow_ms } from "../wallclock.ts";
 import { type Coverage, mergeCoverage } from "./coverage.ts";
 import { BoundError } from "./systematic.ts";
 
@@ -18,11 +19,23 @@ export interface PoolTask {
   readonly max_executions?: number;
   readonly stop_on_first?: boolean;
   readonly split_depth?: number;
+  /** Each worker reports its executions to onProgress every this many. Default 500. */
+  readonly progress_every?: number;
 }
+
+/** What a worker posts: its executions so far now and then, and its coverage at the end. */
+export type WorkerMessage =
+  | { readonly kind: "progress"; readonly executions: number }
+  | { readonly kind: "done"; readonly coverage: Coverage };
 
 export interface PoolOptions extends PoolTask {
   /** Worker threads, each exploring shard k of `workers`. Default 2. */
   readonly workers?: number;
+  /**
+   * Called with the executions of all workers so far: a pool runs to its end with no
+   * budget, for minutes on a large scope, and would otherwise show nothing meanwhile.
+   */
+  readonly onProgress?: (executions: number, elapsed_ms: number) => void;
 }
 
 /**
@@ -37,9 +50,21 @@ export async function explorePool(options: PoolOptions): Promise<Coverage> {
   if (!(Number.isInteger(workers) && workers >= 1 && workers <= 256)) {
     throw new BoundError(`workers must be a whole number from 1 to 256, got ${workers}`);
   }
-  const { workers: _unused, ...task } = options;
+  // onProgress is a function: it stays here, the task is cloned into each worker.
+  const { workers: _unused, onProgress, ...task } = options;
+  const started = wallNow_ms();
+  const done = new Array<number>(workers).fill(0);
+  const report = (index: number, executions: number) => {
+    done[index] = executions;
+    onProgress?.(
+      done.reduce((a, b) => a + b, 0),
+      wallNow_ms() - started,
+    );
+  };
   const parts = await Promise.all(
-    Array.from({ length: workers }, (_, index) => runWorker(task, { index, count: workers })),
+    Array.from({ length: workers }, (_, index) =>
+      runWorker(task, { index, count: workers }, (n) => report(index, n)),
+    ),
   );
   return mergeCoverage(parts);
 }
@@ -47,14 +72,16 @@ export async function explorePool(options: PoolOptions): Promise<Coverage> {
 function runWorker(
   task: PoolTask,
   shard: { readonly index: number; readonly count: number },
+  onProgress: (executions: number) => void,
 ): Promise<Coverage> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./worker-boot.mjs", import.meta.url), {
       workerData: { task, shard },
     });
     let result: Coverage | null = null;
-    worker.once("message", (m: Coverage) => {
-      result = m;
+    worker.on("message", (m: WorkerMessage) => {
+      if (m.kind === "progress") onProgress(m.executions);
+      else result = m.coverage;
     });
     worker.once("error", reject);
     worker.once("exit", (code) => {

@@ -248,4 +248,20 @@ describe("sharding", () => {
     expect(pooled.traces).toBe(whole.traces);
     expect(pooled.final_states).toBe(whole.final_states);
   });
+
+  it("reports the workers' progress while they run (a pool has no budget to end it early)", async () => {
+    const seen: number[] = [];
+    await explorePool({
+      module: fileURLToPath(new URL("../examples/counter.ts", import.meta.url)),
+      export_name: "counterScenario",
+      params: { workers: 3 },
+      strategy: "exhaustive",
+      stop_on_first: false,
+      workers: 2,
+      progress_every: 10,
+      onProgress: (executions) => seen.push(executions),
+    });
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  });
 });

@@ -1,7 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Scenario } from "../scenario.ts";
-import type { PoolTask } from "./pool.ts";
+import type { PoolTask, WorkerMessage } from "./pool.ts";
 import type { Shard } from "./shard.ts";
 import { exploreSystematic } from "./systematic.ts";
 
@@ -13,8 +13,22 @@ const scenario = mod[task.export_name] as Scenario | undefined;
 if (scenario === undefined || typeof scenario.setup !== "function") {
   throw new Error(`module ${task.module} has no scenario export '${task.export_name}'`);
 }
+// Every execution starts with the scenario's setup: counting setups tells the pool how far
+// this worker has got (a count, not exact complete executions: enough for a progress line).
+const every = task.progress_every ?? 500;
+let runs = 0;
+const counted: Scenario = {
+  ...scenario,
+  setup(world, params) {
+    runs++;
+    if (runs % every === 0) {
+      parentPort?.postMessage({ kind: "progress", executions: runs } satisfies WorkerMessage);
+    }
+    scenario.setup(world, params);
+  },
+};
 const coverage = exploreSystematic({
-  scenario,
+  scenario: counted,
   params: task.params,
   strategy: task.strategy,
   shard,
@@ -27,4 +41,4 @@ const coverage = exploreSystematic({
   ...(task.seed === undefined ? {} : { seed: task.seed }),
 });
 // Failures carry their schedules as plain data; the rest of Coverage is plain data too.
-parentPort?.postMessage(coverage);
+parentPort?.postMessage({ kind: "done", coverage } satisfies WorkerMessage);
