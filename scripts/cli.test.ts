@@ -114,6 +114,24 @@ describe("streamsim CLI, end to end", () => {
     });
   });
 
+  it("a run that stops early names the limit that stopped it, never calling it a proof", async () => {
+    const line = async (args: string[]) => {
+      const r = await runMain(["run", "--variant", "fixed", ...args]);
+      expect(r.code).toBe(0);
+      return lastLine(r.stdout);
+    };
+    expect(await line(["--strategy", "random", "--runs", "20"])).toMatch(
+      /^No violation in 20 executions \(.*; --runs 20 used up: not a proof\)\.$/,
+    );
+    expect(await line(["--strategy", "random", "--budget", "200ms"])).toMatch(
+      /; time budget used up: not a proof\)\.$/,
+    );
+    // dpor's 20 runs include sleep-blocked ones, which are no executions of their own.
+    expect(await line(["--strategy", "dpor", "--runs", "20"])).toMatch(
+      /^No violation in 17 executions \(.*; --runs 20 used up: not a proof\)\.$/,
+    );
+  });
+
   it("replay of the printed command reproduces the same timeline, from text and from the trace file", async () => {
     const fromText = await streamsim(["replay", schedule]);
     expect(fromText.code).toBe(1);

@@ -168,7 +168,7 @@ async function run(flags: RunFlags): Promise<number> {
   if (e.coverage !== null) out.line(`  coverage: ${coverageLine(e.coverage)}`);
   if (c === null) {
     out.essential(
-      `No violation in ${plural(e.executions, "execution")} (${formatDuration(e.elapsed_ms)}; ${scopeOf(e, options.shard)}).`,
+      `No violation in ${plural(e.executions, "execution")} (${formatDuration(e.elapsed_ms)}; ${scopeOf(e, options.shard, budget.max_executions, options.workers ?? 1)}).`,
     );
     // --out and --html write a counterexample; say so rather than leave the user looking.
     const asked = [flags.out, flags.html].filter((f) => f !== undefined);
@@ -197,8 +197,22 @@ async function run(flags: RunFlags): Promise<number> {
  * What a failure-free run covered, in words that never claim more than it did: a shard
  * covers only its part of the space, and a bound only the interleavings within it.
  */
-function scopeOf(e: Exploration, shard: Shard | undefined): string {
-  if (!e.exhausted) return "budget used up: not a proof";
+function scopeOf(
+  e: Exploration,
+  shard: Shard | undefined,
+  max_executions: number,
+  workers: number,
+): string {
+  // A run that stopped early says which limit stopped it: --runs (per worker under
+  // --workers, which takes no time budget) or the time budget.
+  if (!e.exhausted) {
+    const each = workers > 1 ? " per worker" : "";
+    // dpor's runs count its sleep-blocked executions too (the coverage line lists them).
+    const byRuns =
+      e.executions >= max_executions || e.bounds.some((b) => b.startsWith("execution bound"));
+    const limit = byRuns ? `--runs ${max_executions}${each}` : "time budget";
+    return `${limit} used up: not a proof`;
+  }
   const within = e.bounds.length > 0 ? ` within ${e.bounds.join(", ")}` : "";
   if (!e.systematic) return `the strategy had nothing left to try${within}`;
   const part = shard === undefined ? "" : ` of shard ${shard.index + 1}/${shard.count}`;
