@@ -236,6 +236,16 @@ const inProcess: readonly BadCase[] = [
     says: /^streamsim: --html is empty; give a file name$/,
   },
   {
+    name: "replay's --html naming the trace it replays, even with --force",
+    args: ["replay", diverged, "--html", diverged, "--force"],
+    says: /^streamsim: --html '.*diverged\.json' is the trace being replayed; give another file$/,
+  },
+  {
+    name: "replay's --out naming the trace it replays, even with --force",
+    args: ["replay", diverged, "--out", diverged, "--force"],
+    says: /^streamsim: --out '.*diverged\.json' is the trace being replayed; give another file$/,
+  },
+  {
     name: "--out naming a directory that does not exist yet",
     args: ["replay", GOOD_SCHEDULE, "--out", join(root, "new-dir/")],
     says: /--out '.*new-dir\/' names a directory; give a file name/,

@@ -1,8 +1,10 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { describeOutcome, plural } from "../../sim/index.ts";
 import { loadCatalog } from "../catalog.ts";
 import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts";
-import { checkOutputPath } from "../cli/files.ts";
+import { checkOutputPath, FileInputError } from "../cli/files.ts";
 import { checkHtmlOption } from "../cli/html.ts";
 import { EXIT, type ExitSlot } from "../cli/main.ts";
 import { printTrace } from "../cli/report.ts";
@@ -45,6 +47,18 @@ Exit code 1 when the execution fails (or diverges from the trace), 0 when every 
 
 async function replay(input: string, flags: ReplayFlags): Promise<number> {
   const out = outputFor(flags);
+  // Replaying a trace file into itself would, with --force, replace the recording that the
+  // replay is checked against (by the HTML report, with --html).
+  for (const [option, path] of [
+    ["--out", flags.out],
+    ["--html", flags.html],
+  ] as const) {
+    if (path !== undefined && existsSync(input) && resolve(path) === resolve(input)) {
+      throw new FileInputError(
+        `${option} '${path}' is the trace being replayed; give another file`,
+      );
+    }
+  }
   checkOutputPath(flags.out, "--out", flags.force === true);
   checkHtmlOption(flags.html, flags.force === true, flags.out);
   const catalog = await loadCatalog();
