@@ -503,6 +503,34 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
     rmSync(corpus, { recursive: true });
   });
 
+  it("a corpus case of a scenario that is not registered says so, not to run prune", async () => {
+    const corpus = mkdtempSync(join(root, "corpus-unknown-scenario-"));
+    const added = await runMain([
+      "corpus",
+      "add",
+      "ss1:counter:workers=2:0.1.0.1",
+      "--dir",
+      corpus,
+    ]);
+    expect(added.code).toBe(0);
+    const [name = ""] = readdirSync(corpus);
+    const file = join(corpus, name);
+    // Its scenario renamed (in the schedule too); its variants still exist, so prune keeps it.
+    writeFileSync(file, readFileSync(file, "utf8").replaceAll(/\bcounter(?=[:"])/g, "mine"));
+    const edited = readFileSync(file, "utf8");
+    expect(edited).toMatch(/"scenario": "mine"/);
+    const replay = await runMain(["corpus", "replay", "--dir", corpus]);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toMatch(
+      /^✗ \S+ on counter-race: scenario 'mine' is not registered \(see scripts\/catalog\.ts\); if it is gone, delete the case$/m,
+    );
+    expect(replay.stdout).not.toMatch(/corpus prune/);
+    const prune = await runMain(["corpus", "prune", "--dir", corpus]);
+    expect(prune.code).toBe(0);
+    expect(readFileSync(file, "utf8")).toBe(edited);
+    rmSync(corpus, { recursive: true });
+  });
+
   it("a corpus case whose schedule does not parse is reported with its file name", async () => {
     const corpus = mkdtempSync(join(root, "corpus-bad-schedule-"));
     writeFileSync(

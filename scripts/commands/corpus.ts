@@ -326,7 +326,7 @@ async function corpusReplay(flags: DirFlags): Promise<number> {
       const mark = c.ok ? out.paint("green", "✓") : out.paint("red", "✗");
       const now =
         c.actual === null
-          ? "variant no longer exists (run 'streamsim corpus prune')"
+          ? (c.missing ?? "no verdict")
           : c.ok
             ? c.actual
             : `${c.actual}, expected ${c.expected}`;

@@ -62,7 +62,8 @@ interface Row {
 async function verdicts(flags: VerdictFlags): Promise<number> {
   const out = outputFor(flags);
   const catalog = await loadCatalog();
-  const chosen = (flags.variant ?? []).map((name) => catalog.variant(name));
+  // A name given twice is explored once (a second row would only split the budget).
+  const chosen = [...new Set(flags.variant ?? [])].map((name) => catalog.variant(name));
   const variants = chosen.length > 0 ? chosen : catalog.variants;
   const total_ms =
     flags.budget === undefined

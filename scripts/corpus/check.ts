@@ -7,8 +7,10 @@ import type { CorpusCase } from "./case.ts";
 export interface CaseCheck {
   readonly variant: string;
   readonly expected: Verdict;
-  /** The verdict now; null when the variant no longer exists. */
+  /** The verdict now; null when it cannot be had (see `missing`). */
   readonly actual: Verdict | null;
+  /** Why there is no verdict: what is missing, in words; null when there is one. */
+  readonly missing: string | null;
   readonly ok: boolean;
 }
 
@@ -29,11 +31,21 @@ export function verdictOn(
 export function checkCase(catalog: Catalog, c: CorpusCase): CaseCheck[] {
   return Object.entries(c.expected).map(([name, expected]) => {
     const variant = catalog.variants.find((v) => v.name === name);
-    if (variant === undefined || variant.scenario.name !== c.scenario) {
-      return { variant: name, expected, actual: null, ok: false };
+    // Prune drops only the variants that are gone: a case whose scenario is not registered
+    // (a user's own, say) but names existing variants, or names a variant of another
+    // scenario (edited by hand), stays, so "run prune" is no advice for those.
+    const missing = !catalog.scenarios.has(c.scenario)
+      ? `scenario '${c.scenario}' is not registered (see scripts/catalog.ts); if it is gone, delete the case`
+      : variant === undefined
+        ? "variant no longer exists (run 'streamsim corpus prune')"
+        : variant.scenario.name !== c.scenario
+          ? `variant '${name}' is of scenario '${variant.scenario.name}', not the case's '${c.scenario}'`
+          : null;
+    if (variant === undefined || missing !== null) {
+      return { variant: name, expected, actual: null, missing, ok: false };
     }
     const actual = verdictOn(c, variant);
-    return { variant: name, expected, actual, ok: actual === expected };
+    return { variant: name, expected, actual, missing: null, ok: actual === expected };
   });
 }
 
