@@ -316,11 +316,13 @@ describe("streamsim CLI, end to end", () => {
     // dpor explores the one interleaving of one worker and stops: a proof, not a budget.
     expect(r.stdout).toMatch(/counter-solo\s+pass\s+-\s+-\s+1 \(all interleavings\)/);
     expect(r.stdout).toContain("Where to go next");
+    // A variant named twice is explored once.
     const json = await runMain([
       "verdicts",
       "--variant",
       "counter-race",
       "counter-solo",
+      "counter-race",
       "--runs",
       "200",
       "--json",
