@@ -177,6 +177,8 @@ describe("streamsim CLI, end to end", () => {
           new RegExp(`^streamsim: ${option} '.*${name}' appeared while streamsim ran; .*\\n$`),
         );
         expect(readFileSync(kept, "utf8")).toContain(schedule.slice(0, 20));
+        // The command that reproduces the result is printed all the same.
+        expect(lastLine(r.stdout)).toMatch(/^Reproduce: npx streamsim replay 'ss1:counter:/);
         rmSync(kept);
       }
     }

@@ -40,8 +40,13 @@ export function counterexampleJson(c: Counterexample): CounterexampleJson {
  */
 export function printTrace(trace: Trace, out: Output, files: TraceFiles): void {
   for (const line of timelineLines(trace, out)) out.line(line);
-  writeTraceFiles(trace, out, files);
-  out.essential(`Reproduce: ${out.paint("bold", reproduceCommand(trace.schedule))}`);
+  try {
+    writeTraceFiles(trace, out, files);
+  } finally {
+    // Printed even when a write fails (a file that appeared meanwhile, a full disk): the
+    // command is the result of the search, and the error follows it on stderr.
+    out.essential(`Reproduce: ${out.paint("bold", reproduceCommand(trace.schedule))}`);
+  }
 }
 
 /** Where a trace goes besides stdout, and whether an existing file may be replaced. */
