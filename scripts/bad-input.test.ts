@@ -18,7 +18,7 @@ import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
 import { runProgram } from "./cli/main.ts";
 import { capture, runMain } from "./testing/in-process.ts";
-import { type CliResult, streamsim } from "./testing/spawn-cli.ts";
+import { type CliResult, lastLine, streamsim } from "./testing/spawn-cli.ts";
 
 /**
  * Every bad input the issue lists, through the real CLI: exit code 2, exactly one line on
@@ -528,6 +528,33 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
     const prune = await runMain(["corpus", "prune", "--dir", corpus]);
     expect(prune.code).toBe(0);
     expect(readFileSync(file, "utf8")).toBe(edited);
+    rmSync(corpus, { recursive: true });
+  });
+
+  it("a corpus case with a field of the wrong type is unreadable, not stale", async () => {
+    const corpus = mkdtempSync(join(root, "corpus-bad-field-"));
+    const added = await runMain([
+      "corpus",
+      "add",
+      "ss1:counter:workers=2:0.1.0.1",
+      "--dir",
+      corpus,
+    ]);
+    expect(added.code).toBe(0);
+    const [name = ""] = readdirSync(corpus);
+    const file = join(corpus, name);
+    const good = readFileSync(file, "utf8");
+    for (const [field, bad, says] of [
+      ["steps", '"x"', /"steps" must be a whole number/],
+      ["note", "7", /"note" must be a string/],
+      ["harness", "null", /"harness" must be a string/],
+    ] as const) {
+      writeFileSync(file, good.replace(new RegExp(`"${field}": [^,\n]+`), `"${field}": ${bad}`));
+      const r = await runMain(["corpus", "replay", "--dir", corpus]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toMatch(says);
+      expect(lastLine(r.stdout)).toBe("1 case, 0 checks: 0 changed, 1 unreadable");
+    }
     rmSync(corpus, { recursive: true });
   });
 

@@ -89,6 +89,13 @@ export function parseCase(text: string, file: string): CorpusCase {
   if (c.params === null || typeof c.params !== "object" || Array.isArray(c.params)) {
     fail(`"params" must be an object`);
   }
+  // Checked too, though replay does not read them: a hand-edited "steps": "x" was taken
+  // for a stale case (its step count differs), and a bad note or harness printed as is.
+  if (!Number.isSafeInteger(c.steps) || (c.steps as number) < 0) {
+    fail(`"steps" must be a whole number`);
+  }
+  if (typeof c.harness !== "string") fail(`"harness" must be a string`);
+  if (typeof c.note !== "string") fail(`"note" must be a string`);
   const expected = c.expected;
   if (
     expected === null ||
