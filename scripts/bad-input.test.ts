@@ -59,6 +59,9 @@ const diverged = file("diverged.json", trace({}));
 // A symlink to nothing is in the way of a write as much as a file is.
 const dangling = join(fixtures, "dangling.json");
 symlinkSync(join(fixtures, "nowhere"), dangling);
+// The fixtures' directory under another name: the trace replayed, reached another way.
+const linkedFixtures = join(root, "linked-fixtures");
+symlinkSync(fixtures, linkedFixtures);
 // A named pipe stands for /dev/null and other non-files that a rename would replace.
 const fifo = join(fixtures, "fifo");
 execFileSync("mkfifo", [fifo]);
@@ -241,6 +244,11 @@ const inProcess: readonly BadCase[] = [
     says: /^streamsim: --html '.*diverged\.json' is the trace being replayed; give another file$/,
   },
   {
+    name: "replay's --html naming the trace it replays through a symlinked directory",
+    args: ["replay", diverged, "--html", join(linkedFixtures, "diverged.json"), "--force"],
+    says: /^streamsim: --html '.*diverged\.json' is the trace being replayed; give another file$/,
+  },
+  {
     name: "replay's --out naming the trace it replays, even with --force",
     args: ["replay", diverged, "--out", diverged, "--force"],
     says: /^streamsim: --out '.*diverged\.json' is the trace being replayed; give another file$/,
@@ -414,28 +422,35 @@ describe.concurrent("bad input, spawned: one line on stderr, exit 2, nothing wri
   }
 
   // Permissions do not stop root (CI runs as root): there the CLI runs as nobody, which
-  // needs to reach the repository through directories others may enter.
+  // needs to reach the repository and node through directories others may enter.
   const asRoot = process.getuid?.() === 0;
   const othersReach = (path: string): boolean =>
     (statSync(path).mode & 0o005) === 0o005 &&
     (path === dirname(path) || othersReach(dirname(path)));
-  it.runIf(!asRoot || othersReach(fileURLToPath(new URL("..", import.meta.url))))(
+  const nobodyCanRun =
+    !asRoot ||
+    (othersReach(fileURLToPath(new URL("..", import.meta.url))) && othersReach(process.execPath));
+  it.runIf(nobodyCanRun)(
     "an --out in a directory it cannot write to, refused before the work (the write came after it)",
     async () => {
       const cwd = mkdtempSync(join(root, "cwd-"));
       const readOnly = join(cwd, "read-only");
       mkdirSync(readOnly, { mode: 0o555 });
       for (const d of [root, cwd]) chmodSync(d, 0o755);
-      const r = await streamsim(["replay", GOOD_SCHEDULE, "--out", "read-only/t.json", "-q"], {
-        cwd,
-        ...(asRoot ? { uid: 65534 } : {}),
-      });
-      expectOneLine(r, /--out 'read-only\/t\.json': directory 'read-only' is not writable/);
-      expect(readdirSync(readOnly)).toEqual([]);
+      try {
+        const r = await streamsim(["replay", GOOD_SCHEDULE, "--out", "read-only/t.json", "-q"], {
+          cwd,
+          ...(asRoot ? { uid: 65534 } : {}),
+        });
+        expectOneLine(r, /--out 'read-only\/t\.json': directory 'read-only' is not writable/);
+        expect(readdirSync(readOnly)).toEqual([]);
+      } finally {
+        chmodSync(readOnly, 0o755); // so that afterAll can remove it, as any user
+      }
     },
   );
 
-  it.runIf(!asRoot || othersReach(fileURLToPath(new URL("..", import.meta.url))))(
+  it.runIf(nobodyCanRun)(
     "corpus add and prune in a directory the user cannot write to (an internal error at the write)",
     async () => {
       const cwd = mkdtempSync(join(root, "cwd-"));
@@ -459,15 +474,19 @@ describe.concurrent("bad input, spawned: one line on stderr, exit 2, nothing wri
       writeFileSync(file, text);
       for (const d of [root, cwd]) chmodSync(d, 0o755);
       chmodSync(readOnly, 0o555);
-      for (const args of [
-        ["corpus", "add", GOOD_SCHEDULE, "--dir", "read-only"],
-        ["corpus", "prune", "--dir", "read-only"],
-      ]) {
-        const r = await streamsim(args, { cwd, ...(asRoot ? { uid: 65534 } : {}) });
-        expectOneLine(r, /^streamsim: corpus directory 'read-only' is not writable/);
+      try {
+        for (const args of [
+          ["corpus", "add", GOOD_SCHEDULE, "--dir", "read-only"],
+          ["corpus", "prune", "--dir", "read-only"],
+        ]) {
+          const r = await streamsim(args, { cwd, ...(asRoot ? { uid: 65534 } : {}) });
+          expectOneLine(r, /^streamsim: corpus directory 'read-only' is not writable/);
+        }
+        expect(readdirSync(readOnly)).toEqual([name]);
+        expect(readFileSync(file, "utf8")).toBe(text);
+      } finally {
+        chmodSync(readOnly, 0o755); // so that afterAll can remove it, as any user
       }
-      expect(readdirSync(readOnly)).toEqual([name]);
-      expect(readFileSync(file, "utf8")).toBe(text);
     },
   );
 

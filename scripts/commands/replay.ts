@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, realpathSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { describeOutcome, plural } from "../../sim/index.ts";
 import { loadCatalog } from "../catalog.ts";
@@ -53,7 +53,7 @@ async function replay(input: string, flags: ReplayFlags): Promise<number> {
     ["--out", flags.out],
     ["--html", flags.html],
   ] as const) {
-    if (path !== undefined && existsSync(input) && resolve(path) === resolve(input)) {
+    if (path !== undefined && existsSync(input) && sameFile(path, input)) {
       throw new FileInputError(
         `${option} '${path}' is the trace being replayed; give another file`,
       );
@@ -97,4 +97,18 @@ async function replay(input: string, flags: ReplayFlags): Promise<number> {
     ...(variant === undefined ? {} : { variant }),
   });
   return divergence !== null || trace.outcome.kind !== "completed" ? EXIT.failed : EXIT.ok;
+}
+
+/**
+ * Whether writing `path` would replace the file `input`, through symlinks too (a link to
+ * the trace's directory, say): both names resolved to their real location.
+ */
+function sameFile(path: string, input: string): boolean {
+  let dir: string;
+  try {
+    dir = realpathSync(dirname(resolve(path)));
+  } catch {
+    return false; // No such directory: checkOutputPath says so.
+  }
+  return join(dir, basename(path)) === realpathSync(input);
 }

@@ -208,8 +208,11 @@ function scopeOf(
   if (!e.exhausted) {
     const each = workers > 1 ? " per worker" : "";
     // dpor's runs count its sleep-blocked executions too (the coverage line lists them).
+    // A pool of workers has no time budget: only --runs stops it.
     const byRuns =
-      e.executions >= max_executions || e.bounds.some((b) => b.startsWith("execution bound"));
+      workers > 1 ||
+      e.executions >= max_executions ||
+      e.bounds.some((b) => b.startsWith("execution bound"));
     const limit = byRuns ? `--runs ${max_executions}${each}` : "time budget";
     return `${limit} used up: not a proof`;
   }

@@ -108,7 +108,8 @@ export function mergeCoverage(parts: readonly Coverage[]): Coverage {
     traces: traceHashes === undefined ? null : traceHashes.length,
     final_states: stateHashes === undefined ? null : stateHashes.length,
     exhausted: parts.every((c) => c.exhausted),
-    bounds: first.bounds,
+    // Every part's: one part may have hit the execution bound while another finished.
+    bounds: [...new Set(parts.flatMap((c) => c.bounds))],
     known_gap: parts.some((c) => c.known_gap === true),
     divergent_replays: sum((c) => c.divergent_replays ?? 0),
     outcomes,

@@ -50,6 +50,11 @@ export async function explorePool(options: PoolOptions): Promise<Coverage> {
   if (!(Number.isInteger(workers) && workers >= 1 && workers <= 256)) {
     throw new BoundError(`workers must be a whole number from 1 to 256, got ${workers}`);
   }
+  const every = options.progress_every;
+  if (every !== undefined && !(Number.isInteger(every) && every >= 1)) {
+    // Checked here: a worker would report at no count (0, 0.5) and fail only inside.
+    throw new BoundError(`progress_every must be a whole number of at least 1, got ${every}`);
+  }
   // onProgress is a function: it stays here, the task is cloned into each worker.
   const { workers: _unused, onProgress, ...task } = options;
   const started = wallNow_ms();

@@ -80,6 +80,28 @@ describe("sharding", () => {
     expect(merged.final_states).toBe(whole.final_states);
     expect(merged.outcomes).toEqual(whole.outcomes);
     expect(merged.exhausted).toBe(true);
+    expect(merged.bounds).toEqual([]);
+    // A bound that stopped one part only is a bound of the whole.
+    const capped = [
+      exploreSystematic({
+        ...base,
+        strategy: "exhaustive",
+        keep_hashes: true,
+        shard: { index: 0, count: 2 },
+      }),
+      exploreSystematic({
+        ...base,
+        strategy: "exhaustive",
+        keep_hashes: true,
+        shard: { index: 1, count: 2 },
+        max_executions: 5,
+      }),
+    ];
+    expect(capped.map((c) => c.bounds)).toEqual([[], ["execution bound 5"]]);
+    expect(mergeCoverage(capped)).toMatchObject({
+      exhausted: false,
+      bounds: ["execution bound 5"],
+    });
   });
 
   it("refuses a dpor shard with a preemption bound, and a split depth below 1", () => {
@@ -263,5 +285,16 @@ describe("sharding", () => {
     });
     expect(seen.length).toBeGreaterThan(1);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    for (const progress_every of [0, 0.5]) {
+      await expect(
+        explorePool({
+          module: "unused",
+          export_name: "unused",
+          params: {},
+          strategy: "exhaustive",
+          progress_every,
+        }),
+      ).rejects.toThrow(/^progress_every must be a whole number of at least 1, got /);
+    }
   });
 });
