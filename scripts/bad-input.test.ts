@@ -522,8 +522,9 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
     rmSync(corpus, { recursive: true });
   });
 
-  it("a corpus case of a scenario that is not registered says so, not to run prune", async () => {
-    const corpus = mkdtempSync(join(root, "corpus-unknown-scenario-"));
+  /** A new corpus directory holding one case, the counter race's, and that case's file. */
+  async function corpusOfOneCase(prefix: string): Promise<{ corpus: string; file: string }> {
+    const corpus = mkdtempSync(join(root, prefix));
     const added = await runMain([
       "corpus",
       "add",
@@ -533,7 +534,11 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
     ]);
     expect(added.code).toBe(0);
     const [name = ""] = readdirSync(corpus);
-    const file = join(corpus, name);
+    return { corpus, file: join(corpus, name) };
+  }
+
+  it("a corpus case of a scenario that is not registered says so, not to run prune", async () => {
+    const { corpus, file } = await corpusOfOneCase("corpus-unknown-scenario-");
     // Its scenario renamed (in the schedule too); its variants still exist, so prune keeps it.
     writeFileSync(file, readFileSync(file, "utf8").replaceAll(/\bcounter(?=[:"])/g, "mine"));
     const edited = readFileSync(file, "utf8");
@@ -551,17 +556,7 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
   });
 
   it("a corpus case with a field of the wrong type is unreadable, not stale", async () => {
-    const corpus = mkdtempSync(join(root, "corpus-bad-field-"));
-    const added = await runMain([
-      "corpus",
-      "add",
-      "ss1:counter:workers=2:0.1.0.1",
-      "--dir",
-      corpus,
-    ]);
-    expect(added.code).toBe(0);
-    const [name = ""] = readdirSync(corpus);
-    const file = join(corpus, name);
+    const { corpus, file } = await corpusOfOneCase("corpus-bad-field-");
     const good = readFileSync(file, "utf8");
     for (const [field, bad, says] of [
       ["steps", '"x"', /"steps" must be a whole number/],

@@ -36,6 +36,16 @@ function schedules(shard?: { index: number; count: number }, split_depth?: numbe
   return c.failures.map((f) => formatDecisions(f.schedule.decisions));
 }
 
+/** The counter with three workers, explored to the end by two worker threads. */
+const counterPool = {
+  module: fileURLToPath(new URL("../examples/counter.ts", import.meta.url)),
+  export_name: "counterScenario",
+  params: { workers: 3 },
+  strategy: "exhaustive",
+  stop_on_first: false,
+  workers: 2,
+} as const;
+
 describe("sharding", () => {
   it("parses k/n and rejects anything else with a typed error", () => {
     expect(parseShard("2/4")).toEqual({ index: 1, count: 4 });
@@ -258,14 +268,7 @@ describe("sharding", () => {
       strategy: "exhaustive",
       stop_on_first: false,
     });
-    const pooled = await explorePool({
-      module: fileURLToPath(new URL("../examples/counter.ts", import.meta.url)),
-      export_name: "counterScenario",
-      params: { workers: 3 },
-      strategy: "exhaustive",
-      stop_on_first: false,
-      workers: 2,
-    });
+    const pooled = await explorePool(counterPool);
     expect(pooled.executions).toBe(whole.executions);
     expect(pooled.traces).toBe(whole.traces);
     expect(pooled.final_states).toBe(whole.final_states);
@@ -274,12 +277,7 @@ describe("sharding", () => {
   it("reports the workers' progress while they run (a pool has no budget to end it early)", async () => {
     const seen: number[] = [];
     await explorePool({
-      module: fileURLToPath(new URL("../examples/counter.ts", import.meta.url)),
-      export_name: "counterScenario",
-      params: { workers: 3 },
-      strategy: "exhaustive",
-      stop_on_first: false,
-      workers: 2,
+      ...counterPool,
       progress_every: 10,
       onProgress: (executions) => seen.push(executions),
     });
