@@ -84,10 +84,10 @@ export type Outcome =
       readonly steps: number;
     }
   /**
-   * The strategy ended the execution early: a systematic search (dpor) whose execution is
-   * sleep-set blocked or cannot follow its plan (its rest is explored in another execution),
-   * belongs to another shard (explored there), or exceeds the preemption bound (not explored
-   * at all: a bounded search says so). Neither a pass nor a failure.
+   * The strategy ended the execution early: dpor's execution is sleep-set blocked or cannot
+   * follow its plan (its rest is explored in another execution) or exceeds the preemption
+   * bound (not explored at all: a bounded search says so), or a dpor or exhaustive
+   * execution belongs to another shard (explored there). Neither a pass nor a failure.
    */
   | { readonly kind: "abandoned"; readonly steps: number };
 
