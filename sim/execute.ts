@@ -1,5 +1,5 @@
 import { emptyArray } from "./arrays.ts";
-import { InputError } from "./errors.ts";
+import { EngineAssertionError, InputError } from "./errors.ts";
 import { ABANDON, type StepInfo, type Strategy } from "./strategy.ts";
 import { type TraceStep, traceAccesses, traceWrites } from "./trace-step.ts";
 import {
@@ -59,6 +59,7 @@ export function execute(
   // then called with `call`, not bound: a bound function is a slower call.
   const pickStep = strategy.pickStep;
   const onStep = strategy.onStep;
+  const replayedOptions = strategy.replayedOptions;
   // One object for every step: StepInfo is valid only during the onStep call (its arrays
   // are the engine's own, reused too).
   const info: Mutable<StepInfo> = {
@@ -87,35 +88,49 @@ export function execute(
       outcome = complete(world);
       break;
     }
-    const thrower = collectEnabled(actors, enabled, horizon_ms);
-    if (thrower !== null) {
-      outcome = { kind: "crash", actor: thrower.actor, message: thrower.message, steps: step };
-      break;
-    }
-    if (enabled.length === 0) {
-      outcome = endWithoutOptions(world, horizon_ms);
-      break;
+    // Most steps of a systematic search replay the last execution's: their options are
+    // known, and evaluating every waiter's predicate again cost dpor about 4% of its time
+    // on boundedScope("fixed") (alternating runs of 20,000 executions).
+    const known = replayedOptions === undefined ? null : replayedOptions.call(strategy, step);
+    let options: readonly Decision[] = enabled;
+    if (known !== null) {
+      options = known;
+    } else {
+      const thrower = collectEnabled(actors, enabled, horizon_ms);
+      if (thrower !== null) {
+        outcome = { kind: "crash", actor: thrower.actor, message: thrower.message, steps: step };
+        break;
+      }
+      if (enabled.length === 0) {
+        outcome = endWithoutOptions(world, horizon_ms);
+        break;
+      }
     }
     if (step >= max_steps) {
       outcome = { kind: "budget", max_steps, steps: step };
       break;
     }
-    const pick = pickStep.call(strategy, enabled, current, step);
+    const pick = pickStep.call(strategy, options, current, step);
     if (pick === ABANDON) {
       outcome = { kind: "abandoned", steps: step };
       break;
     }
-    const decision = enabled[pick];
+    const decision = options[pick];
     if (decision === undefined) {
-      throw new InputError(`strategy ${strategy.name} picked option ${pick} of ${enabled.length}`);
+      throw new InputError(`strategy ${strategy.name} picked option ${pick} of ${options.length}`);
     }
     const actorId = decisionSubject(decision);
-    if (current >= 0 && actorId !== current && hasStep(enabled, enabled.length, current)) {
+    const actor = actors[actorId] as ActorState;
+    if (known !== null && !canRun(actor, decision, horizon_ms)) {
+      throw new EngineAssertionError(
+        `${strategy.name}: replay diverged at step ${step}: ${actor.name} cannot run (is the scenario deterministic?)`,
+      );
+    }
+    if (current >= 0 && actorId !== current && hasStep(options, options.length, current)) {
       preemptions++;
     }
     world.decisions.push(decision);
 
-    const actor = actors[actorId] as ActorState;
     const firedTimer = decisionKind(decision) === 1;
     // A waiter whose predicate held while another timer moved the clock past its deadline
     // is overdue when its predicate turns false again: it times out now, and the clock
@@ -132,6 +147,7 @@ export function execute(
       info.index = step;
       info.decision = decision;
       info.actor = actorId;
+      info.enabled = options;
       onStep.call(strategy, info);
     }
     if (trace !== null) {
@@ -222,6 +238,23 @@ function collectEnabled(
     }
   }
   return null;
+}
+
+/**
+ * Whether `decision`, offered from an earlier execution's options, is one that
+ * collectEnabled would offer now (its timer's being the earliest is not checked again).
+ */
+function canRun(actor: ActorState, decision: Decision, horizon_ms: number): boolean {
+  if (decisionKind(decision) === 1) {
+    return actor.status === ActorStatus.Waiting && actor.deadline_ms <= horizon_ms;
+  }
+  if (actor.status === ActorStatus.Ready) return true;
+  if (actor.status !== ActorStatus.Waiting || actor.until === null) return false;
+  try {
+    return actor.until();
+  } catch {
+    return false; // it did not throw when the options were recorded: a divergence
+  }
 }
 
 function errorMessage(e: unknown): string {

@@ -37,6 +37,13 @@ export interface Strategy {
    * diverges (dpor counts them as divergent replays) reaches a state that was not checked.
    */
   checkedSteps?(): number;
+  /**
+   * The options offered at `step` when an earlier execution ran it from the same state, if
+   * this execution replays it; else null. The engine then offers these instead of
+   * evaluating every waiter's predicate again (in a deterministic scenario they are the
+   * same), and checks only that the option picked can run. Default: none known.
+   */
+  replayedOptions?(step: number): readonly Decision[] | null;
   /** Picks a data value in [0, n), n >= 2. */
   pickChoice(n: number, label: string): number;
   /** Called after each step, with the step's tracked accesses (for partial-order reduction). */

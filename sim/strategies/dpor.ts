@@ -229,6 +229,13 @@ export class DporStrategy implements Strategy {
     return Math.max(0, this.branchPoint);
   }
 
+  /** A step before the branch point replays the last execution's: its options are logged. */
+  replayedOptions(step: number): readonly Decision[] | null {
+    return step < this.branchPoint && step < this.log.length
+      ? (this.log.enabled[step] as Decision[])
+      : null;
+  }
+
   pickStep(enabled: readonly Decision[], current: number, step: number): number {
     if (this.abandoned) return ABANDON;
     let node: SearchNode;

@@ -1,0 +1,124 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { programArbitrary, programScenario } from "./dpor/random-program.ts";
+import { EngineAssertionError } from "./errors.ts";
+import { filesystemScenario, readersScenario } from "./examples/dpor/index.ts";
+import { explore, runOnce } from "./runner.ts";
+import type { Scenario } from "./scenario.ts";
+import { DporStrategy } from "./strategies/dpor.ts";
+import type { Strategy } from "./strategy.ts";
+import type { Params } from "./types.ts";
+
+/**
+ * dpor, with or without its replayedOptions (the engine then evaluates every predicate
+ * again), logging each step's options as onStep sees them; `known` counts the steps whose
+ * options came from the replay.
+ */
+function logged(inner: DporStrategy, replayed: boolean, lines: string[], known: number[]) {
+  const strategy: Strategy = {
+    name: inner.name,
+    beginExecution: () => inner.beginExecution(),
+    observe: (w) => inner.observe(w),
+    checkedSteps: () => inner.checkedSteps(),
+    pickStep: (enabled, current, step) => inner.pickStep(enabled, current, step),
+    pickChoice: (n) => inner.pickChoice(n),
+    onStep: (info) => {
+      lines.push(`${info.index} ${info.decision} [${info.enabled.join(",")}]`);
+      inner.onStep(info);
+    },
+    endExecution: () => inner.endExecution(),
+  };
+  if (!replayed) return strategy;
+  return {
+    ...strategy,
+    replayedOptions: (step: number) => {
+      const options = inner.replayedOptions(step);
+      if (options !== null) known[0] = (known[0] ?? 0) + 1;
+      return options;
+    },
+  };
+}
+
+/** Every execution of a dpor search, as its outcome and its steps with their options. */
+function search<P extends Params>(scenario: Scenario<P>, params: P, replayed: boolean) {
+  const lines: string[] = [];
+  const known = [0];
+  const strategy = logged(new DporStrategy(), replayed, lines, known);
+  for (let i = 0; i < 5_000; i++) {
+    const r = runOnce(scenario, params, strategy, { index: i });
+    if (r === null) break;
+    lines.push(`end ${r.outcome.kind} after ${r.steps}`);
+  }
+  return { lines, known: known[0] as number };
+}
+
+describe("options of replayed steps, taken from the execution that first ran them", () => {
+  it.each([
+    ["filesystem(14)", filesystemScenario as Scenario<Params>, { n: 14 }],
+    ["readers(4)", readersScenario as Scenario<Params>, { n: 4 }],
+  ])("are the options the engine finds itself, and dpor searches alike (%s)", (_, s, params) => {
+    const fast = search(s, params, true);
+    const slow = search(s, params, false);
+    expect(fast.known).toBeGreaterThan(0);
+    expect(slow.known).toBe(0);
+    expect(fast.lines).toEqual(slow.lines);
+  });
+
+  it("are the options the engine finds itself on programs with waits and timers", () => {
+    fc.assert(
+      fc.property(programArbitrary({ timeouts: true }), (program) => {
+        const s = programScenario(program) as Scenario<Params>;
+        expect(search(s, {}, true).lines).toEqual(search(s, {}, false).lines);
+      }),
+      { numRuns: 40, seed: 20_261_127 },
+    );
+  });
+
+  it("stop the search when the actor to replay cannot run: the scenario is not deterministic", () => {
+    // State outside the world (a count of executions) makes `left` wait, on a predicate that
+    // never holds, at a step that the first execution ran at once.
+    let executions = 0;
+    const untracked: Scenario<Params> = {
+      name: "untracked-wait",
+      summary: "an actor that waits only in some executions",
+      defaults: {},
+      setup(world) {
+        executions++;
+        const waitsNow = executions > 1;
+        const a = world.cell("a", 0);
+        const never = world.cell("never", false);
+        world.spawn(
+          "left",
+          (function* () {
+            yield waitsNow ? world.until(() => never.get(), { label: "stuck" }) : "go";
+            yield "write";
+            a.set(1);
+          })(),
+          { label: "start" },
+        );
+        world.spawn(
+          "right",
+          (function* () {
+            a.set(2);
+            yield "done";
+          })(),
+          { label: "write" },
+        );
+      },
+    };
+    let error: unknown = null;
+    try {
+      explore({
+        scenario: untracked,
+        params: {},
+        strategy: new DporStrategy(),
+        max_executions: 10,
+        stop_on_first: false,
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EngineAssertionError);
+    expect(String(error)).toMatch(/dpor: replay diverged at step 1: left cannot run/);
+  });
+});
