@@ -141,6 +141,8 @@ export class DporStrategy implements Strategy {
   private readonly timedWaitStart: number[] = [];
   /** Per actor id, reused by insertHeldTimers: 1 while its timer is held back. */
   private readonly heldBack: number[] = [];
+  /** Reused by insertHeldTimers: the actors in a timed wait, by id. */
+  private readonly timedWaiters: number[] = [];
   /** Per actor id, reused by insertLaterWakers: its latest step so far, or -1. */
   private readonly lastStepOf: number[] = [];
   /** Sharding: the depth of the part that branches on everything (see split_depth). */
@@ -683,6 +685,10 @@ export class DporStrategy implements Strategy {
     const log = this.log;
     const start = this.timedWaitStart;
     const held = this.heldBack;
+    // The actors in a timed wait, in id order (the order in which they were looked at when
+    // every actor was: sequences are inserted in the same order). Mostly two or three of a
+    // dozen actors, and this rule ran over all of them at every step (~2% of the time).
+    const waiting = this.timedWaiters;
     let timed = 0;
     for (let m = 0; m < n; m++) if ((log.events[m] as Event).deadline_ms !== undefined) timed++;
     if (timed < 2) return;
@@ -691,18 +697,23 @@ export class DporStrategy implements Strategy {
       start[a] = -1;
       held[a] = 0;
     }
+    truncateArray(waiting, 0);
     // After the last step: the options where a sleep-blocked execution stopped, if any.
     const atEnd = this.abandoned ? this.enabledAtAbandon : null;
     for (let m = 0; m < n; m++) {
       const runner = log.actorIds[m] as number;
-      start[runner] = (log.events[m] as Event).deadline_ms === undefined ? -1 : m;
+      const was = start[runner] as number;
+      const now = (log.events[m] as Event).deadline_ms === undefined ? -1 : m;
+      if (was < 0 && now >= 0) insertSorted(waiting, runner);
+      else if (was >= 0 && now < 0) removeValue(waiting, runner);
+      start[runner] = now;
       held[runner] = 0;
       const k = m + 1;
       const options = k < n ? (log.enabled[k] as Decision[]) : atEnd;
       if (options === null) break;
-      for (let w = 0; w < actors; w++) {
+      for (let x = 0; x < waiting.length; x++) {
+        const w = waiting[x] as number;
         const sw = start[w] as number;
-        if (sw < 0) continue;
         if (holds(options, stepOf(w)) || holds(options, timerOf(w))) {
           held[w] = 0;
           continue;
@@ -711,9 +722,10 @@ export class DporStrategy implements Strategy {
         held[w] = 1;
         if (k < from) continue;
         const due = (log.events[sw] as Event).deadline_ms as number;
-        for (let h = 0; h < actors; h++) {
+        for (let y = 0; y < waiting.length; y++) {
+          const h = waiting[y] as number;
           const i = start[h] as number;
-          if (h === w || i < 0 || ((log.events[i] as Event).deadline_ms as number) >= due) continue;
+          if (h === w || ((log.events[i] as Event).deadline_ms as number) >= due) continue;
           this.insertOptionBefore(i, k, w, true);
         }
       }
@@ -1151,4 +1163,23 @@ function writesWaitReads(e: Event, waiter: Event): boolean {
     for (const r of reads) if (r >> 1 === c >> 1) return true;
   }
   return false;
+}
+
+/** Inserts `v` into the ascending array `sorted` (not there yet), keeping it ascending. */
+function insertSorted(sorted: number[], v: number): void {
+  let at = sorted.length;
+  sorted.push(v);
+  while (at > 0 && (sorted[at - 1] as number) > v) {
+    sorted[at] = sorted[at - 1] as number;
+    at--;
+  }
+  sorted[at] = v;
+}
+
+/** Removes `v` from `array`, keeping the order of the rest. */
+function removeValue(array: number[], v: number): void {
+  const at = array.indexOf(v);
+  if (at < 0) return;
+  for (let i = at; i + 1 < array.length; i++) array[i] = array[i + 1] as number;
+  array.pop();
 }
