@@ -24,13 +24,15 @@ type Stop = "terminal" | "broken" | "recovered" | "gone";
  * Each `yield` is a point where the real thread can be preempted; the steps are named after
  * PROTOCOL.md §1, SSE handler 1–5. Every policy decision reads `ctx.policies`.
  */
-export function* sseHandler(
+export function sseHandler(
   ctx: ModelContext,
   tab: TabRecord,
   conn: Connection,
   request: ResumeRequest,
 ): Actor {
-  yield* new SseHandler(ctx, tab, conn).run(request);
+  // The handler's own generator, not one that delegates to it: every resumption through a
+  // `yield*` costs a generator resume more, on every step of every handler.
+  return new SseHandler(ctx, tab, conn).run(request);
 }
 
 class SseHandler {
