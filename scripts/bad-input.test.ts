@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import {
   chmodSync,
+  copyFileSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -12,7 +13,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
@@ -596,6 +597,25 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
     expect(r.stdout).toMatch(
       /^✗ corpus case '.*garbled\.json': "schedule" is bad: not a schedule: expected .*'garbage'$/m,
     );
+    rmSync(corpus, { recursive: true });
+  });
+
+  it("a corpus case copied under another name is unreadable: two files would share an id", async () => {
+    const { corpus, file } = await corpusOfOneCase("corpus-copied-");
+    const id = basename(file, ".json");
+    copyFileSync(file, join(corpus, "my-copy.json"));
+    const replay = await runMain(["corpus", "replay", "--dir", corpus]);
+    expect(replay.code).toBe(2);
+    expect(replay.stdout).toMatch(
+      new RegExp(
+        `^✗ corpus case '.*my-copy\\.json' has id '${id}', not its file's name: rename it to ${id}\\.json or set its "id" to "my-copy"$`,
+        "m",
+      ),
+    );
+    expect(lastLine(replay.stdout)).toMatch(/ 1 unreadable$/);
+    const prune = await runMain(["corpus", "prune", "--dir", corpus]);
+    expect(prune.code).toBe(2);
+    expect(prune.stderr).toMatch(/cannot prune: 1 unreadable case, first corpus case .*my-copy/);
     rmSync(corpus, { recursive: true });
   });
 

@@ -48,11 +48,18 @@ export function readCorpus(dir: string): Entry[] {
   return files.map((name): Entry => {
     const file = displayPath(join(dir, name));
     try {
-      return {
-        file,
-        ok: true,
-        value: parseCase(readFileSync(file, "utf8"), file),
-      };
+      const value = parseCase(readFileSync(file, "utf8"), file);
+      // A case is found by its id (prune keeps the built-in minimal cases by theirs), and
+      // written to <id>.json: a copy under another name would be a second case of that id.
+      const named = name.slice(0, -".json".length);
+      if (value.id !== named) {
+        return {
+          file,
+          ok: false,
+          error: `corpus case '${file}' has id '${value.id}', not its file's name: rename it to ${value.id}.json or set its "id" to "${named}"`,
+        };
+      }
+      return { file, ok: true, value };
     } catch (e) {
       if (e instanceof InputError) return { file, ok: false, error: e.message };
       // A case that cannot be read at all (a directory named *.json, no permission) is one
