@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { HARNESS_VERSION } from "../sim/index.ts";
@@ -420,6 +420,20 @@ describe("streamsim CLI, end to end", () => {
     const bounded = await runMain([...args, "--workers", "2", "--preemption-bound", "2"]);
     expect(bounded.code).toBe(2);
     expect(bounded.stderr).toMatch(/cannot take --preemption-bound/);
+    // More workers than cores: the same search, and a note that it is no faster.
+    const human = args.filter((a) => a !== "--json");
+    const cores = availableParallelism();
+    if (cores < 64) {
+      // (--workers takes at most 64.)
+      const crowded = await runMain([...human, "--workers", String(cores + 1)]);
+      expect(crowded.code).toBe(0);
+      expect(crowded.stdout).toContain(
+        `note: ${cores + 1} workers on ${cores === 1 ? "1 core" : `${cores} cores`}: they share them`,
+      );
+      expect(crowded.stdout).toMatch(/No violation in 28 executions/);
+    }
+    const fitting = await runMain([...human, "--workers", String(Math.min(cores, 2))]);
+    expect(fitting.stdout).not.toContain("note:");
   });
 
   it("a pass never claims more than was covered: a shard says so, bounded dpor is no proof", async () => {

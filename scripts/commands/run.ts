@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import type { Shard } from "../../sim/dpor/shard.ts";
 import { type Params, plural } from "../../sim/index.ts";
@@ -107,6 +108,14 @@ async function run(flags: RunFlags): Promise<number> {
   out.line(
     `Exploring ${out.paint("bold", name)} (scenario ${target.scenario.name}) with ${preferred}`,
   );
+  const cores = availableParallelism();
+  if (options.workers !== undefined && options.workers > cores) {
+    // Not an error: the search covers the same space, only no faster than with one worker
+    // per core. Said, as whoever asked for more likely expected a speed-up.
+    out.line(
+      `  note: ${plural(options.workers, "worker")} on ${plural(cores, "core")}: they share them, so the search is no faster than with ${cores}`,
+    );
+  }
   const hunted =
     preferred === spec.name
       ? {
