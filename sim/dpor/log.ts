@@ -268,8 +268,15 @@ export class ExecutionLog {
     } finally {
       world.recording = false;
     }
-    const reads = acc.splice(len);
-    return holds ? undefined : reads;
+    // Copied out by hand, and only when needed: splice is a builtin call that allocates,
+    // on every step that leaves its actor waiting.
+    let reads: number[] | undefined;
+    if (!holds) {
+      reads = [];
+      for (let i = len; i < acc.length; i++) reads.push(acc[i] as number);
+    }
+    truncateArray(acc, len);
+    return reads;
   }
 
   /**
