@@ -1,4 +1,4 @@
-import { emptyArray } from "./arrays.ts";
+import { emptyArray, holds } from "./arrays.ts";
 import { EngineAssertionError, InputError } from "./errors.ts";
 import { ABANDON, type StepInfo, type Strategy } from "./strategy.ts";
 import { type TraceStep, traceAccesses, traceWrites } from "./trace-step.ts";
@@ -120,10 +120,14 @@ export function execute(
       throw new InputError(`strategy ${strategy.name} picked option ${pick} of ${options.length}`);
     }
     const actorId = decisionSubject(decision);
-    const actor = actors[actorId] as ActorState;
-    if (known !== null && !canRun(actor, decision, horizon_ms)) {
+    const actor = actors[actorId];
+    // (Options found by collectEnabled name actors that exist: only replayed ones can fail.)
+    if (
+      actor === undefined ||
+      (known !== null && !canRun(actors, actor, decision, enabled, horizon_ms))
+    ) {
       throw new EngineAssertionError(
-        `${strategy.name}: replay diverged at step ${step}: ${actor.name} cannot run (is the scenario deterministic?)`,
+        `${strategy.name}: replay diverged at step ${step}: ${actor?.name ?? `actor ${actorId}`} cannot run (is the scenario deterministic?)`,
       );
     }
     if (current >= 0 && actorId !== current && hasStep(options, options.length, current)) {
@@ -242,11 +246,20 @@ function collectEnabled(
 
 /**
  * Whether `decision`, offered from an earlier execution's options, is one that
- * collectEnabled would offer now (its timer's being the earliest is not checked again).
+ * collectEnabled would offer now. A step: its actor is ready, or waits on a predicate that
+ * holds. A timer (a few steps of an execution): collectEnabled's own answer, in `scratch`,
+ * as it also depends on every other waiter (only the earliest timer of a waiter whose
+ * predicate is false is offered). The other options are not checked again.
  */
-function canRun(actor: ActorState, decision: Decision, horizon_ms: number): boolean {
+function canRun(
+  actors: readonly ActorState[],
+  actor: ActorState,
+  decision: Decision,
+  scratch: Decision[],
+  horizon_ms: number,
+): boolean {
   if (decisionKind(decision) === 1) {
-    return actor.status === ActorStatus.Waiting && actor.deadline_ms <= horizon_ms;
+    return collectEnabled(actors, scratch, horizon_ms) === null && holds(scratch, decision);
   }
   if (actor.status === ActorStatus.Ready) return true;
   if (actor.status !== ActorStatus.Waiting || actor.until === null) return false;

@@ -121,4 +121,87 @@ describe("options of replayed steps, taken from the execution that first ran the
     expect(error).toBeInstanceOf(EngineAssertionError);
     expect(String(error)).toMatch(/dpor: replay diverged at step 1: left cannot run/);
   });
+
+  it("stop the search when a replayed timer would not be offered: its waiter can wake", () => {
+    // Untracked state (`later`) makes w's predicate hold from the second execution on, so
+    // the timer that the first one fired at step 3 is no option when it is replayed.
+    let executions = 0;
+    const untracked: Scenario<Params> = {
+      name: "untracked-timer",
+      summary: "a waiter whose predicate holds only in some executions",
+      defaults: {},
+      setup(world) {
+        executions++;
+        const later = executions > 1;
+        const flag = world.cell("flag", false);
+        const a = world.cell("a", 0);
+        world.spawn(
+          "w",
+          (function* () {
+            yield world.until(() => flag.get() || later, { label: "wait", timeout_ms: 10 });
+          })(),
+        );
+        for (const [name, value] of [
+          ["y", 1],
+          ["z", 2],
+        ] as const) {
+          world.spawn(
+            name,
+            (function* () {
+              yield world.sleep(20, "nap");
+              a.set(value);
+            })(),
+          );
+        }
+      },
+    };
+    expect(divergence(untracked)).toMatch(/dpor: replay diverged at step 3: w cannot run/);
+  });
+
+  it("stop the search with the same error when the actor to replay was never spawned", () => {
+    let executions = 0;
+    const untracked: Scenario<Params> = {
+      name: "untracked-spawn",
+      summary: "an actor spawned only in the first execution",
+      defaults: {},
+      setup(world) {
+        executions++;
+        const go = world.cell("go", false);
+        const a = world.cell("a", 0);
+        for (const [name, value] of [
+          ["left", 1],
+          ["right", 2],
+        ] as const) {
+          world.spawn(
+            name,
+            (function* () {
+              yield world.until(() => go.get(), { label: "wait" });
+              a.set(value);
+            })(),
+          );
+        }
+        if (executions === 1) {
+          world.spawn(
+            "extra",
+            (function* () {
+              go.set(true);
+              yield "done";
+            })(),
+          );
+        }
+      },
+    };
+    expect(divergence(untracked)).toMatch(/dpor: replay diverged at step 2: actor 2 cannot run/);
+  });
 });
+
+/** The EngineAssertionError that a dpor search of the scenario stops with, as text. */
+function divergence(scenario: Scenario<Params>): string {
+  try {
+    explore({ scenario, params: {}, strategy: new DporStrategy(), stop_on_first: false });
+  } catch (e) {
+    expect(e).toBeInstanceOf(EngineAssertionError);
+    return String(e);
+  }
+  throw new Error("the search did not stop");
+}

@@ -22,6 +22,7 @@ import {
   parseEvents,
   parseProtocolParams,
   parseTabs,
+  shapeOf,
   shrinkProtocolParams,
 } from "./params.ts";
 import { protocolScenario } from "./protocol.ts";
@@ -190,5 +191,20 @@ describe("the protocol scenario's horizon_s", () => {
     };
     expect(latest(resolveParams(protocolScenario, {}))).toBeGreaterThan(5_000);
     expect(latest(resolveParams(protocolScenario, { horizon_s: 5 }))).toBe(5_000);
+  });
+});
+
+describe("the scenario shape, parsed once for a search's parameters", () => {
+  it("is the same shape, with frozen items, for the same text, and a new one for other text", () => {
+    const a = shapeOf({ ...defaultParams, events: "tool1/the", tabs: "a0d/a2" });
+    const b = shapeOf({ ...defaultParams, events: "tool1/the", tabs: "a0d/a2" });
+    expect(b).toBe(a);
+    expect(Object.isFrozen(a.events[0])).toBe(true);
+    expect(Object.isFrozen(a.tabs[0])).toBe(true);
+    const c = shapeOf({ ...defaultParams, events: "tool1/the", tabs: "a0" });
+    expect(c).not.toBe(a);
+    expect(c.tabs.map((t) => t.name)).toEqual(["tab-1"]);
+    const d = shapeOf({ ...defaultParams, events: "the", tabs: "a0" });
+    expect(d.events).toEqual([{ event: "token", data: "the" }]);
   });
 });
