@@ -8,6 +8,7 @@ import type { Scenario } from "./scenario.ts";
 import { DporStrategy } from "./strategies/dpor.ts";
 import type { Strategy } from "./strategy.ts";
 import type { Params } from "./types.ts";
+import type { World } from "./world.ts";
 
 /**
  * dpor, with or without its replayedOptions (the engine then evaluates every predicate
@@ -75,125 +76,111 @@ describe("options of replayed steps, taken from the execution that first ran the
   });
 
   it("stop the search when the actor to replay cannot run: the scenario is not deterministic", () => {
-    // State outside the world (a count of executions) makes `left` wait, on a predicate that
-    // never holds, at a step that the first execution ran at once.
-    let executions = 0;
-    const untracked: Scenario<Params> = {
-      name: "untracked-wait",
-      summary: "an actor that waits only in some executions",
-      defaults: {},
-      setup(world) {
-        executions++;
-        const waitsNow = executions > 1;
-        const a = world.cell("a", 0);
-        const never = world.cell("never", false);
-        world.spawn(
-          "left",
-          (function* () {
-            yield waitsNow ? world.until(() => never.get(), { label: "stuck" }) : "go";
-            yield "write";
-            a.set(1);
-          })(),
-          { label: "start" },
-        );
-        world.spawn(
-          "right",
-          (function* () {
-            a.set(2);
-            yield "done";
-          })(),
-          { label: "write" },
-        );
-      },
-    };
-    let error: unknown = null;
-    try {
-      explore({
-        scenario: untracked,
-        params: {},
-        strategy: new DporStrategy(),
-        max_executions: 10,
-        stop_on_first: false,
-      });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(EngineAssertionError);
-    expect(String(error)).toMatch(/dpor: replay diverged at step 1: left cannot run/);
+    // `left` waits, on a predicate that never holds, at a step that the first execution ran
+    // at once.
+    const scenario = untracked("untracked-wait", (world, execution) => {
+      const a = world.cell("a", 0);
+      const never = world.cell("never", false);
+      world.spawn(
+        "left",
+        (function* () {
+          yield execution > 1 ? world.until(() => never.get(), { label: "stuck" }) : "go";
+          yield "write";
+          a.set(1);
+        })(),
+        { label: "start" },
+      );
+      world.spawn(
+        "right",
+        (function* () {
+          a.set(2);
+          yield "done";
+        })(),
+        { label: "write" },
+      );
+    });
+    expect(divergence(scenario)).toMatch(/dpor: replay diverged at step 1: left cannot run/);
   });
 
   it("stop the search when a replayed timer would not be offered: its waiter can wake", () => {
-    // Untracked state (`later`) makes w's predicate hold from the second execution on, so
-    // the timer that the first one fired at step 3 is no option when it is replayed.
-    let executions = 0;
-    const untracked: Scenario<Params> = {
-      name: "untracked-timer",
-      summary: "a waiter whose predicate holds only in some executions",
-      defaults: {},
-      setup(world) {
-        executions++;
-        const later = executions > 1;
-        const flag = world.cell("flag", false);
-        const a = world.cell("a", 0);
+    // w's predicate holds from the second execution on, so the timer that the first one
+    // fired at step 3 is no option when it is replayed.
+    const scenario = untracked("untracked-timer", (world, execution) => {
+      const flag = world.cell("flag", false);
+      const a = world.cell("a", 0);
+      world.spawn(
+        "w",
+        (function* () {
+          const later = execution > 1;
+          yield world.until(() => flag.get() || later, { label: "wait", timeout_ms: 10 });
+        })(),
+      );
+      for (const [name, value] of [
+        ["y", 1],
+        ["z", 2],
+      ] as const) {
         world.spawn(
-          "w",
+          name,
           (function* () {
-            yield world.until(() => flag.get() || later, { label: "wait", timeout_ms: 10 });
+            yield world.sleep(20, "nap");
+            a.set(value);
           })(),
         );
-        for (const [name, value] of [
-          ["y", 1],
-          ["z", 2],
-        ] as const) {
-          world.spawn(
-            name,
-            (function* () {
-              yield world.sleep(20, "nap");
-              a.set(value);
-            })(),
-          );
-        }
-      },
-    };
-    expect(divergence(untracked)).toMatch(/dpor: replay diverged at step 3: w cannot run/);
+      }
+    });
+    expect(divergence(scenario)).toMatch(/dpor: replay diverged at step 3: w cannot run/);
   });
 
   it("stop the search with the same error when the actor to replay was never spawned", () => {
-    let executions = 0;
-    const untracked: Scenario<Params> = {
-      name: "untracked-spawn",
-      summary: "an actor spawned only in the first execution",
-      defaults: {},
-      setup(world) {
-        executions++;
-        const go = world.cell("go", false);
-        const a = world.cell("a", 0);
-        for (const [name, value] of [
-          ["left", 1],
-          ["right", 2],
-        ] as const) {
-          world.spawn(
-            name,
-            (function* () {
-              yield world.until(() => go.get(), { label: "wait" });
-              a.set(value);
-            })(),
-          );
-        }
-        if (executions === 1) {
-          world.spawn(
-            "extra",
-            (function* () {
-              go.set(true);
-              yield "done";
-            })(),
-          );
-        }
-      },
-    };
-    expect(divergence(untracked)).toMatch(/dpor: replay diverged at step 2: actor 2 cannot run/);
+    // `extra`, spawned in the first execution only, runs step 2 and lets the others race.
+    const scenario = untracked("untracked-spawn", (world, execution) => {
+      const go = world.cell("go", false);
+      const a = world.cell("a", 0);
+      for (const [name, value] of [
+        ["left", 1],
+        ["right", 2],
+      ] as const) {
+        world.spawn(
+          name,
+          (function* () {
+            yield world.until(() => go.get(), { label: "wait" });
+            a.set(value);
+          })(),
+        );
+      }
+      if (execution === 1) {
+        world.spawn(
+          "extra",
+          (function* () {
+            go.set(true);
+            yield "done";
+          })(),
+        );
+      }
+    });
+    expect(divergence(scenario)).toMatch(/dpor: replay diverged at step 2: actor 2 cannot run/);
   });
 });
+
+/**
+ * A scenario that is not deterministic: its setup also gets the number of the execution
+ * (1, 2, ...), state the world does not track.
+ */
+function untracked(
+  name: string,
+  build: (world: World, execution: number) => void,
+): Scenario<Params> {
+  let execution = 0;
+  return {
+    name,
+    summary: "a scenario whose setup depends on how many executions ran before",
+    defaults: {},
+    setup(world) {
+      execution++;
+      build(world, execution);
+    },
+  };
+}
 
 /** The EngineAssertionError that a dpor search of the scenario stops with, as text. */
 function divergence(scenario: Scenario<Params>): string {
