@@ -608,11 +608,13 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
     expect(replay.code).toBe(2);
     expect(replay.stdout).toMatch(
       new RegExp(
-        `^✗ corpus case '.*my-copy\\.json' has id '${id}', not its file's name: rename it to ${id}\\.json or set its "id" to "my-copy"$`,
+        `^✗ corpus case '.*my-copy\\.json' has id '${id}', not its file's name; ${id}\\.json holds that id already: delete this copy, or set its "id" to "my-copy"$`,
         "m",
       ),
     );
-    expect(lastLine(replay.stdout)).toMatch(/ 1 unreadable$/);
+    // The case it was copied from still replays.
+    expect(replay.stdout).toMatch(new RegExp(`^✓ ${id} on counter-race`, "m"));
+    expect(lastLine(replay.stdout)).toMatch(/^2 cases, \d+ checks: 0 changed, 1 unreadable$/);
     const prune = await runMain(["corpus", "prune", "--dir", corpus]);
     expect(prune.code).toBe(2);
     expect(prune.stderr).toMatch(/cannot prune: 1 unreadable case, first corpus case .*my-copy/);

@@ -131,6 +131,41 @@ describe("options of replayed steps, taken from the execution that first ran the
     expect(divergence(scenario)).toMatch(/dpor: replay diverged at step 3: w cannot run/);
   });
 
+  it("stop the search when a replayed timer is held back by another waiter's earlier one", () => {
+    // From the second execution on, w2's sleep ends before w1's timeout: only the earliest
+    // timer is offered, so w1's timer, fired at step 4 the first time, is no option then,
+    // though w1 still waits on a predicate that is false.
+    const scenario = untracked("untracked-deadline", (world, execution) => {
+      const flag = world.cell("flag", false);
+      const a = world.cell("a", 0);
+      world.spawn(
+        "w1",
+        (function* () {
+          yield world.until(() => flag.get(), { label: "wait", timeout_ms: 10 });
+        })(),
+      );
+      world.spawn(
+        "w2",
+        (function* () {
+          yield world.sleep(execution > 1 ? 5 : 20, "nap");
+        })(),
+      );
+      for (const [name, value] of [
+        ["y", 1],
+        ["z", 2],
+      ] as const) {
+        world.spawn(
+          name,
+          (function* () {
+            yield world.sleep(30, "nap");
+            a.set(value);
+          })(),
+        );
+      }
+    });
+    expect(divergence(scenario)).toMatch(/dpor: replay diverged at step 4: w1 cannot run/);
+  });
+
   it("stop the search with the same error when the actor to replay was never spawned", () => {
     // `extra`, spawned in the first execution only, runs step 2 and lets the others race.
     const scenario = untracked("untracked-spawn", (world, execution) => {
@@ -185,7 +220,13 @@ function untracked(
 /** The EngineAssertionError that a dpor search of the scenario stops with, as text. */
 function divergence(scenario: Scenario<Params>): string {
   try {
-    explore({ scenario, params: {}, strategy: new DporStrategy(), stop_on_first: false });
+    explore({
+      scenario,
+      params: {},
+      strategy: new DporStrategy(),
+      max_executions: 20,
+      stop_on_first: false,
+    });
   } catch (e) {
     expect(e).toBeInstanceOf(EngineAssertionError);
     return String(e);

@@ -110,10 +110,10 @@ async function run(flags: RunFlags): Promise<number> {
   );
   const cores = availableParallelism();
   if (options.workers !== undefined && options.workers > cores) {
-    // Not an error: the search covers the same space, only no faster than with one worker
-    // per core. Said, as whoever asked for more likely expected a speed-up.
+    // Not an error: the search covers the same space, with no speed-up beyond one worker
+    // per core. Said, as whoever asked for more likely expected one.
     out.line(
-      `  note: ${plural(options.workers, "worker")} on ${plural(cores, "core")}: they share them, so the search is no faster than with ${cores}`,
+      `  note: ${plural(options.workers, "worker")} on ${plural(cores, "core")}: they share them; expect no speed-up beyond ${cores}`,
     );
   }
   const hunted =

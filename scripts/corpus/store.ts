@@ -53,10 +53,14 @@ export function readCorpus(dir: string): Entry[] {
       // written to <id>.json: a copy under another name would be a second case of that id.
       const named = name.slice(0, -".json".length);
       if (value.id !== named) {
+        // A copy's own name is taken: renaming it would replace the case it was copied from.
+        const fix = files.includes(`${value.id}.json`)
+          ? `${value.id}.json holds that id already: delete this copy, or set its "id" to "${named}"`
+          : `rename it to ${value.id}.json, or set its "id" to "${named}"`;
         return {
           file,
           ok: false,
-          error: `corpus case '${file}' has id '${value.id}', not its file's name: rename it to ${value.id}.json or set its "id" to "${named}"`,
+          error: `corpus case '${file}' has id '${value.id}', not its file's name; ${fix}`,
         };
       }
       return { file, ok: true, value };
