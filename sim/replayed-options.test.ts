@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { programArbitrary, programScenario } from "./dpor/random-program.ts";
 import { EngineAssertionError } from "./errors.ts";
 import { filesystemScenario, readersScenario } from "./examples/dpor/index.ts";
+import type { Cell } from "./objects/cell.ts";
 import { explore, runOnce } from "./runner.ts";
 import type { Scenario } from "./scenario.ts";
 import { DporStrategy } from "./strategies/dpor.ts";
@@ -115,18 +116,7 @@ describe("options of replayed steps, taken from the execution that first ran the
           yield world.until(() => flag.get() || later, { label: "wait", timeout_ms: 10 });
         })(),
       );
-      for (const [name, value] of [
-        ["y", 1],
-        ["z", 2],
-      ] as const) {
-        world.spawn(
-          name,
-          (function* () {
-            yield world.sleep(20, "nap");
-            a.set(value);
-          })(),
-        );
-      }
+      racingSleepers(world, a, 20);
     });
     expect(divergence(scenario)).toMatch(/dpor: replay diverged at step 3: w cannot run/);
   });
@@ -150,18 +140,7 @@ describe("options of replayed steps, taken from the execution that first ran the
           yield world.sleep(execution > 1 ? 5 : 20, "nap");
         })(),
       );
-      for (const [name, value] of [
-        ["y", 1],
-        ["z", 2],
-      ] as const) {
-        world.spawn(
-          name,
-          (function* () {
-            yield world.sleep(30, "nap");
-            a.set(value);
-          })(),
-        );
-      }
+      racingSleepers(world, a, 30);
     });
     expect(divergence(scenario)).toMatch(/dpor: replay diverged at step 4: w1 cannot run/);
   });
@@ -196,6 +175,25 @@ describe("options of replayed steps, taken from the execution that first ran the
     expect(divergence(scenario)).toMatch(/dpor: replay diverged at step 2: actor 2 cannot run/);
   });
 });
+
+/**
+ * Two actors, y and z, that sleep `ms` and then write `a`: their timers race, so the search
+ * branches after the steps before them and replays those.
+ */
+function racingSleepers(world: World, a: Cell<number>, ms: number): void {
+  for (const [name, value] of [
+    ["y", 1],
+    ["z", 2],
+  ] as const) {
+    world.spawn(
+      name,
+      (function* () {
+        yield world.sleep(ms, "nap");
+        a.set(value);
+      })(),
+    );
+  }
+}
 
 /**
  * A scenario that is not deterministic: its setup also gets the number of the execution
