@@ -251,14 +251,19 @@ export class ExecutionLog {
     }
   }
 
+  /** Reused by readsOfFalsePredicate: the reads of the last predicate that was false. */
+  private readonly falsePredicateReads: number[] = [];
+
   /**
-   * The reads of an untimed wait's predicate (execution-local object ids), kept apart from
-   * the step's accesses (the recorded accesses are put back as they were); undefined when
-   * the predicate already holds (the waiter can wake at once).
+   * Whether an untimed wait's predicate is false; if so, its reads (execution-local object
+   * ids) are left in falsePredicateReads, apart from the step's accesses (the recorded
+   * accesses are put back as they were). A true predicate: the waiter can wake at once.
+   * (Copied by hand into a reused array: a splice here, on every step that left its actor
+   * waiting, allocated an array that makeEvent then copied again.)
    */
-  private predicateReads(until: () => boolean): number[] | undefined {
+  private readsOfFalsePredicate(until: () => boolean): boolean {
     const world = this.world;
-    if (world === null) return undefined;
+    if (world === null) return false;
     const acc = world.accesses;
     const len = acc.length;
     let holds = false;
@@ -268,15 +273,11 @@ export class ExecutionLog {
     } finally {
       world.recording = false;
     }
-    // Copied out by hand, and only when needed: splice is a builtin call that allocates,
-    // on every step that leaves its actor waiting.
-    let reads: number[] | undefined;
-    if (!holds) {
-      reads = [];
-      for (let i = len; i < acc.length; i++) reads.push(acc[i] as number);
-    }
+    const reads = this.falsePredicateReads;
+    truncateArray(reads, 0);
+    if (!holds) for (let i = len; i < acc.length; i++) reads.push(acc[i] as number);
     truncateArray(acc, len);
-    return reads;
+    return !holds;
   }
 
   /**
@@ -405,15 +406,12 @@ export class ExecutionLog {
     if (startsTimedWait && after !== undefined && after.until !== null) {
       this.recordWaitStart(after.until);
     }
-    let waitReads: number[] | undefined;
-    if (
+    const waitsOnFalse =
       !startsTimedWait &&
       after !== undefined &&
       after.status === ActorStatus.Waiting &&
-      after.until !== null
-    ) {
-      waitReads = this.predicateReads(after.until);
-    }
+      after.until !== null &&
+      this.readsOfFalsePredicate(after.until);
     const key = this.keys.keyOf(actor);
     this.keys.spawned(actor, info.spawned);
     const timer = decisionKind(info.decision) === 1;
@@ -424,10 +422,10 @@ export class ExecutionLog {
     if (!startsTimedWait && hasDeadline(after)) addAccess(acc, CLOCK_OBJECT * 2);
     this.nameNewObjects(actor, info.index);
     this.addStable(acc, info.accesses);
-    if (waitReads !== undefined) {
-      const raw = waitReads;
+    let waitReads: number[] | undefined;
+    if (waitsOnFalse) {
       waitReads = [];
-      this.addStable(waitReads, raw);
+      this.addStable(waitReads, this.falsePredicateReads);
     }
     // Every field is set, so that all events share one shape (property reads stay fast).
     return {
