@@ -126,9 +126,7 @@ export function execute(
       actor === undefined ||
       (known !== null && !canRun(actors, actor, decision, enabled, horizon_ms))
     ) {
-      throw new EngineAssertionError(
-        `${strategy.name}: replay diverged at step ${step}: ${actor?.name ?? `actor ${actorId}`} cannot run (is the scenario deterministic?)`,
-      );
+      throw divergence(strategy, step, actor?.name ?? `actor ${actorId}`);
     }
     if (current >= 0 && actorId !== current && hasStep(options, options.length, current)) {
       preemptions++;
@@ -143,7 +141,8 @@ export function execute(
     const label = actor.label;
     const time_ms = world.clock_ms;
 
-    const crash = runStep(world, actor, firedTimer);
+    const crash = runStep(world, actor, firedTimer, known !== null);
+    if (crash === CANNOT_RUN) throw divergence(strategy, step, actor.name);
     current = actorId;
     world.stepIndex = step + 1;
 
@@ -246,10 +245,11 @@ function collectEnabled(
 
 /**
  * Whether `decision`, offered from an earlier execution's options, is one that
- * collectEnabled would offer now. A step: its actor is ready, or waits on a predicate that
- * holds. A timer (a few steps of an execution): collectEnabled's own answer, in `scratch`,
- * as it also depends on every other waiter (only the earliest timer of a waiter whose
- * predicate is false is offered). The other options are not checked again.
+ * collectEnabled would offer now. A step: its actor is ready, or waits (its predicate is
+ * checked by runStep, which evaluates it anyway to record its reads). A timer (a few
+ * steps of an execution): collectEnabled's own answer, in `scratch`, as it also depends on
+ * every other waiter (only the earliest timer of a waiter whose predicate is false is
+ * offered). The other options are not checked again.
  */
 function canRun(
   actors: readonly ActorState[],
@@ -262,12 +262,13 @@ function canRun(
     return collectEnabled(actors, scratch, horizon_ms) === null && holds(scratch, decision);
   }
   if (actor.status === ActorStatus.Ready) return true;
-  if (actor.status !== ActorStatus.Waiting || actor.until === null) return false;
-  try {
-    return actor.until();
-  } catch {
-    return false; // it did not throw when the options were recorded: a divergence
-  }
+  return actor.status === ActorStatus.Waiting && actor.until !== null;
+}
+
+function divergence(strategy: Strategy, step: number, actor: string): EngineAssertionError {
+  return new EngineAssertionError(
+    `${strategy.name}: replay diverged at step ${step}: ${actor} cannot run (is the scenario deterministic?)`,
+  );
 }
 
 function errorMessage(e: unknown): string {
@@ -304,8 +305,20 @@ function complete(world: World): Outcome {
   return broken === null ? { kind: "completed", steps } : { kind: "violation", ...broken, steps };
 }
 
-/** Runs the actor's next step. Returns the error message if the actor threw. */
-function runStep(world: World, actor: ActorState, firedTimer: boolean): string | null {
+/** runStep's answer when a replayed waiter's predicate does not hold (see canRun). */
+const CANNOT_RUN = Symbol("cannot run");
+
+/**
+ * Runs the actor's next step. Returns the error message if the actor threw, or CANNOT_RUN
+ * when `replayed` and the actor's step resumes it from a wait whose predicate is false (or
+ * throws): it held when the step was logged.
+ */
+function runStep(
+  world: World,
+  actor: ActorState,
+  firedTimer: boolean,
+  replayed: boolean,
+): string | null | typeof CANNOT_RUN {
   emptyArray(world.accesses);
   emptyArray(world.spawnedThisStep);
   world.running = actor.id;
@@ -315,7 +328,11 @@ function runStep(world: World, actor: ActorState, firedTimer: boolean): string |
     // (or, for a timer, kept it from waking first) are recorded as this step's accesses:
     // partial-order reduction needs them, as the write that enabled the step, or that would
     // have woken the waiter before its timer, is dependent with it.
-    if (actor.status === ActorStatus.Waiting && actor.until !== null) actor.until();
+    if (actor.status === ActorStatus.Waiting && actor.until !== null) {
+      if (replayed && !firedTimer) {
+        if (!holdsNow(actor.until)) return CANNOT_RUN;
+      } else actor.until();
+    }
     if (firedTimer) readHeldWaiters(world, actor);
     const r = actor.gen.next(firedTimer ? "timeout" : "ok");
     if (r.done === true) {
@@ -357,6 +374,15 @@ function readHeldWaiters(world: World, fired: ActorState): void {
     const a = actors[i] as ActorState;
     if (a === fired || a.status !== ActorStatus.Waiting || a.until === null) continue;
     if (a.deadline_ms < fired.deadline_ms) a.until();
+  }
+}
+
+/** A predicate that throws does not hold (it did not throw when its step was logged). */
+function holdsNow(until: () => boolean): boolean {
+  try {
+    return until();
+  } catch {
+    return false;
   }
 }
 
