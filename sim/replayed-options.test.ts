@@ -103,6 +103,39 @@ describe("options of replayed steps, taken from the execution that first ran the
     expect(divergence(scenario)).toMatch(/dpor: replay diverged at step 1: left cannot run/);
   });
 
+  it("stop the search, not crash the actor, when a replayed waiter's predicate throws", () => {
+    // `left`'s predicate held when step 1 first ran; from the second execution on it throws
+    // there. Only collectEnabled, which a replayed step skips, reports a throwing predicate
+    // as the actor's crash: on replay it is a divergence.
+    const scenario = untracked("untracked-throw", (world, execution) => {
+      const a = world.cell("a", 0);
+      world.spawn(
+        "left",
+        (function* () {
+          yield world.until(
+            () => {
+              if (execution > 1) throw new Error("predicate of another execution");
+              return true;
+            },
+            { label: "wait" },
+          );
+          yield "write";
+          a.set(1);
+        })(),
+        { label: "start" },
+      );
+      world.spawn(
+        "right",
+        (function* () {
+          a.set(2);
+          yield "done";
+        })(),
+        { label: "write" },
+      );
+    });
+    expect(divergence(scenario)).toMatch(/dpor: replay diverged at step 1: left cannot run/);
+  });
+
   it("stop the search when a replayed timer would not be offered: its waiter can wake", () => {
     // w's predicate holds from the second execution on, so the timer that the first one
     // fired at step 3 is no option when it is replayed.
