@@ -122,11 +122,10 @@ export function execute(
     const actorId = decisionSubject(decision);
     const actor = actors[actorId];
     // (Options found by collectEnabled name actors that exist: only replayed ones can fail.)
-    if (
-      actor === undefined ||
-      (known !== null && !canRun(actors, actor, decision, enabled, horizon_ms))
-    ) {
-      throw divergence(strategy, step, actor?.name ?? `actor ${actorId}`);
+    if (actor === undefined) throw divergence(strategy, step, `actor ${actorId} cannot run`);
+    if (known !== null) {
+      const refusal = replayRefusal(actors, actor, decision, enabled, horizon_ms);
+      if (refusal !== null) throw divergence(strategy, step, refusal);
     }
     if (current >= 0 && actorId !== current && hasStep(options, options.length, current)) {
       preemptions++;
@@ -142,7 +141,7 @@ export function execute(
     const time_ms = world.clock_ms;
 
     const crash = runStep(world, actor, firedTimer, known !== null);
-    if (crash === CANNOT_RUN) throw divergence(strategy, step, actor.name);
+    if (crash === CANNOT_RUN) throw divergence(strategy, step, `${actor.name} cannot run`);
     current = actorId;
     world.stepIndex = step + 1;
 
@@ -244,30 +243,34 @@ function collectEnabled(
 }
 
 /**
- * Whether `decision`, offered from an earlier execution's options, is one that
- * collectEnabled would offer now. A step: its actor is ready, or waits (its predicate is
- * checked by runStep, which evaluates it anyway to record its reads). A timer (a few
- * steps of an execution): collectEnabled's own answer, in `scratch`, as it also depends on
- * every other waiter (only the earliest timer of a waiter whose predicate is false is
- * offered). The other options are not checked again.
+ * Why `decision`, offered from an earlier execution's options, is not one that
+ * collectEnabled would offer now; null when it is. A step: its actor is ready, or waits
+ * (its predicate is checked by runStep, which evaluates it anyway to record its reads). A
+ * timer (a few steps of an execution): collectEnabled's own answer, in `scratch`, as it
+ * also depends on every other waiter (only the earliest timer of a waiter whose predicate
+ * is false is offered); a predicate that throws there did not when the options were
+ * logged. The other options are not checked again.
  */
-function canRun(
+function replayRefusal(
   actors: readonly ActorState[],
   actor: ActorState,
   decision: Decision,
   scratch: Decision[],
   horizon_ms: number,
-): boolean {
+): string | null {
   if (decisionKind(decision) === 1) {
-    return collectEnabled(actors, scratch, horizon_ms) === null && holds(scratch, decision);
+    const thrower = collectEnabled(actors, scratch, horizon_ms);
+    if (thrower !== null) return `${thrower.actor}'s wait predicate threw (${thrower.message})`;
+    return holds(scratch, decision) ? null : `${actor.name} cannot run`;
   }
-  if (actor.status === ActorStatus.Ready) return true;
-  return actor.status === ActorStatus.Waiting && actor.until !== null;
+  if (actor.status === ActorStatus.Ready) return null;
+  if (actor.status === ActorStatus.Waiting && actor.until !== null) return null;
+  return `${actor.name} cannot run`;
 }
 
-function divergence(strategy: Strategy, step: number, actor: string): EngineAssertionError {
+function divergence(strategy: Strategy, step: number, why: string): EngineAssertionError {
   return new EngineAssertionError(
-    `${strategy.name}: replay diverged at step ${step}: ${actor} cannot run (is the scenario deterministic?)`,
+    `${strategy.name}: replay diverged at step ${step}: ${why} (is the scenario deterministic?)`,
   );
 }
 

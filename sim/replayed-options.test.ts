@@ -178,6 +178,38 @@ describe("options of replayed steps, taken from the execution that first ran the
     expect(divergence(scenario)).toMatch(/dpor: replay diverged at step 4: w1 cannot run/);
   });
 
+  it("name the waiter whose predicate throws when a replayed timer is checked", () => {
+    // From the second execution on, `odd`'s predicate throws. A replayed step evaluates only
+    // its own actor's predicate, so the first to look at odd's is the check of w's timer,
+    // fired at step 4 the first time, which looks at every waiter.
+    const scenario = untracked("untracked-timer-throw", (world, execution) => {
+      const a = world.cell("a", 0);
+      world.spawn(
+        "w",
+        (function* () {
+          yield world.until(() => false, { label: "wait", timeout_ms: 10 });
+        })(),
+      );
+      world.spawn(
+        "odd",
+        (function* () {
+          yield world.until(
+            () => {
+              if (execution > 1) throw new Error("predicate of another execution");
+              return false;
+            },
+            { label: "never" },
+          );
+        })(),
+        { daemon: true },
+      );
+      racingSleepers(world, a, 20);
+    });
+    expect(divergence(scenario)).toMatch(
+      /dpor: replay diverged at step 4: odd's wait predicate threw \(predicate of another execution\)/,
+    );
+  });
+
   it("stop the search with the same error when the actor to replay was never spawned", () => {
     // `extra`, spawned in the first execution only, runs step 2 and lets the others race.
     const scenario = untracked("untracked-spawn", (world, execution) => {
