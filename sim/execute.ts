@@ -308,7 +308,7 @@ function complete(world: World): Outcome {
   return broken === null ? { kind: "completed", steps } : { kind: "violation", ...broken, steps };
 }
 
-/** runStep's answer when a replayed waiter's predicate does not hold (see canRun). */
+/** runStep's answer when a replayed waiter's predicate does not hold (see replayRefusal). */
 const CANNOT_RUN = Symbol("cannot run");
 
 /**

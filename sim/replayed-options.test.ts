@@ -105,8 +105,9 @@ describe("options of replayed steps, taken from the execution that first ran the
 
   it("stop the search, not crash the actor, when a replayed waiter's predicate throws", () => {
     // `left`'s predicate held when step 1 first ran; from the second execution on it throws
-    // there. Only collectEnabled, which a replayed step skips, reports a throwing predicate
-    // as the actor's crash: on replay it is a divergence.
+    // there. A fresh step's predicate that throws is the actor's crash (collectEnabled
+    // reports it before the step runs); a replayed step's held when it was logged, so on
+    // replay it is a divergence.
     const scenario = untracked("untracked-throw", (world, execution) => {
       const a = world.cell("a", 0);
       world.spawn(

@@ -152,11 +152,14 @@ export class DporStrategy implements Strategy {
   private readonly lastStepOf: number[] = [];
   /**
    * Per actor id, the least clock entry for it among the steps new in the execution being
-   * analysed (see floorNewSteps): a step i of actor a happens before every new step iff
+   * analysed (see noteNewSteps): a step i of actor a happens before every new step iff
    * i is below it.
    */
   private readonly newStepsFloor: number[] = [];
-  /** The union of the new steps' write masks (Event.wmask); -1 when one has none. */
+  /**
+   * The union of the new steps' write masks (Event.wmask); -1, taken as every object, when
+   * one is opaque or has no mask, or when the union has every bit.
+   */
   private newStepsWrites = 0;
   /** Sharding: the depth of the part that branches on everything (see split_depth). */
   private readonly split: number;
@@ -560,14 +563,17 @@ export class DporStrategy implements Strategy {
    * scanned the new steps.
    */
   private noteNewSteps(from: number, n: number): void {
+    // From the first step, every step is new: no rule looks at the prefix again.
+    if (from === 0) return;
     const floor = this.newStepsFloor;
-    for (let a = 0; a < this.log.actorCount; a++) {
-      let least = n;
-      for (let m = from; m < n; m++) {
+    const actors = this.log.actorCount;
+    for (let a = 0; a < actors; a++) floor[a] = n;
+    // Step by step, so that each step's clock is read in order.
+    for (let m = from; m < n; m++) {
+      for (let a = 0; a < actors; a++) {
         const c = this.hb.entry(m, a);
-        if (c < least) least = c;
+        if (c < (floor[a] as number)) floor[a] = c;
       }
-      floor[a] = least;
     }
     let writes = 0;
     for (let m = from; m < n; m++) {
