@@ -80,6 +80,7 @@ export {
   checkDeterminism,
   type Divergence,
   firstDivergence,
+  parseJsonFile,
   parseTrace,
   recordTrace,
   stringifyTrace,

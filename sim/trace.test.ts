@@ -108,6 +108,23 @@ describe("traces", () => {
     );
   });
 
+  it("read a trace saved again by another tool: byte-order mark, keys in another order", () => {
+    const a = sample();
+    const sortedKeys = (_key: string, v: unknown) =>
+      v === null || typeof v !== "object" || Array.isArray(v)
+        ? v
+        : Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : 1)));
+    const resaved = `\ufeff${JSON.stringify(a, sortedKeys, 2)}`;
+    expect(resaved).not.toBe(stringifyTrace(a));
+    const b = parseTrace(resaved, "resaved.json");
+    expect(firstDivergence(a, b)).toBeNull();
+    expect(firstDivergence(b, a)).toBeNull();
+    // A syntax error is reported on one line, whatever V8 quotes of the text around it.
+    expect(oneLine(() => parseTrace('\ufeff{\n  "format"\n}', "x.json"), TraceFormatError)).toMatch(
+      /^x\.json is not JSON/,
+    );
+  });
+
   it("reject a newer or older schema with SchemaVersionError", () => {
     expect(
       oneLine(() => parseTrace(withField("schema", TRACE_SCHEMA + 1)), SchemaVersionError),

@@ -87,14 +87,23 @@ export function stringifyTrace(trace: Trace): string {
   return `${headText},\n  "steps": [\n${stepLines}\n  ]\n}\n`;
 }
 
+/**
+ * Parses the JSON text of a file (`source` names it in the error): a leading byte-order
+ * mark, which some editors and PowerShell write, is skipped, and a syntax error is one
+ * TraceFormatError line (V8's message quotes the text around the error, newlines included).
+ */
+export function parseJsonFile(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    const why = (e as Error).message.replace(/\s+/g, " ");
+    throw new TraceFormatError(`${source} is not JSON (${why})`);
+  }
+}
+
 /** Parses and validates trace JSON text; throws TraceFormatError or SchemaVersionError. */
 export function parseTrace(text: string, source = "trace"): Trace {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new TraceFormatError(`${source} is not JSON (${(e as Error).message})`);
-  }
+  const value = parseJsonFile(text, source);
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new TraceFormatError(`${source} is not a streamsim trace: expected a JSON object`);
   }
@@ -151,13 +160,6 @@ export function parseTrace(text: string, source = "trace"): Trace {
   return value as Trace;
 }
 
-/** Parameters as JSON with their keys in order, so that equal parameters compare equal. */
-function sortedJson(params: Params): string {
-  return JSON.stringify(
-    Object.fromEntries(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
-  );
-}
-
 /** What is wrong with one recorded step, or null when it has the shape of a TraceStep. */
 function stepProblem(step: unknown, index: number): string | null {
   if (step === null || typeof step !== "object" || Array.isArray(step)) return "is not an object";
@@ -184,18 +186,43 @@ export interface Divergence {
   readonly actual: string;
 }
 
-/** Compares two traces step by step; null when identical. */
+/**
+ * Compares two traces step by step; null when identical. Objects are compared with their
+ * keys sorted: a trace file saved again by another tool (`jq -S`, an editor's formatter)
+ * keeps its content but not its key order, and is still the same trace.
+ */
 export function firstDivergence(expected: Trace, actual: Trace): Divergence | null {
   const n = Math.max(expected.steps.length, actual.steps.length);
   for (let i = 0; i < n; i++) {
-    const a = JSON.stringify(expected.steps[i] ?? null);
-    const b = JSON.stringify(actual.steps[i] ?? null);
-    if (a !== b) return { step: i, expected: a, actual: b };
+    const a = expected.steps[i] ?? null;
+    const b = actual.steps[i] ?? null;
+    if (sortedJson(a) !== sortedJson(b)) {
+      return { step: i, expected: JSON.stringify(a), actual: JSON.stringify(b) };
+    }
   }
-  const a = JSON.stringify(expected.outcome);
-  const b = JSON.stringify(actual.outcome);
-  if (a !== b) return { step: n, expected: `outcome ${a}`, actual: `outcome ${b}` };
+  const a = expected.outcome;
+  const b = actual.outcome;
+  if (sortedJson(a) !== sortedJson(b)) {
+    return {
+      step: n,
+      expected: `outcome ${JSON.stringify(a)}`,
+      actual: `outcome ${JSON.stringify(b)}`,
+    };
+  }
   return null;
+}
+
+/**
+ * JSON text with every object's keys in sorted order (arrays keep theirs), so that equal
+ * values compare equal whatever order their keys were written in.
+ */
+function sortedJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+    return sorted;
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   HARNESS_VERSION,
   InputError,
   type Params,
+  parseJsonFile,
   parseSchedule,
   SchemaVersionError,
   TraceFormatError,
@@ -47,12 +48,7 @@ export function stringifyCase(c: CorpusCase): string {
 /** Parses and validates a case file's text; every problem is a one-line InputError. */
 export function parseCase(text: string, file: string): CorpusCase {
   const source = `corpus case '${file}'`;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new TraceFormatError(`${source} is not JSON (${(e as Error).message})`);
-  }
+  const value = parseJsonFile(text, source);
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new TraceFormatError(`${source} is not a corpus case: expected a JSON object`);
   }
