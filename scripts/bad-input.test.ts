@@ -255,6 +255,29 @@ const inProcess: readonly BadCase[] = [
     says: /^streamsim: --out '.*diverged\.json' is the trace being replayed; give another file$/,
   },
   {
+    name: "an --out name too long for the file system, refused as input, not an internal error",
+    args: ["replay", GOOD_SCHEDULE, "--out", `${"a".repeat(300)}.json`],
+    says: /^streamsim: --out 'a+\.json' cannot be written: the name is too long; give another name$/,
+  },
+  {
+    name: "an --html name too long for the file system",
+    args: [
+      "run",
+      "--variant",
+      "counter-race",
+      "--strategy",
+      "random",
+      "--html",
+      `${"b".repeat(300)}.html`,
+    ],
+    says: /^streamsim: --html 'b+\.html' cannot be written: the name is too long; give another name$/,
+  },
+  {
+    name: "--out inside a file, as if it were a directory",
+    args: ["replay", GOOD_SCHEDULE, "--out", join(notJson, "x.json")],
+    says: /--out '.*not-json\.json\/x\.json': '.*not-json\.json' is a file, not a directory$/,
+  },
+  {
     name: "--out naming a directory that does not exist yet",
     args: ["replay", GOOD_SCHEDULE, "--out", join(root, "new-dir/")],
     says: /--out '.*new-dir\/' names a directory; give a file name/,

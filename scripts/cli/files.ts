@@ -88,15 +88,39 @@ export function checkOutputPath(path: string | undefined, option: string, force 
   if (path.trim() === "") {
     throw new FileInputError(`${option} is empty; give a file name`);
   }
+  try {
+    checkWritablePath(path, option, force);
+  } catch (e) {
+    if (e instanceof FileInputError) throw e;
+    // The file system refuses the name itself (too long, a file where a directory should
+    // be, a symlink loop): the user's input, not a bug.
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === undefined ? null : (FS_REFUSALS[code] ?? code);
+    if (why === null) throw e;
+    throw new FileInputError(`${option} '${path}' cannot be written: ${why}; give another name`);
+  }
+}
+
+const FS_REFUSALS: Readonly<Record<string, string>> = {
+  ENAMETOOLONG: "the name is too long",
+  ENOTDIR: "a part of the path is not a directory",
+  ELOOP: "too many symbolic links",
+  EACCES: "permission denied",
+};
+
+function checkWritablePath(path: string, option: string, force: boolean): void {
   // dirname("out/") is ".": without this check the write would fail late, as an internal error.
   if (/[\\/]$/.test(path)) {
     throw new FileInputError(`${option} '${path}' names a directory; give a file name`);
   }
   const dir = dirname(path);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+  if (!existsSync(dir)) {
     throw new FileInputError(
       `${option} '${path}': directory '${dir}' does not exist; create it first`,
     );
+  }
+  if (!statSync(dir).isDirectory()) {
+    throw new FileInputError(`${option} '${path}': '${dir}' is a file, not a directory`);
   }
   // Checked now: the write comes after the work (a search of up to an hour), and failing
   // there is an internal error that loses the result.
