@@ -155,15 +155,16 @@ describe("streamsim CLI, end to end", () => {
     expect(r.stderr).toMatch(/replay diverges from the recorded trace at step \d/);
   });
 
-  it("run and replay never replace an --out or --html file that appeared while they ran", async () => {
+  it("run, replay and shrink never replace an --out or --html file that appeared while they ran", async () => {
     const cases = [
-      { args: ["run", "--variant", "counter-race", "--runs", "100"], after: "Found " },
-      { args: ["replay", schedule], after: "Replaying " },
+      { args: ["run", "--variant", "counter-race", "--runs", "100"], after: "Found ", html: true },
+      { args: ["replay", schedule], after: "Replaying ", html: true },
+      { args: ["shrink", "ss1:counter:workers=3:0.1.2.0.1.2"], after: "Shrunk from ", html: false },
     ];
-    for (const { args, after } of cases) {
+    for (const { args, after, html } of cases) {
       for (const [option, name] of [
         ["--out", "appeared.json"],
-        ["--html", "appeared.html"],
+        ...(html ? [["--html", "appeared.html"] as const] : []),
       ] as const) {
         const file = join(dir, `${args[0]}-${name}`);
         // Someone else's file shows up after the start-up check, before the write.

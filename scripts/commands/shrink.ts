@@ -61,9 +61,23 @@ async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
   }
   const s = shrinkSchedule(r.scenario, r.params, r.schedule, { max_attempts });
   const trace = recordTrace(r.scenario, s.params, s.schedule);
+  out.line(
+    `Shrunk from ${plural(s.before.steps, "step")} (${plural(s.before.preemptions, "preemption")}) to ${plural(s.steps, "step")} (${plural(s.preemptions, "preemption")}) in ${plural(s.attempts, "attempt")}; same failure:`,
+  );
+  out.line(`  before: ${outcomeLine(original, out)}`);
+  out.line("");
+  for (const line of timelineLines(trace, out)) out.line(line);
+  // A write that fails (a file that appeared meanwhile, a full disk) is reported after the
+  // result is printed: the shrunk schedule is what the user waited for.
+  let writeError: unknown = null;
   if (target !== undefined) {
-    writeOutputFile(target, stringifyTrace(trace), "--out", flags.force === true);
+    try {
+      writeOutputFile(target, stringifyTrace(trace), "--out", flags.force === true);
+    } catch (e) {
+      writeError = e;
+    }
   }
+  const written = writeError === null ? (target ?? null) : null;
   out.document({
     streamsim_json: 1,
     command: "shrink",
@@ -74,16 +88,11 @@ async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
     attempts: s.attempts,
     params: s.params,
     schedule: trace.schedule,
-    written: target ?? null,
+    written,
     reproduce: reproduceCommand(trace.schedule),
   });
-  out.line(
-    `Shrunk from ${plural(s.before.steps, "step")} (${plural(s.before.preemptions, "preemption")}) to ${plural(s.steps, "step")} (${plural(s.preemptions, "preemption")}) in ${plural(s.attempts, "attempt")}; same failure:`,
-  );
-  out.line(`  before: ${outcomeLine(original, out)}`);
-  out.line("");
-  for (const line of timelineLines(trace, out)) out.line(line);
-  if (target !== undefined) out.line(`Shrunk trace written to ${target}`);
+  if (written !== null) out.line(`Shrunk trace written to ${written}`);
   out.essential(`Reproduce: ${out.paint("bold", reproduceCommand(trace.schedule))}`);
+  if (writeError !== null) throw writeError;
   return EXIT.ok;
 }
