@@ -180,6 +180,21 @@ const inProcess: readonly BadCase[] = [
     says: /^streamsim: --workers shards the search itself; drop --shard$/,
   },
   {
+    name: "--workers 1 with --shard: one worker is a pool too",
+    args: [
+      "run",
+      "--variant",
+      "counter-race",
+      "--strategy",
+      "dpor",
+      "--workers",
+      "1",
+      "--shard",
+      "2/2",
+    ],
+    says: /^streamsim: --workers shards the search itself; drop --shard$/,
+  },
+  {
     name: "a split dpor with --preemption-bound, refused before the run prints anything",
     args: [
       "run",

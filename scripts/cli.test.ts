@@ -407,6 +407,10 @@ describe("streamsim CLI, end to end", () => {
     expect(pooled).toMatchObject({ verdict: "pass", exhausted: true, executions: 28 });
     expect(pooled.coverage.traces).toBe(28);
     expect(pooled.strategy).toBe("dpor (optimal, wakeup trees), 2 workers");
+    // One worker is a pool too: the search runs to its end, not to a default time budget.
+    const single = JSON.parse((await runMain([...args, "--workers", "1"])).stdout);
+    expect(single).toMatchObject({ verdict: "pass", exhausted: true, executions: 28 });
+    expect(single.strategy).toBe("dpor (optimal, wakeup trees), 1 worker");
     const seeded = JSON.parse((await runMain([...args, "--workers", "2", "--seed", "3"])).stdout);
     expect(seeded).toMatchObject({ verdict: "pass", exhausted: true, executions: 28 });
     expect(seeded.strategy).toBe("dpor (optimal, wakeup trees), order seed 3, 2 workers");

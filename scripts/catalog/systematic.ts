@@ -30,7 +30,7 @@ export async function loadSystematicStrategies(): Promise<StrategySpec[]> {
       check: (o) => checkSplit("dpor", o),
       explore: (r) => {
         checkSplit("dpor", r.options);
-        return (r.options.workers ?? 1) > 1 ? pooled(r, "dpor") : systematic(run, "dpor", r);
+        return r.options.workers !== undefined ? pooled(r, "dpor") : systematic(run, "dpor", r);
       },
     },
     {
@@ -42,7 +42,7 @@ export async function loadSystematicStrategies(): Promise<StrategySpec[]> {
       check: (o) => checkSplit("exhaustive", o),
       explore: (r) => {
         checkSplit("exhaustive", r.options);
-        return r.options.workers !== undefined && r.options.workers > 1
+        return r.options.workers !== undefined
           ? pooled(r, "exhaustive")
           : systematic(run, "exhaustive", r);
       },
@@ -52,7 +52,8 @@ export async function loadSystematicStrategies(): Promise<StrategySpec[]> {
 
 /** The ways of splitting a search that cannot be combined, refused before any work. */
 function checkSplit(kind: "dpor" | "exhaustive", o: StrategyOptions): void {
-  const pool = (o.workers ?? 1) > 1;
+  // Any --workers, 1 included, is a pool: it runs to the end, and does the sharding.
+  const pool = o.workers !== undefined;
   if (pool && o.shard !== undefined) {
     throw new OptionValueError("--workers shards the search itself; drop --shard");
   }

@@ -177,7 +177,7 @@ async function run(flags: RunFlags): Promise<number> {
   if (e.coverage !== null) out.line(`  coverage: ${coverageLine(e.coverage)}`);
   if (c === null) {
     out.essential(
-      `No violation in ${plural(e.executions, "execution")} (${formatDuration(e.elapsed_ms)}; ${scopeOf(e, options.shard, budget.max_executions, options.workers ?? 1)}).`,
+      `No violation in ${plural(e.executions, "execution")} (${formatDuration(e.elapsed_ms)}; ${scopeOf(e, options.shard, budget.max_executions, options.workers !== undefined)}).`,
     );
     // --out and --html write a counterexample; say so rather than leave the user looking.
     const asked = [flags.out, flags.html].filter((f) => f !== undefined);
@@ -210,16 +210,16 @@ function scopeOf(
   e: Exploration,
   shard: Shard | undefined,
   max_executions: number,
-  workers: number,
+  pooled: boolean,
 ): string {
   // A run that stopped early says which limit stopped it: --runs (per worker under
   // --workers, which takes no time budget) or the time budget.
   if (!e.exhausted) {
-    const each = workers > 1 ? " per worker" : "";
+    const each = pooled ? " per worker" : "";
     // dpor's runs count its sleep-blocked executions too (the coverage line lists them).
     // A pool of workers has no time budget: only --runs stops it.
     const byRuns =
-      workers > 1 ||
+      pooled ||
       e.executions >= max_executions ||
       e.bounds.some((b) => b.startsWith("execution bound"));
     const limit = byRuns ? `--runs ${max_executions}${each}` : "time budget";
