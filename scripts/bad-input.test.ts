@@ -180,6 +180,26 @@ const inProcess: readonly BadCase[] = [
     says: /^streamsim: --workers shards the search itself; drop --shard$/,
   },
   {
+    name: "an option given twice, whose first value commander would drop",
+    args: ["replay", GOOD_SCHEDULE, "--out", "a.json", "--out", "b.json"],
+    says: /^streamsim: --out is given twice; give it once$/,
+  },
+  {
+    name: "--strategy given twice",
+    args: ["run", "--variant", "counter-race", "--strategy", "random", "--strategy", "pct"],
+    says: /^streamsim: --strategy is given twice; give it once$/,
+  },
+  {
+    name: "one parameter in two --param options",
+    args: ["run", "--scenario", "counter", "--param", "workers=2", "--param", "workers=3"],
+    says: /^streamsim: --param 'workers' is given twice; give it once$/,
+  },
+  {
+    name: "one parameter twice in one --param, named as an option, not a schedule",
+    args: ["run", "--scenario", "counter", "--param", "workers=2,workers=3"],
+    says: /^streamsim: --param 'workers=2,workers=3': parameter 'workers' is given twice$/,
+  },
+  {
     name: "--workers 1 with --shard: one worker is a pool too",
     args: [
       "run",

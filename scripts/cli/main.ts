@@ -6,6 +6,7 @@ import { addReplayCommand } from "../commands/replay.ts";
 import { addRunCommand } from "../commands/run.ts";
 import { addShrinkCommand } from "../commands/shrink.ts";
 import { addVerdictsCommand } from "../commands/verdicts.ts";
+import { OptionValueError } from "./input.ts";
 
 /** Exit codes: 0 nothing found (or success), 1 a violation or failure, 2 bad input. */
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -42,7 +43,29 @@ Exit codes: 0 no violation, 1 a violation (or a verdict change), 2 bad input.`,
   addReplayCommand(program, exit);
   addShrinkCommand(program, exit);
   addCorpusCommand(program, exit);
+  refuseRepeats(program);
   return program;
+}
+
+/**
+ * Commander keeps the last value of an option given twice (`--out a.json --out b.json`
+ * writes only b.json): refused instead, so that nothing the user typed is dropped
+ * silently. Options that take a list (`--variant a b`), or whose help says "repeatable",
+ * collect their values.
+ */
+function refuseRepeats(command: Command): void {
+  for (const option of command.options) {
+    const collects = option.variadic || option.description.includes("repeatable");
+    if (!(option.required || option.optional) || collects) continue;
+    let given = false;
+    command.on(`option:${option.name()}`, () => {
+      if (given) {
+        throw new OptionValueError(`${option.long ?? option.flags} is given twice; give it once`);
+      }
+      given = true;
+    });
+  }
+  for (const sub of command.commands) refuseRepeats(sub);
 }
 
 /** Runs the CLI and returns the exit code. */

@@ -10,6 +10,7 @@ import {
   resolveParams,
   type Scenario,
   type Schedule,
+  ScheduleSyntaxError,
   type Trace,
 } from "../../sim/index.ts";
 import type { Catalog, Variant } from "../catalog.ts";
@@ -23,12 +24,28 @@ export interface Target {
   readonly variant: Variant | undefined;
 }
 
-/** Collects repeated `--param key=value` options into one object. */
+/**
+ * Collects repeated `--param key=value` options into one object. A key given twice, in one
+ * option or in two, is refused: one of its values would be dropped silently.
+ */
 export function collectParam(raw: string, previous: Params = {}): Params {
   if (!/^[^=]+=/.test(raw)) {
     throw new OptionValueError(`--param '${raw}' is not key=value, for example --param workers=3`);
   }
-  return { ...previous, ...parseParams(raw) };
+  let more: Params;
+  try {
+    more = parseParams(raw);
+  } catch (e) {
+    // parseParams reads a schedule's parameters: its message names a schedule.
+    if (!(e instanceof ScheduleSyntaxError)) throw e;
+    throw new OptionValueError(`--param '${raw}': ${e.message.replace(/^schedule /, "")}`);
+  }
+  for (const key of Object.keys(more)) {
+    if (Object.hasOwn(previous, key)) {
+      throw new OptionValueError(`--param '${key}' is given twice; give it once`);
+    }
+  }
+  return { ...previous, ...more };
 }
 
 /** Resolves --variant / --scenario / --param into what to explore. */
