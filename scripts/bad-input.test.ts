@@ -313,6 +313,11 @@ const inProcess: readonly BadCase[] = [
     says: /--out '.*not-json\.json\/x\.json': '.*not-json\.json' is a file, not a directory$/,
   },
   {
+    name: "shrink's --out naming the trace it shrinks, even with --force",
+    args: ["shrink", diverged, "--out", diverged, "--force"],
+    says: /^streamsim: --out '.*diverged\.json' is the trace being shrunk; give another file$/,
+  },
+  {
     name: "--out naming a directory that does not exist yet",
     args: ["replay", GOOD_SCHEDULE, "--out", join(root, "new-dir/")],
     says: /--out '.*new-dir\/' names a directory; give a file name/,

@@ -5,12 +5,13 @@ import {
   linkSync,
   lstatSync,
   readFileSync,
+  realpathSync,
   renameSync,
   statSync,
   unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { basename, dirname, extname, join } from "node:path";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import { InputError, parseTrace, type Trace } from "../../sim/index.ts";
 
 /** A file the user named that cannot be used: missing, a directory, or in the way. */
@@ -164,4 +165,18 @@ export function readUserFile(path: string, what: string): string {
     throw new FileInputError(`${what} '${path}' is a directory; give the path of a JSON file`);
   }
   return readFileSync(path, "utf8");
+}
+
+/**
+ * Whether writing `path` would replace the file `input`, through symlinks too (a link to
+ * the trace's directory, say): both names resolved to their real location.
+ */
+export function sameFile(path: string, input: string): boolean {
+  let dir: string;
+  try {
+    dir = realpathSync(dirname(resolve(path)));
+  } catch {
+    return false; // No such directory: checkOutputPath says so.
+  }
+  return join(dir, basename(path)) === realpathSync(input);
 }

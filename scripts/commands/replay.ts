@@ -1,10 +1,9 @@
-import { existsSync, realpathSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { describeOutcome, plural } from "../../sim/index.ts";
 import { loadCatalog } from "../catalog.ts";
 import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts";
-import { checkOutputPath, FileInputError } from "../cli/files.ts";
+import { checkOutputPath, FileInputError, sameFile } from "../cli/files.ts";
 import { checkHtmlOption } from "../cli/html.ts";
 import { EXIT, type ExitSlot } from "../cli/main.ts";
 import { printTrace } from "../cli/report.ts";
@@ -97,18 +96,4 @@ async function replay(input: string, flags: ReplayFlags): Promise<number> {
     ...(variant === undefined ? {} : { variant }),
   });
   return divergence !== null || trace.outcome.kind !== "completed" ? EXIT.failed : EXIT.ok;
-}
-
-/**
- * Whether writing `path` would replace the file `input`, through symlinks too (a link to
- * the trace's directory, say): both names resolved to their real location.
- */
-function sameFile(path: string, input: string): boolean {
-  let dir: string;
-  try {
-    dir = realpathSync(dirname(resolve(path)));
-  } catch {
-    return false; // No such directory: checkOutputPath says so.
-  }
-  return join(dir, basename(path)) === realpathSync(input);
 }
