@@ -38,6 +38,7 @@ describe("streamsim CLI, end to end", () => {
   it("lists scenarios, variants with their policies, invariants and strategies", async () => {
     const text = await streamsim(["list"]);
     expect(text.code).toBe(0);
+    expect(text.stdout.startsWith("Scenarios\n")).toBe(true);
     expect(text.stdout).toMatch(/counter-race\s+counter\s+violation: no lost update\s+workers=2/);
     const json = await runMain(["list", "--json"]);
     const doc = JSON.parse(json.stdout);
@@ -318,6 +319,9 @@ describe("streamsim CLI, end to end", () => {
     expect(r.stdout).toMatch(/counter-race\s+FAIL\s+no lost update\s+4\s+\d+\s+\d+ ms/);
     // dpor explores the one interleaving of one worker and stops: a proof, not a budget.
     expect(r.stdout).toMatch(/counter-solo\s+pass\s+-\s+-\s+1 \(all interleavings\)/);
+    // A variant that --runs stopped says so, not that the time ran out.
+    const capped = await runMain(["verdicts", "--variant", "fixed", "--runs", "3"]);
+    expect(capped.stdout).toMatch(/fixed\s+pass\s+-\s+-\s+3 \(--runs\)/);
     expect(r.stdout).toContain("Where to go next");
     // A variant named twice is explored once.
     const json = await runMain([

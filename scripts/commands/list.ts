@@ -49,8 +49,11 @@ async function list(flags: OutputFlags): Promise<number> {
       options: s.reads,
     })),
   });
+  // Sections are set apart by a blank line; none before the first.
+  let first = true;
   const section = (title: string) => {
-    out.line("");
+    if (!first) out.line("");
+    first = false;
     out.line(out.paint("bold", title));
   };
   section("Scenarios");

@@ -113,7 +113,7 @@ async function verdicts(flags: VerdictFlags): Promise<number> {
         r.result.counterexample === null ? null : counterexampleJson(r.result.counterexample),
     })),
   });
-  printTable(rows, out);
+  printTable(rows, out, max_executions);
   printNext(rows, out);
   return rows.every((r) => r.matches) ? EXIT.ok : EXIT.failed;
 }
@@ -137,15 +137,20 @@ async function exploreVariant(
   return { variant, ...p, matches: p.result.verdict === variant.expected };
 }
 
-function printTable(rows: readonly Row[], out: Output): void {
+function printTable(rows: readonly Row[], out: Output, max_executions: number): void {
   const body = rows.map((r) => {
     const c = r.result.counterexample;
     const e = r.result.explored;
     const verdict = c === null ? "pass" : "FAIL";
+    // What stopped a variant that did not finish: --runs, or its share of the time budget.
+    const byRuns =
+      e.executions >= max_executions || e.bounds.some((b) => b.startsWith("execution bound"));
     const scope =
       c === null
         ? !e.exhausted
-          ? "budget"
+          ? byRuns
+            ? "--runs"
+            : "budget"
           : e.bounds.length > 0
             ? "bounded"
             : e.systematic
