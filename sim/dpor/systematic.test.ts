@@ -71,6 +71,37 @@ describe("exploreSystematic", () => {
     expect(verdict(plain)).toContain("no failure over all interleavings");
   });
 
+  it("is exhausted when its execution bound ends right after the space's last execution", () => {
+    for (const strategy of ["dpor", "exhaustive"] as const) {
+      const all = exploreSystematic({
+        scenario: counterScenario,
+        params: { workers: 2 },
+        strategy,
+        stop_on_first: false,
+      });
+      expect(all.exhausted).toBe(true);
+      const runs = all.executions + all.sleep_blocked + all.infeasible;
+      const exact = exploreSystematic({
+        scenario: counterScenario,
+        params: { workers: 2 },
+        strategy,
+        stop_on_first: false,
+        max_executions: runs,
+      });
+      expect(exact.exhausted).toBe(true);
+      expect(exact.bounds).toEqual([]);
+      const short = exploreSystematic({
+        scenario: counterScenario,
+        params: { workers: 2 },
+        strategy,
+        stop_on_first: false,
+        max_executions: runs - 1,
+      });
+      expect(short.exhausted).toBe(false);
+      expect(short.bounds).toEqual([`execution bound ${runs - 1}`]);
+    }
+  });
+
   it("hunts past failures that stop_when rejects", () => {
     const all = exploreSystematic({
       scenario: counterScenario,

@@ -192,6 +192,16 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
       if (stop_on_first && (options.stop_when?.(r.outcome) ?? true)) break;
     }
   }
+  // Stopped by the execution bound right after the last execution of the space: only
+  // asking for the next one tells (the strategy is not used after this).
+  if (
+    !exhausted &&
+    !stoppedByBudget &&
+    runs >= max_executions &&
+    !(strategy as Strategy).beginExecution(runs)
+  ) {
+    exhausted = true;
+  }
   const bounds: string[] = [];
   if (stoppedByBudget) bounds.push(`time budget ${options.budget_ms} ms`);
   if (bound !== undefined) bounds.push(`preemption bound ${bound}`);
