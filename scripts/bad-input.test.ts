@@ -181,7 +181,7 @@ const inProcess: readonly BadCase[] = [
   },
   {
     name: "an option given twice, whose first value commander would drop",
-    args: ["replay", GOOD_SCHEDULE, "--out", "a.json", "--out", "b.json"],
+    args: ["replay", GOOD_SCHEDULE, "--out", join(root, "a.json"), "--out", join(root, "b.json")],
     says: /^streamsim: --out is given twice; give it once$/,
   },
   {
@@ -306,6 +306,11 @@ const inProcess: readonly BadCase[] = [
       `${"b".repeat(300)}.html`,
     ],
     says: /^streamsim: --html 'b+\.html' cannot be written: the name is too long; give another name$/,
+  },
+  {
+    name: "--out two levels inside a file: no directory to create",
+    args: ["replay", GOOD_SCHEDULE, "--out", join(notJson, "sub", "x.json")],
+    says: /--out '.*not-json\.json\/sub\/x\.json': '.*not-json\.json' is a file, not a directory$/,
   },
   {
     name: "--out inside a file, as if it were a directory",

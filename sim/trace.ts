@@ -187,22 +187,28 @@ export interface Divergence {
 }
 
 /**
- * Compares two traces step by step; null when identical. Objects are compared with their
- * keys sorted: a trace file saved again by another tool (`jq -S`, an editor's formatter)
- * keeps its content but not its key order, and is still the same trace.
+ * Compares two traces step by step; null when identical. With `anyKeyOrder`, objects are
+ * compared with their keys sorted: a trace file saved again by another tool (`jq -S`, an
+ * editor's formatter) keeps its content but not its key order, and is still the same
+ * trace. Two executions compare strictly: a model can see the order of an object's keys.
  */
-export function firstDivergence(expected: Trace, actual: Trace): Divergence | null {
+export function firstDivergence(
+  expected: Trace,
+  actual: Trace,
+  options: { readonly anyKeyOrder?: boolean } = {},
+): Divergence | null {
+  const text = options.anyKeyOrder === true ? sortedJson : (v: unknown) => JSON.stringify(v);
   const n = Math.max(expected.steps.length, actual.steps.length);
   for (let i = 0; i < n; i++) {
     const a = expected.steps[i] ?? null;
     const b = actual.steps[i] ?? null;
-    if (sortedJson(a) !== sortedJson(b)) {
+    if (text(a) !== text(b)) {
       return { step: i, expected: JSON.stringify(a), actual: JSON.stringify(b) };
     }
   }
   const a = expected.outcome;
   const b = actual.outcome;
-  if (sortedJson(a) !== sortedJson(b)) {
+  if (text(a) !== text(b)) {
     return {
       step: n,
       expected: `outcome ${JSON.stringify(a)}`,

@@ -96,8 +96,8 @@ export function checkOutputPath(path: string | undefined, option: string, force 
     // The file system refuses the name itself (too long, a file where a directory should
     // be, a symlink loop): the user's input, not a bug.
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === undefined ? null : (FS_REFUSALS[code] ?? code);
-    if (why === null) throw e;
+    const why = code === undefined ? undefined : FS_REFUSALS[code];
+    if (why === undefined) throw e;
     throw new FileInputError(`${option} '${path}' cannot be written: ${why}; give another name`);
   }
 }
@@ -116,6 +116,11 @@ function checkWritablePath(path: string, option: string, force: boolean): void {
   }
   const dir = dirname(path);
   if (!existsSync(dir)) {
+    // A file above it (`f.json/sub/x.json`) is no directory that could be created.
+    const blocker = fileAbove(dir);
+    if (blocker !== null) {
+      throw new FileInputError(`${option} '${path}': '${blocker}' is a file, not a directory`);
+    }
     throw new FileInputError(
       `${option} '${path}': directory '${dir}' does not exist; create it first`,
     );
@@ -146,6 +151,14 @@ function checkWritablePath(path: string, option: string, force: boolean): void {
   // this check it would be reported only after the work, as a file that appeared meanwhile.
   if (lstatSync(path, { throwIfNoEntry: false }) !== undefined && !force) {
     throw new FileInputError(`${option} '${path}' already exists; pass --force to replace it`);
+  }
+}
+
+/** The nearest existing ancestor of `dir` when it is not a directory; null otherwise. */
+function fileAbove(dir: string): string | null {
+  for (let d = dirname(dir); ; d = dirname(d)) {
+    if (existsSync(d)) return statSync(d).isDirectory() ? null : d;
+    if (dirname(d) === d) return null;
   }
 }
 

@@ -50,12 +50,13 @@ Exit codes: 0 no violation, 1 a violation (or a verdict change), 2 bad input.`,
 /**
  * Commander keeps the last value of an option given twice (`--out a.json --out b.json`
  * writes only b.json): refused instead, so that nothing the user typed is dropped
- * silently. Options that take a list (`--variant a b`), or whose help says "repeatable",
- * collect their values.
+ * silently. Options that take a list (`--variant a b`), or whose help says "(repeatable)",
+ * collect their values. (A program parses once: commander keeps option values between
+ * parses too.)
  */
 function refuseRepeats(command: Command): void {
   for (const option of command.options) {
-    const collects = option.variadic || option.description.includes("repeatable");
+    const collects = option.variadic || option.description.includes("(repeatable)");
     if (!(option.required || option.optional) || collects) continue;
     let given = false;
     command.on(`option:${option.name()}`, () => {

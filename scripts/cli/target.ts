@@ -116,7 +116,11 @@ export function readReplayInput(catalog: Catalog, arg: string): ReplayInput {
 /** Runs the input's schedule today and, for a trace file, finds where it departs from it. */
 export function replayInput(r: ReplayInput): { trace: Trace; divergence: Divergence | null } {
   const trace = recordTrace(r.scenario, r.params, r.schedule);
-  return { trace, divergence: r.recorded === null ? null : firstDivergence(r.recorded, trace) };
+  return {
+    trace,
+    divergence:
+      r.recorded === null ? null : firstDivergence(r.recorded, trace, { anyKeyOrder: true }),
+  };
 }
 
 /** Where a trace file stops matching today's execution, and the likely reason. */

@@ -102,6 +102,38 @@ describe("exploreSystematic", () => {
     }
   });
 
+  it("is not exhausted when it stopped at a failure, whatever its execution bound", () => {
+    // One choice; its second value, the space's last execution, breaks the check.
+    const lastFails: Scenario<Record<string, never>> = {
+      name: "last-fails",
+      summary: "the second value of a choice fails",
+      defaults: {},
+      setup(world) {
+        const cell = world.cell("c", 0);
+        world.spawn(
+          "chooser",
+          (function* (): Actor {
+            cell.set(world.choose(2));
+            yield "done";
+          })(),
+        );
+        world.atEnd("zero", () => (cell.peek() === 0 ? undefined : "chose 1"));
+      },
+    };
+    for (const strategy of ["dpor", "exhaustive"] as const) {
+      for (const max_executions of [undefined, 2]) {
+        const c = exploreSystematic({
+          scenario: lastFails,
+          params: {},
+          strategy,
+          ...(max_executions === undefined ? {} : { max_executions }),
+        });
+        expect(c.failures).toHaveLength(1);
+        expect(c.exhausted).toBe(false);
+      }
+    }
+  });
+
   it("hunts past failures that stop_when rejects", () => {
     const all = exploreSystematic({
       scenario: counterScenario,

@@ -134,6 +134,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
   const deadline_ms =
     options.budget_ms === undefined ? Number.POSITIVE_INFINITY : started + options.budget_ms;
   let stoppedByBudget = false;
+  let stoppedOnFailure = false;
   let known_gap = false;
   while (runs < max_executions) {
     // The clock only under a budget (a read costs a share of an execution: see explore).
@@ -189,7 +190,10 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
       if (failures.length < max_failures) {
         failures.push(failureOf(options.scenario, options.params, r, runs - 1));
       }
-      if (stop_on_first && (options.stop_when?.(r.outcome) ?? true)) break;
+      if (stop_on_first && (options.stop_when?.(r.outcome) ?? true)) {
+        stoppedOnFailure = true;
+        break;
+      }
     }
   }
   // Stopped by the execution bound right after the last execution of the space: only
@@ -197,6 +201,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
   if (
     !exhausted &&
     !stoppedByBudget &&
+    !stoppedOnFailure &&
     runs >= max_executions &&
     !(strategy as Strategy).beginExecution(runs)
   ) {
