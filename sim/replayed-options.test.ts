@@ -8,7 +8,7 @@ import { explore, runOnce } from "./runner.ts";
 import type { Scenario } from "./scenario.ts";
 import { DporStrategy } from "./strategies/dpor.ts";
 import type { Strategy } from "./strategy.ts";
-import type { Params } from "./types.ts";
+import type { Params, Yielded } from "./types.ts";
 import type { World } from "./world.ts";
 
 /**
@@ -80,24 +80,9 @@ describe("options of replayed steps, taken from the execution that first ran the
     // `left` waits, on a predicate that never holds, at a step that the first execution ran
     // at once.
     const scenario = untracked("untracked-wait", (world, execution) => {
-      const a = world.cell("a", 0);
       const never = world.cell("never", false);
-      world.spawn(
-        "left",
-        (function* () {
-          yield execution > 1 ? world.until(() => never.get(), { label: "stuck" }) : "go";
-          yield "write";
-          a.set(1);
-        })(),
-        { label: "start" },
-      );
-      world.spawn(
-        "right",
-        (function* () {
-          a.set(2);
-          yield "done";
-        })(),
-        { label: "write" },
+      leftRacesRight(world, () =>
+        execution > 1 ? world.until(() => never.get(), { label: "stuck" }) : "go",
       );
     });
     expect(divergence(scenario)).toMatch(/dpor: replay diverged at step 1: left cannot run/);
@@ -109,29 +94,14 @@ describe("options of replayed steps, taken from the execution that first ran the
     // reports it before the step runs); a replayed step's held when it was logged, so on
     // replay it is a divergence.
     const scenario = untracked("untracked-throw", (world, execution) => {
-      const a = world.cell("a", 0);
-      world.spawn(
-        "left",
-        (function* () {
-          yield world.until(
-            () => {
-              if (execution > 1) throw new Error("predicate of another execution");
-              return true;
-            },
-            { label: "wait" },
-          );
-          yield "write";
-          a.set(1);
-        })(),
-        { label: "start" },
-      );
-      world.spawn(
-        "right",
-        (function* () {
-          a.set(2);
-          yield "done";
-        })(),
-        { label: "write" },
+      leftRacesRight(world, () =>
+        world.until(
+          () => {
+            if (execution > 1) throw new Error("predicate of another execution");
+            return true;
+          },
+          { label: "wait" },
+        ),
       );
     });
     expect(divergence(scenario)).toMatch(/dpor: replay diverged at step 1: left cannot run/);
@@ -241,6 +211,32 @@ describe("options of replayed steps, taken from the execution that first ran the
     expect(divergence(scenario)).toMatch(/dpor: replay diverged at step 2: actor 2 cannot run/);
   });
 });
+
+/**
+ * `left` yields `first()` at its first step, then writes `a` at its third; `right` writes
+ * `a` at once. Their writes race, so the second execution branches at left's write (step
+ * 2) and replays left's two steps before it.
+ */
+function leftRacesRight(world: World, first: () => Yielded): void {
+  const a = world.cell("a", 0);
+  world.spawn(
+    "left",
+    (function* () {
+      yield first();
+      yield "write";
+      a.set(1);
+    })(),
+    { label: "start" },
+  );
+  world.spawn(
+    "right",
+    (function* () {
+      a.set(2);
+      yield "done";
+    })(),
+    { label: "write" },
+  );
+}
 
 /**
  * Two actors, y and z, that sleep `ms` and then write `a`: their timers race, so the search
