@@ -122,10 +122,17 @@ export function execute(
     const actorId = decisionSubject(decision);
     const actor = actors[actorId];
     // (Options found by collectEnabled name actors that exist: only replayed ones can fail.)
-    if (actor === undefined) throw divergence(strategy, step, `actor ${actorId} cannot run`);
-    if (known !== null) {
-      const refusal = replayRefusal(actors, actor, decision, enabled, horizon_ms);
-      if (refusal !== null) throw divergence(strategy, step, refusal);
+    if (
+      actor === undefined ||
+      (known !== null && !canRun(actors, actor, decision, enabled, horizon_ms))
+    ) {
+      const why =
+        actor === undefined
+          ? `actor ${actorId} cannot run`
+          : whyNot(actors, actor, decision, enabled, horizon_ms);
+      throw new EngineAssertionError(
+        `${strategy.name}: replay diverged at step ${step}: ${why} (is the scenario deterministic?)`,
+      );
     }
     if (current >= 0 && actorId !== current && hasStep(options, options.length, current)) {
       preemptions++;
@@ -140,8 +147,7 @@ export function execute(
     const label = actor.label;
     const time_ms = world.clock_ms;
 
-    const crash = runStep(world, actor, firedTimer, known !== null);
-    if (crash === CANNOT_RUN) throw divergence(strategy, step, `${actor.name} cannot run`);
+    const crash = runStep(world, actor, firedTimer);
     current = actorId;
     world.stepIndex = step + 1;
 
@@ -243,35 +249,47 @@ function collectEnabled(
 }
 
 /**
- * Why `decision`, offered from an earlier execution's options, is not one that
- * collectEnabled would offer now; null when it is. A step: its actor is ready, or waits
- * (its predicate is checked by runStep, which evaluates it anyway to record its reads). A
- * timer (a few steps of an execution): collectEnabled's own answer, in `scratch`, as it
- * also depends on every other waiter (only the earliest timer of a waiter whose predicate
- * is false is offered); a predicate that throws there did not when the options were
- * logged. The other options are not checked again.
+ * Whether `decision`, offered from an earlier execution's options, is one that
+ * collectEnabled would offer now. A step: its actor is ready, or waits on a predicate that
+ * holds. A timer (a few steps of an execution): collectEnabled's own answer, in `scratch`,
+ * as it also depends on every other waiter (only the earliest timer of a waiter whose
+ * predicate is false is offered). The other options are not checked again.
  */
-function replayRefusal(
+function canRun(
   actors: readonly ActorState[],
   actor: ActorState,
   decision: Decision,
   scratch: Decision[],
   horizon_ms: number,
-): string | null {
+): boolean {
   if (decisionKind(decision) === 1) {
-    const thrower = collectEnabled(actors, scratch, horizon_ms);
-    if (thrower !== null) return `${thrower.actor}'s wait predicate threw (${thrower.message})`;
-    return holds(scratch, decision) ? null : `${actor.name} cannot run`;
+    return collectEnabled(actors, scratch, horizon_ms) === null && holds(scratch, decision);
   }
-  if (actor.status === ActorStatus.Ready) return null;
-  if (actor.status === ActorStatus.Waiting && actor.until !== null) return null;
-  return `${actor.name} cannot run`;
+  if (actor.status === ActorStatus.Ready) return true;
+  if (actor.status !== ActorStatus.Waiting || actor.until === null) return false;
+  try {
+    return actor.until();
+  } catch {
+    return false; // it did not throw when the options were recorded: a divergence
+  }
 }
 
-function divergence(strategy: Strategy, step: number, why: string): EngineAssertionError {
-  return new EngineAssertionError(
-    `${strategy.name}: replay diverged at step ${step}: ${why} (is the scenario deterministic?)`,
-  );
+/**
+ * Why canRun refused a replayed option, for the error: a timer's check looks at every
+ * waiter, and when one's predicate throws there (it did not when the options were logged),
+ * that waiter is named, not the timer's actor. Off the hot path: only a divergence gets here.
+ */
+function whyNot(
+  actors: readonly ActorState[],
+  actor: ActorState,
+  decision: Decision,
+  scratch: Decision[],
+  horizon_ms: number,
+): string {
+  const thrower = decisionKind(decision) === 1 ? collectEnabled(actors, scratch, horizon_ms) : null;
+  return thrower === null
+    ? `${actor.name} cannot run`
+    : `${thrower.actor}'s wait predicate threw (${thrower.message})`;
 }
 
 function errorMessage(e: unknown): string {
@@ -308,20 +326,8 @@ function complete(world: World): Outcome {
   return broken === null ? { kind: "completed", steps } : { kind: "violation", ...broken, steps };
 }
 
-/** runStep's answer when a replayed waiter's predicate does not hold (see replayRefusal). */
-const CANNOT_RUN = Symbol("cannot run");
-
-/**
- * Runs the actor's next step. Returns the error message if the actor threw, or CANNOT_RUN
- * when `replayed` and the actor's step resumes it from a wait whose predicate is false (or
- * throws): it held when the step was logged.
- */
-function runStep(
-  world: World,
-  actor: ActorState,
-  firedTimer: boolean,
-  replayed: boolean,
-): string | null | typeof CANNOT_RUN {
+/** Runs the actor's next step. Returns the error message if the actor threw. */
+function runStep(world: World, actor: ActorState, firedTimer: boolean): string | null {
   emptyArray(world.accesses);
   emptyArray(world.spawnedThisStep);
   world.running = actor.id;
@@ -331,11 +337,7 @@ function runStep(
     // (or, for a timer, kept it from waking first) are recorded as this step's accesses:
     // partial-order reduction needs them, as the write that enabled the step, or that would
     // have woken the waiter before its timer, is dependent with it.
-    if (actor.status === ActorStatus.Waiting && actor.until !== null) {
-      if (replayed && !firedTimer) {
-        if (!holdsNow(actor.until)) return CANNOT_RUN;
-      } else actor.until();
-    }
+    if (actor.status === ActorStatus.Waiting && actor.until !== null) actor.until();
     if (firedTimer) readHeldWaiters(world, actor);
     const r = actor.gen.next(firedTimer ? "timeout" : "ok");
     if (r.done === true) {
@@ -377,15 +379,6 @@ function readHeldWaiters(world: World, fired: ActorState): void {
     const a = actors[i] as ActorState;
     if (a === fired || a.status !== ActorStatus.Waiting || a.until === null) continue;
     if (a.deadline_ms < fired.deadline_ms) a.until();
-  }
-}
-
-/** A predicate that throws does not hold (it did not throw when its step was logged). */
-function holdsNow(until: () => boolean): boolean {
-  try {
-    return until();
-  } catch {
-    return false;
   }
 }
 
