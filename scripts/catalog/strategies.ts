@@ -73,6 +73,15 @@ export interface Exploration {
   readonly coverage: Readonly<Record<string, unknown>> | null;
 }
 
+/**
+ * Whether an exploration that did not finish was stopped by its execution cap (--runs):
+ * it ran that many, or a systematic search says the bound applied (dpor counts its
+ * sleep-blocked runs too, which `executions` leaves out). Otherwise time ran out.
+ */
+export function stoppedByRuns(e: Exploration, max_executions: number): boolean {
+  return e.executions >= max_executions || e.bounds.some((b) => b.startsWith("execution bound"));
+}
+
 export interface StrategySpec {
   readonly name: string;
   readonly summary: string;

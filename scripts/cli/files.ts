@@ -181,10 +181,25 @@ export function readUserFile(path: string, what: string): string {
 }
 
 /**
+ * Refuses an output `path` that is the trace file `input` the command reads (`doing`:
+ * "replayed", "shrunk"): with --force it would replace the recording being worked on.
+ */
+export function checkNotInput(
+  path: string | undefined,
+  option: string,
+  input: string,
+  doing: string,
+): void {
+  if (path !== undefined && existsSync(input) && sameFile(path, input)) {
+    throw new FileInputError(`${option} '${path}' is the trace being ${doing}; give another file`);
+  }
+}
+
+/**
  * Whether writing `path` would replace the file `input`, through symlinks too (a link to
  * the trace's directory, say): both names resolved to their real location.
  */
-export function sameFile(path: string, input: string): boolean {
+function sameFile(path: string, input: string): boolean {
   let dir: string;
   try {
     dir = realpathSync(dirname(resolve(path)));

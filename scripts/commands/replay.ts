@@ -1,9 +1,8 @@
-import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { describeOutcome, plural } from "../../sim/index.ts";
 import { loadCatalog } from "../catalog.ts";
 import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts";
-import { checkOutputPath, FileInputError, sameFile } from "../cli/files.ts";
+import { checkNotInput, checkOutputPath } from "../cli/files.ts";
 import { checkHtmlOption } from "../cli/html.ts";
 import { EXIT, type ExitSlot } from "../cli/main.ts";
 import { printTrace } from "../cli/report.ts";
@@ -48,16 +47,8 @@ async function replay(input: string, flags: ReplayFlags): Promise<number> {
   const out = outputFor(flags);
   // Replaying a trace file into itself would, with --force, replace the recording that the
   // replay is checked against (by the HTML report, with --html).
-  for (const [option, path] of [
-    ["--out", flags.out],
-    ["--html", flags.html],
-  ] as const) {
-    if (path !== undefined && existsSync(input) && sameFile(path, input)) {
-      throw new FileInputError(
-        `${option} '${path}' is the trace being replayed; give another file`,
-      );
-    }
-  }
+  checkNotInput(flags.out, "--out", input, "replayed");
+  checkNotInput(flags.html, "--html", input, "replayed");
   checkOutputPath(flags.out, "--out", flags.force === true);
   checkHtmlOption(flags.html, flags.force === true, flags.out);
   const catalog = await loadCatalog();

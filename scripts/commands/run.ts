@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import type { Shard } from "../../sim/dpor/shard.ts";
 import { type Params, plural } from "../../sim/index.ts";
-import type { Exploration } from "../catalog/strategies.ts";
+import { type Exploration, stoppedByRuns } from "../catalog/strategies.ts";
 import { loadCatalog } from "../catalog.ts";
 import {
   addBudgetOptions,
@@ -216,12 +216,8 @@ function scopeOf(
   // --workers, which takes no time budget) or the time budget.
   if (!e.exhausted) {
     const each = pooled ? " per worker" : "";
-    // dpor's runs count its sleep-blocked executions too (the coverage line lists them).
     // A pool of workers has no time budget: only --runs stops it.
-    const byRuns =
-      pooled ||
-      e.executions >= max_executions ||
-      e.bounds.some((b) => b.startsWith("execution bound"));
+    const byRuns = pooled || stoppedByRuns(e, max_executions);
     const limit = byRuns ? `--runs ${max_executions}${each}` : "time budget";
     return `${limit} used up: not a proof`;
   }

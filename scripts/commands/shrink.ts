@@ -1,9 +1,8 @@
-import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { plural, recordTrace, shrinkSchedule, stringifyTrace } from "../../sim/index.ts";
 import { loadCatalog } from "../catalog.ts";
 import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts";
-import { checkOutputPath, FileInputError, sameFile, writeOutputFile } from "../cli/files.ts";
+import { checkNotInput, checkOutputPath, FileInputError, writeOutputFile } from "../cli/files.ts";
 import { parseWholeNumber } from "../cli/input.ts";
 import { EXIT, type ExitSlot } from "../cli/main.ts";
 import { readReplayInput, replayFaithfully } from "../cli/target.ts";
@@ -51,10 +50,7 @@ async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
   const r = readReplayInput(catalog, input);
   const target =
     flags.out ?? (r.recorded === null ? undefined : input.replace(/(\.json)?$/, ".shrunk.json"));
-  // With --force, the shrunk trace would replace the trace it was shrunk from.
-  if (target !== undefined && existsSync(input) && sameFile(target, input)) {
-    throw new FileInputError(`--out '${target}' is the trace being shrunk; give another file`);
-  }
+  checkNotInput(target, "--out", input, "shrunk");
   checkOutputPath(target, "--out", flags.force === true);
   const max_attempts =
     flags.attempts === undefined ? 5_000 : parseWholeNumber("--attempts", flags.attempts, 1, 1e7);

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { type Outcome, parseSeed, plural } from "../../sim/index.ts";
+import { stoppedByRuns } from "../catalog/strategies.ts";
 import { type Catalog, loadCatalog, type Variant } from "../catalog.ts";
 import { addOutputOptions, type BudgetFlags, type OutputFlags, outputFor } from "../cli/common.ts";
 import type { HuntResult } from "../cli/hunt.ts";
@@ -142,13 +143,10 @@ function printTable(rows: readonly Row[], out: Output, max_executions: number): 
     const c = r.result.counterexample;
     const e = r.result.explored;
     const verdict = c === null ? "pass" : "FAIL";
-    // What stopped a variant that did not finish: --runs, or its share of the time budget.
-    const byRuns =
-      e.executions >= max_executions || e.bounds.some((b) => b.startsWith("execution bound"));
     const scope =
       c === null
         ? !e.exhausted
-          ? byRuns
+          ? stoppedByRuns(e, max_executions)
             ? "--runs"
             : "budget"
           : e.bounds.length > 0

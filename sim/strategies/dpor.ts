@@ -950,6 +950,7 @@ export class DporStrategy implements Strategy {
       const node = this.stack[i];
       if (node === undefined || node.full) continue;
       const again = i < from;
+      // (The new steps are from + 1 on: endExecution's `from`, which noteNewSteps took.)
       if (again && (node.sleep.length === 0 || !this.newStepAfter(i))) continue;
       const before = log.enabled[i] as Decision[];
       const after = i + 1 < n ? (log.enabled[i + 1] as Decision[]) : atEnd;
