@@ -103,9 +103,9 @@ const spawned: readonly BadCase[] = [
     says: /--budget '3x' is not a duration; write .*30s/,
   },
   {
-    name: "bad seed",
+    name: "bad seed, named as the option (the engine's own message says only 'seed')",
     args: ["run", "--variant", "counter-race", "--seed", "-1"],
-    says: /seed must be a whole number/,
+    says: /^streamsim: --seed '-1' must be a whole number from 0 to 9,007,199,254,740,991$/,
   },
   {
     name: "missing trace file",
@@ -155,9 +155,14 @@ const inProcess: readonly BadCase[] = [
     says: /--runs 'lots' must be a whole number/,
   },
   {
-    name: "bad shard",
+    name: "bad shard, named as the option",
     args: ["run", "--variant", "counter-race", "--strategy", "random", "--shard", "3/2"],
-    says: /shard must be k\/n/,
+    says: /^streamsim: --shard '3\/2' must be k\/n with 1 <= k <= n, e\.g\. 2\/4$/,
+  },
+  {
+    name: "verdicts with a bad seed, named as the option",
+    args: ["verdicts", "--seed", "x"],
+    says: /^streamsim: --seed 'x' must be a whole number from 0 to /,
   },
   {
     name: "option the strategy ignores",

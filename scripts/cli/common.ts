@@ -1,9 +1,13 @@
 import { type Command, Option } from "commander";
-import { parseShard } from "../../sim/dpor/shard.ts";
-import { parseSeed } from "../../sim/index.ts";
 import type { StrategyOptions } from "../catalog/strategies.ts";
 import type { Catalog, StrategySpec } from "../catalog.ts";
-import { OptionValueError, parseDuration_ms, parseWholeNumber } from "./input.ts";
+import {
+  OptionValueError,
+  parseDuration_ms,
+  parseSeedOption,
+  parseShardOption,
+  parseWholeNumber,
+} from "./input.ts";
 import { Output } from "./output.ts";
 
 /** Options every command with output takes. */
@@ -74,7 +78,7 @@ export function strategyFrom(
     );
   }
   const options: StrategyOptions = {
-    seed: flags.seed === undefined ? 1 : parseSeed(flags.seed),
+    seed: flags.seed === undefined ? 1 : parseSeedOption(flags.seed),
     seed_given: flags.seed !== undefined,
     depth: flags.depth === undefined ? 3 : parseWholeNumber("--depth", flags.depth, 1, 20),
     ...(flags.preemptionBound === undefined
@@ -82,7 +86,7 @@ export function strategyFrom(
       : {
           preemption_bound: parseWholeNumber("--preemption-bound", flags.preemptionBound, 0, 100),
         }),
-    ...(flags.shard === undefined ? {} : { shard: parseShard(flags.shard) }),
+    ...(flags.shard === undefined ? {} : { shard: parseShardOption(flags.shard) }),
     ...(flags.workers === undefined
       ? {}
       : { workers: parseWholeNumber("--workers", flags.workers, 1, 64) }),

@@ -1,4 +1,11 @@
-import { InputError } from "../../sim/index.ts";
+import {
+  InputError,
+  parseSeed,
+  parseShard,
+  SeedError,
+  type Shard,
+  ShardSyntaxError,
+} from "../../sim/index.ts";
 
 /**
  * Parsers for command-line values. Each turns bad input into an InputError whose one-line
@@ -39,4 +46,29 @@ export function parseWholeNumber(option: string, raw: string, min: number, max: 
     );
   }
   return n;
+}
+
+/**
+ * Parses `--seed` by the engine's rule. The engine's message says "seed", as a caller of the
+ * API passes one; on the command line the error names the option, as every other one does.
+ */
+export function parseSeedOption(raw: string): number {
+  try {
+    return parseSeed(raw);
+  } catch (e) {
+    if (!(e instanceof SeedError)) throw e;
+    throw new OptionValueError(
+      `--seed '${raw}' must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER.toLocaleString("en-US")}`,
+    );
+  }
+}
+
+/** Parses `--shard k/n` by the engine's rule, with an error that names the option. */
+export function parseShardOption(raw: string): Shard {
+  try {
+    return parseShard(raw);
+  } catch (e) {
+    if (!(e instanceof ShardSyntaxError)) throw e;
+    throw new OptionValueError(`--shard '${raw}' must be k/n with 1 <= k <= n, e.g. 2/4`);
+  }
 }

@@ -1,10 +1,10 @@
 import type { Command } from "commander";
-import { type Outcome, parseSeed, plural } from "../../sim/index.ts";
+import { type Outcome, plural } from "../../sim/index.ts";
 import { stoppedByRuns } from "../catalog/strategies.ts";
 import { type Catalog, loadCatalog, type Variant } from "../catalog.ts";
 import { addOutputOptions, type BudgetFlags, type OutputFlags, outputFor } from "../cli/common.ts";
 import type { HuntResult } from "../cli/hunt.ts";
-import { parseDuration_ms, parseWholeNumber } from "../cli/input.ts";
+import { parseDuration_ms, parseSeedOption, parseWholeNumber } from "../cli/input.ts";
 import { EXIT, type ExitSlot } from "../cli/main.ts";
 import { formatDuration, type Output, table } from "../cli/output.ts";
 import { huntPreferred } from "../cli/portfolio.ts";
@@ -74,7 +74,7 @@ async function verdicts(flags: VerdictFlags): Promise<number> {
     flags.runs === undefined
       ? Number.MAX_SAFE_INTEGER
       : parseWholeNumber("--runs", flags.runs, 1, 1_000_000_000);
-  const seed = flags.seed === undefined ? 1 : parseSeed(flags.seed);
+  const seed = flags.seed === undefined ? 1 : parseSeedOption(flags.seed);
   out.line(
     `Exploring ${plural(variants.length, "variant")} in ${formatDuration(total_ms)} at most${flags.runs === undefined ? "" : `, ${plural(max_executions, "execution")} each at most`}...`,
   );
