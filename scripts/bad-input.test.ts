@@ -128,7 +128,7 @@ const spawned: readonly BadCase[] = [
     args: ["shrink", misfit],
     says: /schedule diverges/,
   },
-  { name: "unknown command", args: ["frobnicate"], says: /unknown command 'frobnicate'/ },
+  { name: "unknown command", args: ["frobnicate"], says: /^error: unknown command 'frobnicate'$/ },
 ];
 
 /** More bad input, through the same `main` in this process (no start-up cost). */
@@ -465,6 +465,21 @@ const inProcess: readonly BadCase[] = [
     name: "verdicts of an unknown variant",
     args: ["verdicts", "--variant", "nope"],
     says: /unknown variant 'nope'/,
+  },
+  {
+    name: "help of an unknown command, said as for the command itself (not the general help)",
+    args: ["help", "frobnicate"],
+    says: /^error: unknown command 'frobnicate'$/,
+  },
+  {
+    name: "help of an unknown corpus subcommand, asked of corpus",
+    args: ["corpus", "help", "frobnicate"],
+    says: /^error: unknown command 'frobnicate'$/,
+  },
+  {
+    name: "help of an unknown corpus subcommand, asked of streamsim",
+    args: ["help", "corpus", "frobnicate"],
+    says: /^error: unknown command 'frobnicate'$/,
   },
   {
     name: "unknown option",

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { buildProgram } from "./cli/main.ts";
+import { runMain } from "./testing/in-process.ts";
 
 /** Every command, subcommands included, as "streamsim corpus add" and so on. */
 function commands(cmd: Command, prefix = "streamsim"): [string, Command][] {
@@ -36,6 +37,20 @@ describe("--help", () => {
         "streamsim corpus prune",
       ]),
     );
+  });
+
+  it("help <command> prints that command's help, a subcommand's too", async () => {
+    for (const [args, usage] of [
+      [["help"], "streamsim [options] [command]"],
+      [["help", "run"], "streamsim run [options]"],
+      [["help", "corpus", "add"], "streamsim corpus add [options]"],
+      [["corpus", "help", "add"], "streamsim corpus add [options]"],
+    ] as const) {
+      const r = await runMain(args);
+      expect(r.code, args.join(" ")).toBe(0);
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toMatch(new RegExp(`^Usage: ${usage.replace(/[[\]]/g, "\\$&")}`));
+    }
   });
 
   it.each(all)("%s has examples that use the command itself", (name, cmd) => {

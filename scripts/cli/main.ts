@@ -43,8 +43,40 @@ Exit codes: 0 no violation, 1 a violation (or a verdict change), 2 bad input.`,
   addReplayCommand(program, exit);
   addShrinkCommand(program, exit);
   addCorpusCommand(program, exit);
+  addHelpCommands(program, "streamsim");
   refuseRepeats(program);
   return program;
+}
+
+/**
+ * Commander's own `help <command>` answers a name it does not know with the general help
+ * (on stderr, exit 2) and not a word that the name is unknown. Each command that has
+ * subcommands gets this one instead: `help frob` fails as `streamsim frob` does, and
+ * `help corpus add` shows the help of `corpus add`, not of `corpus`.
+ */
+function addHelpCommands(command: Command, path: string): void {
+  if (command.commands.length === 0) return;
+  for (const sub of command.commands) addHelpCommands(sub, `${path} ${sub.name()}`);
+  const example = command.commands[0]?.name() ?? "";
+  command
+    .command("help [command...]")
+    .description("display help for command")
+    .addHelpText("after", `\nExamples:\n  $ ${path} help ${example}`)
+    .action((names: string[]) => showHelpOf(command, names));
+}
+
+/** Prints the help of the command that `names` lead to from `command`, and exits. */
+function showHelpOf(command: Command, names: readonly string[]): never {
+  let target: Command = command;
+  for (const name of names) {
+    const sub = target.commands.find((c) => c.name() === name || c.aliases().includes(name));
+    if (sub === undefined) {
+      // Commander's wording for `streamsim frob`, so both ways of asking read the same.
+      target.error(`error: unknown command '${name}'`, { code: "commander.unknownCommand" });
+    }
+    target = sub;
+  }
+  target.help();
 }
 
 /**
