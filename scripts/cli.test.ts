@@ -366,6 +366,21 @@ describe("streamsim CLI, end to end", () => {
     expect(r.stdout.trimEnd()).toMatch(REPRODUCE);
   });
 
+  it("replay --quiet keeps its result, how the execution ended, not only the command it was given", async () => {
+    const failing = await runMain(["replay", "ss1:counter:workers=2:0.1x2.0", "--quiet"]);
+    expect(failing.code).toBe(1);
+    expect(failing.stdout.trimEnd().split("\n")).toEqual([
+      "✗ invariant 'no lost update' broken after step 3: counter is 1, expected 2",
+      "Reproduce: npx streamsim replay 'ss1:counter:workers=2:0.1x2.0'",
+    ]);
+    const passing = await runMain(["replay", "ss1:counter:workers=1:0x2", "-q"]);
+    expect(passing.code).toBe(0);
+    expect(passing.stdout.trimEnd().split("\n")).toEqual([
+      "✓ completed after 2 steps, every check held",
+      "Reproduce: npx streamsim replay 'ss1:counter:workers=1:0x2'",
+    ]);
+  });
+
   it("--workers splits an exhaustive search over threads and covers the same space; --shard splits it across jobs", async () => {
     const args = [
       "run",

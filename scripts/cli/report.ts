@@ -35,11 +35,16 @@ export function counterexampleJson(c: Counterexample): CounterexampleJson {
 }
 
 /**
- * Prints a trace as a timeline ending with the replay command (the command is the one line
- * --quiet keeps), and writes it to --out / --html when asked.
+ * Prints a trace as a timeline ending with the replay command, and writes it to --out /
+ * --html when asked. --quiet keeps the command, and the outcome line too where it is the
+ * result (`replay`, whose command only echoes its input).
  */
-export function printTrace(trace: Trace, out: Output, files: TraceFiles): void {
-  for (const line of timelineLines(trace, out)) out.line(line);
+export function printTrace(trace: Trace, out: Output, files: TraceFiles & PrintOptions): void {
+  const lines = timelineLines(trace, out);
+  const outcome = lines.pop() ?? "";
+  for (const line of lines) out.line(line);
+  if (files.outcomeIsResult === true) out.essential(outcome);
+  else out.line(outcome);
   try {
     writeTraceFiles(trace, out, files);
   } finally {
@@ -47,6 +52,11 @@ export function printTrace(trace: Trace, out: Output, files: TraceFiles): void {
     // command is the result of the search, and the error follows it on stderr.
     out.essential(`Reproduce: ${out.paint("bold", reproduceCommand(trace.schedule))}`);
   }
+}
+
+export interface PrintOptions {
+  /** Whether --quiet keeps the outcome line (default: only the replay command). */
+  readonly outcomeIsResult?: boolean;
 }
 
 /** Where a trace goes besides stdout, and whether an existing file may be replaced. */

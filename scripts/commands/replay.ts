@@ -85,6 +85,7 @@ async function replay(input: string, flags: ReplayFlags): Promise<number> {
     ...(flags.html === undefined ? {} : { html: flags.html }),
     force: flags.force === true,
     ...(variant === undefined ? {} : { variant }),
+    outcomeIsResult: true,
   });
   return divergence !== null || trace.outcome.kind !== "completed" ? EXIT.failed : EXIT.ok;
 }
