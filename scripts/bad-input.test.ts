@@ -270,6 +270,21 @@ const inProcess: readonly BadCase[] = [
     says: /--out '.*fifo' is not a regular file \(a device or a pipe\); give a file name/,
   },
   {
+    name: "replay --force without --out or --html, where it would do nothing",
+    args: ["replay", GOOD_SCHEDULE, "--force"],
+    says: /^streamsim: --force needs --out or --html: it lets an output file replace an existing one; drop --force or name a file$/,
+  },
+  {
+    name: "run --force without --out or --html",
+    args: ["run", "--variant", "counter-race", "--force"],
+    says: /^streamsim: --force needs --out or --html: /,
+  },
+  {
+    name: "shrink --force of a schedule without --out (its shrunk trace is only printed)",
+    args: ["shrink", GOOD_SCHEDULE, "--force"],
+    says: /^streamsim: --force needs --out: /,
+  },
+  {
     name: "an empty --out (an unset shell variable), refused before the work, not at the write",
     args: ["replay", GOOD_SCHEDULE, "--out", ""],
     says: /^streamsim: --out is empty; give a file name$/,

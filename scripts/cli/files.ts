@@ -13,6 +13,7 @@ import {
 } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { InputError, parseTrace, type Trace } from "../../sim/index.ts";
+import { OptionValueError } from "./input.ts";
 
 /** A file the user named that cannot be used: missing, a directory, or in the way. */
 export class FileInputError extends InputError {
@@ -76,6 +77,22 @@ export function writeOutputFile(path: string, text: string, option: string, forc
 function keptPath(path: string): string {
   const ext = extname(path);
   return `${path.slice(0, path.length - ext.length)}.kept-${process.pid}${ext}`;
+}
+
+/**
+ * Refuses --force when no output file is named: it would be accepted and do nothing, and
+ * the CLI refuses an option that has no effect (as a strategy option the strategy does not
+ * read). `options` names the outputs, e.g. "--out or --html".
+ */
+export function checkForceHasOutput(
+  force: boolean | undefined,
+  outputs: readonly (string | undefined)[],
+  options: string,
+): void {
+  if (force !== true || outputs.some((o) => o !== undefined)) return;
+  throw new OptionValueError(
+    `--force needs ${options}: it lets an output file replace an existing one; drop --force or name a file`,
+  );
 }
 
 /**

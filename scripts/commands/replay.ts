@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { describeOutcome, plural } from "../../sim/index.ts";
 import { loadCatalog } from "../catalog.ts";
 import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts";
-import { checkNotInput, checkOutputPath } from "../cli/files.ts";
+import { checkForceHasOutput, checkNotInput, checkOutputPath } from "../cli/files.ts";
 import { checkHtmlOption } from "../cli/html.ts";
 import { EXIT, type ExitSlot } from "../cli/main.ts";
 import { printTrace } from "../cli/report.ts";
@@ -45,6 +45,7 @@ Exit code 1 when the execution fails (or diverges from the trace), 0 when every 
 
 async function replay(input: string, flags: ReplayFlags): Promise<number> {
   const out = outputFor(flags);
+  checkForceHasOutput(flags.force, [flags.out, flags.html], "--out or --html");
   // Replaying a trace file into itself would, with --force, replace the recording that the
   // replay is checked against (by the HTML report, with --html).
   checkNotInput(flags.out, "--out", input, "replayed");

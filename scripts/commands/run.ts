@@ -15,7 +15,7 @@ import {
   type StrategyFlags,
   strategyFrom,
 } from "../cli/common.ts";
-import { checkOutputPath } from "../cli/files.ts";
+import { checkForceHasOutput, checkOutputPath } from "../cli/files.ts";
 import { checkHtmlOption } from "../cli/html.ts";
 import { hunt } from "../cli/hunt.ts";
 import { OptionValueError } from "../cli/input.ts";
@@ -78,6 +78,7 @@ Exit code 1 when a violation was found, 0 when none, 2 for bad input.`,
 
 async function run(flags: RunFlags): Promise<number> {
   const out = outputFor(flags);
+  checkForceHasOutput(flags.force, [flags.out, flags.html], "--out or --html");
   checkOutputPath(flags.out, "--out", flags.force === true);
   checkHtmlOption(flags.html, flags.force === true, flags.out);
   const catalog = await loadCatalog();

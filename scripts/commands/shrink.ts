@@ -2,7 +2,13 @@ import type { Command } from "commander";
 import { plural, recordTrace, shrinkSchedule, stringifyTrace } from "../../sim/index.ts";
 import { loadCatalog } from "../catalog.ts";
 import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts";
-import { checkNotInput, checkOutputPath, FileInputError, writeOutputFile } from "../cli/files.ts";
+import {
+  checkForceHasOutput,
+  checkNotInput,
+  checkOutputPath,
+  FileInputError,
+  writeOutputFile,
+} from "../cli/files.ts";
 import { parseWholeNumber } from "../cli/input.ts";
 import { EXIT, type ExitSlot } from "../cli/main.ts";
 import { readReplayInput, replayFaithfully } from "../cli/target.ts";
@@ -50,6 +56,8 @@ async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
   const r = readReplayInput(catalog, input);
   const target =
     flags.out ?? (r.recorded === null ? undefined : input.replace(/(\.json)?$/, ".shrunk.json"));
+  // A shrunk schedule is only printed unless --out names a file: --force alone would do nothing.
+  checkForceHasOutput(flags.force, [target], "--out");
   checkNotInput(target, "--out", input, "shrunk");
   checkOutputPath(target, "--out", flags.force === true);
   const max_attempts =
