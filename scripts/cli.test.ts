@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -300,9 +308,50 @@ describe("streamsim CLI, end to end", () => {
       {
         file: expect.stringMatching(/counter-race-[0-9a-f]{8}\.json$/),
         because:
-          "same verdicts as the built-in minimal case counter-race-minimal (4 steps against 4)",
+          "same verdicts as the built-in minimal case counter-race-minimal, which is always kept",
       },
     ]);
+  });
+
+  it("corpus prune --dry-run says why each case would go, changes nothing, and is what prune then does", async () => {
+    const corpus = mkdtempSync(join(dir, "dry-run-"));
+    for (const s of [
+      "ss1:counter:workers=2:0.1x2.0", // 4 steps, 2 choices: kept
+      "ss1:counter:workers=3:0.1.2.0.1.2", // longer
+      "ss1:counter:workers=2:0.1.0.1", // as long, more choices
+      "ss1:counter:workers=2:1.0x2.1", // as long, as many choices, its id sorts after
+    ]) {
+      expect((await runMain(["corpus", "add", s, "--dir", corpus])).code).toBe(0);
+    }
+    const kept = join(corpus, "counter-race-1613a381.json");
+    writeFileSync(
+      kept,
+      readFileSync(kept, "utf8").replace('"expected": {', '"expected": {"gone": "pass", '),
+    );
+    const snapshot = () =>
+      readdirSync(corpus)
+        .sort()
+        .map((f) => [f, readFileSync(join(corpus, f), "utf8"), statSync(join(corpus, f)).mtimeMs]);
+    const before = snapshot();
+    const dry = await runMain(["corpus", "prune", "--dir", corpus, "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(snapshot()).toEqual(before);
+    const path = (id: string) => join(corpus, `${id}.json`);
+    expect(dry.stdout.trimEnd().split("\n")).toEqual([
+      `would remove ${path("counter-48ea1c7f")}: same verdicts as the shorter case counter-race-1613a381 (4 steps against 6)`,
+      `would remove ${path("counter-race-217c96cb")}: same verdicts as the case counter-race-1613a381, as long (4 steps) with fewer choices (2 against 3)`,
+      `would remove ${path("counter-race-822a0dc6")}: same verdicts as the case counter-race-1613a381, as long (4 steps) with as many choices (2), kept as its id sorts first`,
+      `would drop from ${kept}: expectations for variants that no longer exist (gone)`,
+      "3 of 4 cases would be removed, 1 rewritten (dry run: nothing changed)",
+    ]);
+    const done = await runMain(["corpus", "prune", "--dir", corpus]);
+    expect(done.stdout).toBe(
+      dry.stdout
+        .replaceAll("would remove", "removed")
+        .replace("would drop", "dropped")
+        .replace(/would be removed, (.*) \(dry run: nothing changed\)/, "removed, $1"),
+    );
+    expect(readdirSync(corpus)).toEqual(["counter-race-1613a381.json"]);
   });
 
   it("verdicts prints the table: variant, verdict, invariant, shrunk steps, executions and time", async () => {

@@ -419,7 +419,7 @@ async function corpusPrune(flags: DirFlags & { dryRun?: boolean }): Promise<numb
     out.line(`${dry ? "would remove" : "removed"} ${r.file}: ${r.because}`);
   for (const u of plan.rewrite) {
     out.line(
-      `${dry ? "would drop" : "dropped"} from ${u.file}: expectations for ${u.dropped.join(", ")}`,
+      `${dry ? "would drop" : "dropped"} from ${u.file}: expectations for variants that no longer exist (${u.dropped.join(", ")})`,
     );
   }
   out.essential(

@@ -58,14 +58,9 @@ export function prunePlan(
     if (pinned.has(c.value.id) && pinned.has(other.value.id)) continue;
     const [winner, loser] = preferred(c.value, other.value, pinned) ? [c, other] : [other, c];
     best.set(key, winner);
-    const what = pinned.has(winner.value.id)
-      ? "the built-in minimal case"
-      : winner.value.steps < loser.value.steps
-        ? "the shorter case"
-        : "the case"; // as long, but fewer choices or the smaller id
     remove.push({
       file: loser.file,
-      because: `same verdicts as ${what} ${winner.value.id} (${plural(winner.value.steps, "step")} against ${loser.value.steps})`,
+      because: `same verdicts as ${whyKept(winner.value, loser.value, pinned)}`,
     });
   }
   const removed = new Set(remove.map((r) => r.file));
@@ -80,6 +75,23 @@ function signature(expected: { readonly [variant: string]: string }): string {
 function preferred(a: CorpusCase, b: CorpusCase, pinned: ReadonlySet<string>): boolean {
   if (pinned.has(a.id) !== pinned.has(b.id)) return pinned.has(a.id);
   return shorter(a, b);
+}
+
+/**
+ * Names the case kept in place of `loser` and the rule that chose it (the order of
+ * `preferred`), so that a dry run justifies each removal: "4 steps against 4" alone would
+ * not say why the other case stays.
+ */
+function whyKept(winner: CorpusCase, loser: CorpusCase, pinned: ReadonlySet<string>): string {
+  if (pinned.has(winner.id)) return `the built-in minimal case ${winner.id}, which is always kept`;
+  if (winner.steps !== loser.steps) {
+    return `the shorter case ${winner.id} (${plural(winner.steps, "step")} against ${loser.steps})`;
+  }
+  const asLong = `the case ${winner.id}, as long (${plural(winner.steps, "step")})`;
+  if (winner.choices.length !== loser.choices.length) {
+    return `${asLong} with fewer choices (${winner.choices.length} against ${loser.choices.length})`;
+  }
+  return `${asLong} with as many choices (${winner.choices.length}), kept as its id sorts first`;
 }
 
 function shorter(a: CorpusCase, b: CorpusCase): boolean {
