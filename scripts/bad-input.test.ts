@@ -129,6 +129,22 @@ const spawned: readonly BadCase[] = [
     says: /schedule diverges/,
   },
   { name: "unknown command", args: ["frobnicate"], says: /^error: unknown command 'frobnicate'$/ },
+  // Spawned, with a time limit: a read of a FIFO without a writer would block for ever.
+  {
+    name: "a trace file that is a FIFO, refused before it is opened",
+    args: ["replay", fifo],
+    says: /^streamsim: trace file '.*fifo' is not a regular file \(a device or a pipe\); give the path of a JSON file$/,
+  },
+  {
+    name: "shrink of a FIFO",
+    args: ["shrink", fifo],
+    says: /^streamsim: trace file '.*fifo' is not a regular file/,
+  },
+  {
+    name: "corpus add of a FIFO",
+    args: ["corpus", "add", fifo, "--dir", corpusDir],
+    says: /^streamsim: trace file '.*fifo' is not a regular file/,
+  },
 ];
 
 /** More bad input, through the same `main` in this process (no start-up cost). */
@@ -520,10 +536,22 @@ describe.concurrent("bad input, spawned: one line on stderr, exit 2, nothing wri
   for (const c of spawned) {
     it(c.name, async () => {
       const cwd = mkdtempSync(join(root, "cwd-"));
-      expectOneLine(await streamsim(c.args, { cwd }), c.says);
+      // Killed if it blocks (on a FIFO, say): the case fails instead of hanging the suite.
+      expectOneLine(await streamsim(c.args, { cwd, timeout_ms: 60_000 }), c.says);
       expect(readdirSync(cwd)).toEqual([]);
     });
   }
+
+  it("a corpus case that is a FIFO is an unreadable case, refused before it is opened", async () => {
+    const corpus = mkdtempSync(join(root, "corpus-with-fifo-"));
+    execFileSync("mkfifo", [join(corpus, "pipe.json")]);
+    const r = await streamsim(["corpus", "replay", "--dir", corpus], { timeout_ms: 60_000 });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(
+      /^✗ corpus case '.*pipe\.json' is not a regular file \(a device or a pipe\)$/m,
+    );
+    expect(lastLine(r.stdout)).toBe("1 case, 0 checks: 0 changed, 1 unreadable");
+  });
 
   // Permissions do not stop root (CI runs as root): there the CLI runs as nobody, which
   // needs to reach the repository and node through directories others may enter.

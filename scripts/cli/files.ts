@@ -191,8 +191,15 @@ export function readUserFile(path: string, what: string): string {
       `${what} '${path}' does not exist; give the path of a trace written with --out, or a schedule 'ss1:...'`,
     );
   }
-  if (statSync(path).isDirectory()) {
+  const stat = statSync(path);
+  if (stat.isDirectory()) {
     throw new FileInputError(`${what} '${path}' is a directory; give the path of a JSON file`);
+  }
+  // Checked before opening: reading a FIFO with no writer, or a terminal, blocks for ever.
+  if (!stat.isFile()) {
+    throw new FileInputError(
+      `${what} '${path}' is not a regular file (a device or a pipe); give the path of a JSON file`,
+    );
   }
   return readFileSync(path, "utf8");
 }

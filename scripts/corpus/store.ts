@@ -48,6 +48,16 @@ export function readCorpus(dir: string): Entry[] {
   return files.map((name): Entry => {
     const file = displayPath(join(dir, name));
     try {
+      // Before opening: reading a FIFO with no writer blocks for ever. (A directory named
+      // *.json fails at the read, with its own code.)
+      const stat = statSync(file);
+      if (!stat.isFile() && !stat.isDirectory()) {
+        return {
+          file,
+          ok: false,
+          error: `corpus case '${file}' is not a regular file (a device or a pipe)`,
+        };
+      }
       const value = parseCase(readFileSync(file, "utf8"), file);
       // A case is found by its id (prune keeps the built-in minimal cases by theirs), and
       // written to <id>.json: a copy under another name would be a second case of that id.

@@ -22,6 +22,8 @@ export function streamsim(
     readonly env?: Record<string, string>;
     /** Run as this user and group (needs root): permissions do not stop root. */
     readonly uid?: number;
+    /** Kill the CLI after this long: a test of something that could block fails instead. */
+    readonly timeout_ms?: number;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
@@ -30,6 +32,9 @@ export function streamsim(
       env: { ...process.env, NO_COLOR: "", STREAMSIM_DEBUG: "", ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
       ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
+      ...(options.timeout_ms === undefined
+        ? {}
+        : { timeout: options.timeout_ms, killSignal: "SIGKILL" as const }),
     });
     let stdout = "";
     let stderr = "";
