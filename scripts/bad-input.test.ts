@@ -478,6 +478,26 @@ const inProcess: readonly BadCase[] = [
     says: /--expect gives variant 'counter-race' two verdicts/,
   },
   {
+    name: "--expect giving one variant the same verdict twice, refused as a repeated --param key is",
+    args: [
+      "corpus",
+      "add",
+      GOOD_SCHEDULE,
+      "--dir",
+      corpusDir,
+      "--expect",
+      "counter-race=pass",
+      "--expect",
+      "counter-race=pass",
+    ],
+    says: /^streamsim: --expect 'counter-race' is given twice; give it once$/,
+  },
+  {
+    name: "one parameter given twice with the same value",
+    args: ["run", "--scenario", "counter", "--param", "workers=2", "--param", "workers=2"],
+    says: /^streamsim: --param 'workers' is given twice; give it once$/,
+  },
+  {
     name: "corpus add --builtin with --expect or --note, which it would ignore",
     args: ["corpus", "add", "--builtin", "--dir", corpusDir, "--note", "why"],
     says: /--builtin writes each minimal case with its own note .*; drop --expect and --note/,

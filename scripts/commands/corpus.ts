@@ -146,11 +146,15 @@ function collectExpect(
       `--expect '${raw}' must be variant=verdict, the verdict "pass" or "violation: <invariant>"`,
     );
   }
+  // Each variant once, as each --param key: a repeat is a slip, whether or not it agrees.
   const before = previous[variant];
   if (before !== undefined && before !== verdict) {
     throw new OptionValueError(
       `--expect gives variant '${variant}' two verdicts ('${before}' and '${verdict}'); keep one`,
     );
+  }
+  if (before !== undefined) {
+    throw new OptionValueError(`--expect '${variant}' is given twice; give it once`);
   }
   return { ...previous, [variant]: verdict };
 }
