@@ -79,6 +79,11 @@ function keptPath(path: string): string {
   return `${path.slice(0, path.length - ext.length)}.kept-${process.pid}${ext}`;
 }
 
+/** Whether `path` names a pipe (a shell's `<(...)`, a named FIFO): nothing can be written beside it. */
+export function isPipe(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFIFO() === true;
+}
+
 /**
  * Refuses --force when no output file is named: it would be accepted and do nothing, and
  * the CLI refuses an option that has no effect (as a strategy option the strategy does not
@@ -195,10 +200,12 @@ export function readUserFile(path: string, what: string): string {
   if (stat.isDirectory()) {
     throw new FileInputError(`${what} '${path}' is a directory; give the path of a JSON file`);
   }
-  // Checked before opening: reading a FIFO with no writer, or a terminal, blocks for ever.
-  if (!stat.isFile()) {
+  // A pipe is read as every command-line tool reads one (`replay <(jq . t.json)`, or
+  // /dev/stdin fed by a pipe), and waits for its writer as `cat` would. A device or a
+  // socket is refused before it is opened: /dev/zero would fill memory, a terminal wait.
+  if (!stat.isFile() && !stat.isFIFO()) {
     throw new FileInputError(
-      `${what} '${path}' is not a regular file (a device or a pipe); give the path of a JSON file`,
+      `${what} '${path}' is a device or a socket, not a file; give the path of a JSON file, or a pipe`,
     );
   }
   return readFileSync(path, "utf8");

@@ -7,6 +7,7 @@ import {
   checkNotInput,
   checkOutputPath,
   FileInputError,
+  isPipe,
   writeOutputFile,
 } from "../cli/files.ts";
 import { parseWholeNumber } from "../cli/input.ts";
@@ -53,6 +54,13 @@ Exit code 0 when shrunk and written, 2 for bad input (including a trace that doe
 async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
   const out = outputFor(flags);
   const catalog = await loadCatalog();
+  // Asked before the pipe is read (what is read from a pipe is gone): <input>.shrunk.json
+  // would be /dev/fd/63.shrunk.json.
+  if (flags.out === undefined && isPipe(input)) {
+    throw new FileInputError(
+      `'${input}' is a pipe: there is no file to write the shrunk trace beside; name one with --out`,
+    );
+  }
   const r = readReplayInput(catalog, input);
   const target =
     flags.out ?? (r.recorded === null ? undefined : input.replace(/(\.json)?$/, ".shrunk.json"));
