@@ -23,7 +23,7 @@ export function buildProgram(exit: ExitSlot): Command {
       "Deterministic simulation of live-stream reconnect/replay protocols: explore interleavings, reproduce and shrink races, keep a regression corpus.",
     )
     .version(HARNESS_VERSION, "-V, --version", "print the harness version")
-    .showHelpAfterError("(add --help for usage and examples)")
+    .configureOutput({ outputError: (text, write) => write(oneLineError(text)) })
     .exitOverride()
     .addHelpText(
       "after",
@@ -77,6 +77,19 @@ function showHelpOf(command: Command, names: readonly string[]): never {
     target = sub;
   }
   target.help();
+}
+
+/**
+ * Commander's error text ("error: unknown command 'rn'\n(Did you mean run?)\n") as the
+ * CLI's own one line, as every other bad input is said: `streamsim: unknown command 'rn'
+ * (Did you mean run?) (add --help for usage and examples)`.
+ */
+export function oneLineError(text: string): string {
+  const said = text
+    .trim()
+    .replace(/^error: /, "")
+    .replace(/\s*\n\s*/g, " ");
+  return `streamsim: ${said} (add --help for usage and examples)\n`;
 }
 
 /**
