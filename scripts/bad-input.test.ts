@@ -372,7 +372,7 @@ const inProcess: readonly BadCase[] = [
   {
     name: "corpus --dir naming a file",
     args: ["corpus", "list", "--dir", notJson],
-    says: /corpus directory '.*not-json\.json' is a file; pass --dir a directory/,
+    says: /corpus directory '.*not-json\.json' is not a directory; pass --dir a directory/,
   },
   {
     name: "unknown parameter",

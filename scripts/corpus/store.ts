@@ -26,7 +26,9 @@ export function checkCorpusDir(dir: string, options: { readonly write?: boolean 
     throw new FileInputError(`corpus directory '${dir}' does not exist; create it or pass --dir`);
   }
   if (!statSync(dir).isDirectory()) {
-    throw new FileInputError(`corpus directory '${dir}' is a file; pass --dir a directory`);
+    throw new FileInputError(
+      `corpus directory '${dir}' is not a directory; pass --dir a directory`,
+    );
   }
   if (options.write !== true) return;
   // Checked before anything is written: a write that fails is an internal error.
