@@ -162,7 +162,7 @@ describe("execution outcomes", () => {
       steps: 2,
     });
     expect(describeOutcome(r?.outcome as Outcome)).toBe(
-      "actor thrower threw at step 2: journal is corrupt",
+      "actor thrower threw after 2 steps: journal is corrupt",
     );
   });
 
@@ -382,10 +382,10 @@ describe("execution outcomes", () => {
     ];
     expect(lines.slice(0, 6)).toEqual([
       "completed after 4 steps",
-      "p violated at step 3: m",
+      "p violated after 3 steps: m",
       "step budget of 50 exceeded (an actor never finishes)",
       "virtual time horizon of 1000 ms exceeded after 7 steps",
-      "actor a threw at step 2: boom",
+      "actor a threw after 2 steps: boom",
       "ended early by the strategy after 6 steps",
     ]);
     for (const line of lines) expect(line).not.toContain("\n");

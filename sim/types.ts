@@ -117,7 +117,7 @@ export function describeOutcome(o: Outcome): string {
     case "completed":
       return `completed after ${plural(o.steps, "step")}`;
     case "violation":
-      return `${o.property} violated at step ${o.steps}: ${o.message}`;
+      return `${o.property} violated after ${plural(o.steps, "step")}: ${o.message}`;
     case "deadlock":
       return `deadlock after ${plural(o.steps, "step")}: ${o.blocked.map((b) => `${b.actor} waits at '${b.label}' on ${b.on}`).join("; ")}`;
     case "budget":
@@ -125,7 +125,7 @@ export function describeOutcome(o: Outcome): string {
     case "horizon":
       return `virtual time horizon of ${o.horizon_ms} ms exceeded after ${plural(o.steps, "step")}`;
     case "crash":
-      return `actor ${o.actor} threw at step ${o.steps}: ${o.message}`;
+      return `actor ${o.actor} threw after ${plural(o.steps, "step")}: ${o.message}`;
     case "abandoned":
       return `ended early by the strategy after ${plural(o.steps, "step")}`;
   }

@@ -46,7 +46,10 @@ export function addStrategyOptions(cmd: Command, defaultNote: string): Command {
     .option("--depth <d>", "pct bug depth: ordering constraints the bug needs (default 3)")
     .option("--preemption-bound <n>", "systematic strategies: at most n preemptions per execution")
     .option("--shard <k/n>", "run only shard k of n (split a search across CI jobs)")
-    .option("--workers <n>", "dpor, exhaustive: split the search over n worker threads");
+    .option(
+      "--workers <n>",
+      "with --strategy dpor or exhaustive: split the search over n worker threads",
+    );
 }
 
 /** Builds the strategy from its flags; an option the strategy would ignore is an error. */
@@ -108,7 +111,7 @@ export function addBudgetOptions(cmd: Command, defaultBudget: string): Command {
     .addOption(
       new Option(
         "--budget <duration>",
-        `wall-clock budget: 500ms, 30s, 2m (default ${defaultBudget}, or none with --runs)`,
+        `wall-clock budget: 500ms, 30s, 2m, at most 60m (default ${defaultBudget}, or none with --runs)`,
       ),
     );
 }

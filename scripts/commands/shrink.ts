@@ -44,7 +44,7 @@ Examples:
   $ streamsim shrink race.json --out min.json --force
   $ streamsim shrink 'ss1:counter:workers=3:0.1.2.0.1.2' --out min.json
 
-Exit code 0 when shrunk and written, 2 for bad input (including a trace that does not fail).`,
+Exit code 0 when shrunk (and written, where there is a file to write), 2 for bad input (including a trace that does not fail).`,
   );
   cmd.action(async (input: string, flags: ShrinkFlags) => {
     exit.code = await shrink(input, flags);

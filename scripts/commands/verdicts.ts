@@ -29,7 +29,7 @@ export function addVerdictsCommand(program: Command, exit: ExitSlot): void {
     .option("--variant <name...>", "only these variants (default: all)")
     .option(
       "--budget <duration>",
-      "total wall-clock budget, split evenly across variants (default 40s)",
+      "total wall-clock budget, split evenly across variants (default 40s, at most 60m)",
     )
     .option("--runs <n>", "at most n executions per variant")
     .option("--seed <n>", "seed of the seeded strategies (default 1)");

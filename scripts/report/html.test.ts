@@ -34,7 +34,7 @@ describe("renderHtmlReport", () => {
     expect(html).toContain("replay=whole-journal");
     expect(html).toContain(`<code id="schedule">${header.schedule}</code>`);
     expect(html).toContain(`<code id="reproduce">${header.reproduce}</code>`);
-    expect(html).toContain("exactly once per tab violated at step 15");
+    expect(html).toContain("exactly once per tab violated after 15 steps");
   });
 
   it("links the red frame and its earlier delivery from the banner", () => {
