@@ -218,7 +218,9 @@ class SseHandler {
         if (terminalFirst) this.stop = "terminal";
         return;
       }
-      yield* this.fillTo(seq - 1);
+      // fillTo does nothing when no seq is missing: not called then, as making and running
+      // a generator for nothing cost every frame (see fillTo).
+      if (seq - 1 > this.delivered) yield* this.fillTo(seq - 1);
       if (this.stop !== null) return;
     } else if (p.gap_check && terminalFirst) {
       // A terminal without an id (its append failed, or it never was journaled): whatever the
@@ -251,7 +253,7 @@ class SseHandler {
   private *deliverRow(row: Row): Generator<Yielded, void, unknown> {
     if (this.ctx.policies.gap_check) {
       if (row.seq <= this.delivered) return;
-      yield* this.fillTo(row.seq - 1);
+      if (row.seq - 1 > this.delivered) yield* this.fillTo(row.seq - 1);
       if (this.stop !== null) return;
     }
     this.write(frameFromRow(row), row.id);
@@ -261,7 +263,9 @@ class SseHandler {
    * Sends every seq in (delivered, target] from the journal, one per step. A reserved row is
    * being written by a live producer, so the handler waits for it; a seq that was never
    * reserved cannot be covered by the journal, and the tab gets the recovery signal instead
-   * of a silent hole.
+   * of a silent hole. Nothing happens when target <= delivered, and the callers on the
+   * paths every frame takes check that first: a generator made and run to do nothing was
+   * 0.9% of the machine instructions of a dpor execution on boundedScope("fixed").
    */
   private *fillTo(target: number): Generator<Yielded, void, unknown> {
     const { world, journal } = this.ctx;
