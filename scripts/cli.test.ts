@@ -408,11 +408,13 @@ describe("streamsim CLI, end to end", () => {
     expect(existsSync(out) || existsSync(html)).toBe(false);
   });
 
-  it("--quiet keeps only the result line", async () => {
+  it("--quiet keeps only the result lines: what was found, and the command that replays it", async () => {
     const r = await runMain(["run", "--variant", "counter-race", "--runs", "100", "--quiet"]);
     expect(r.code).toBe(1);
-    expect(r.stdout.trimEnd().split("\n")).toHaveLength(1);
-    expect(r.stdout.trimEnd()).toMatch(REPRODUCE);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^Found violation: no lost update after \d+ executions? \(/);
+    expect(lines[1]).toMatch(REPRODUCE);
   });
 
   it("replay --quiet keeps its result, how the execution ended, not only the command it was given", async () => {

@@ -186,7 +186,9 @@ async function run(flags: RunFlags): Promise<number> {
       out.line(`No counterexample, so nothing written to ${asked.join(" or ")}.`);
     return EXIT.ok;
   }
-  out.line(
+  // The result, kept by --quiet as "No violation in ..." is: without it a quiet run that
+  // found a race printed only the command to replay it.
+  out.essential(
     `Found ${c.verdict} after ${plural(c.executions_to_failure, "execution")} (${formatDuration(c.elapsed_to_failure_ms)}); ${
       c.shrink === null
         ? `not shrunk (--no-shrink): ${plural(c.trace.steps.length, "step")}, ${plural(c.trace.preemptions, "preemption")}.`
