@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import {
   chmodSync,
   copyFileSync,
@@ -12,10 +12,10 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
 import { runProgram } from "./cli/main.ts";
@@ -27,6 +27,7 @@ import { type CliResult, lastLine, streamsim } from "./testing/spawn-cli.ts";
  * stderr that names the problem (and the fix), no stack trace, nothing on stdout, and no
  * file written. Each case runs in its own empty working directory, checked afterwards.
  */
+const execFileAsync = promisify(execFile);
 const root = mkdtempSync(join(tmpdir(), "streamsim-bad-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const fixtures = join(root, "fixtures");
@@ -149,7 +150,7 @@ const spawned: readonly BadCase[] = [
   {
     name: "shrink of a pipe without --out",
     args: ["shrink", fifo],
-    says: /^streamsim: '.*fifo' is a pipe: there is no file to write the shrunk trace beside; name one with --out$/,
+    says: /^streamsim: '.*fifo' is a pipe or a device: there is no file to write the shrunk trace beside; name one with --out$/,
   },
 ];
 
@@ -406,7 +407,28 @@ const inProcess: readonly BadCase[] = [
     args: ["replay", "/dev/null"],
     says: /^streamsim: trace file '\/dev\/null' is a device or a socket, not a file; give the path of a JSON file, or a pipe$/,
   },
-  { name: "shrink of a device", args: ["shrink", "/dev/null"], says: /is a device or a socket/ },
+  // Without --out, shrink's result would go beside its input: /dev/null.shrunk.json.
+  {
+    name: "shrink of a device, or of /dev/stdin, without --out",
+    args: ["shrink", "/dev/stdin"],
+    says: /^streamsim: '\/dev\/stdin' is a pipe or a device: there is no file to write the shrunk trace beside; name one with --out$/,
+  },
+  {
+    name: "shrink of a device with --out",
+    args: ["shrink", "/dev/null", "--out", join(root, "never-written.json")],
+    says: /is a device or a socket/,
+  },
+  // Not internal errors: a schedule too long for a file name, a path through a file.
+  {
+    name: "shrink of a schedule longer than a file name may be",
+    args: ["shrink", `ss1:counter:workers=2:${"0.".repeat(150)}0`],
+    says: /^streamsim: schedule diverges at step 2: /,
+  },
+  {
+    name: "shrink of a path through a file",
+    args: ["shrink", join(notJson, "x")],
+    says: /^streamsim: trace file '.*not-json\.json\/x' does not exist/,
+  },
   {
     name: "corpus add of a device",
     args: ["corpus", "add", "/dev/null", "--dir", corpusDir],
@@ -481,6 +503,11 @@ const inProcess: readonly BadCase[] = [
     says: /scenario 'counter' has no invariant 'nope' \(invariants: no lost update\)/,
   },
   {
+    name: "--expect naming an object's own method, not a variant given before",
+    args: ["corpus", "add", GOOD_SCHEDULE, "--dir", corpusDir, "--expect", "constructor=pass"],
+    says: /^streamsim: --expect names 'constructor', which is not a variant of scenario 'counter'/,
+  },
+  {
     name: "--expect giving one variant two verdicts",
     args: [
       "corpus",
@@ -546,6 +573,11 @@ const inProcess: readonly BadCase[] = [
     says: /^streamsim: unknown command 'frobnicate' \(add --help for usage and examples\)$/,
   },
   {
+    name: "help of a command's subcommand, where it has none",
+    args: ["help", "run", "extra"],
+    says: /^streamsim: unknown command 'extra' \('run' has no subcommands\) \(add --help/,
+  },
+  {
     name: "help of an unknown corpus subcommand, asked of streamsim",
     args: ["help", "corpus", "frobnicate"],
     says: /^streamsim: unknown command 'frobnicate' \(add --help for usage and examples\)$/,
@@ -585,10 +617,12 @@ describe.concurrent("bad input, spawned: one line on stderr, exit 2, nothing wri
     expect(fromFile.code).toBe(1);
     const pipe = join(cwd, "named-pipe");
     execFileSync("mkfifo", [pipe]);
-    // The write opens the pipe when the CLI opens it to read (each waits for the other).
+    // The writer opens the pipe when the CLI opens it to read (each waits for the other). A
+    // child, killed after the time limit: a CLI that never opened the pipe fails the test
+    // and leaves no write blocked in this process.
     const [fromPipe] = await Promise.all([
       streamsim(["replay", pipe], { cwd, timeout_ms: 60_000 }),
-      writeFile(pipe, readFileSync(saved, "utf8")),
+      execFileAsync("sh", ["-c", 'cat "$1" > "$2"', "sh", saved, pipe], { timeout: 60_000 }),
     ]);
     expect(fromPipe.stderr).toBe("");
     expect(fromPipe.code).toBe(1);

@@ -79,9 +79,20 @@ function keptPath(path: string): string {
   return `${path.slice(0, path.length - ext.length)}.kept-${process.pid}${ext}`;
 }
 
-/** Whether `path` names a pipe (a shell's `<(...)`, a named FIFO): nothing can be written beside it. */
-export function isPipe(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isFIFO() === true;
+/**
+ * Whether `path` is a stream with no place beside it for a result: a pipe (a shell's
+ * `<(...)`, a named FIFO) or a name under /dev or /proc (`/dev/stdin` redirected from a
+ * file is a regular file, but `/dev/stdin.shrunk.json` is no place to write). Anything
+ * that cannot be looked at (no such file, a schedule's text, a name too long) is not one.
+ */
+export function isStream(path: string): boolean {
+  const full = resolve(path);
+  if (full.startsWith("/dev/") || full.startsWith("/proc/")) return true;
+  try {
+    return statSync(path).isFIFO();
+  } catch {
+    return false;
+  }
 }
 
 /**

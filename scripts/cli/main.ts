@@ -71,8 +71,12 @@ function showHelpOf(command: Command, names: readonly string[]): never {
   for (const name of names) {
     const sub = target.commands.find((c) => c.name() === name || c.aliases().includes(name));
     if (sub === undefined) {
-      // Commander's wording for `streamsim frob`, so both ways of asking read the same.
-      target.error(`error: unknown command '${name}'`, { code: "commander.unknownCommand" });
+      // Commander's wording for `streamsim frob` (without its "Did you mean": the function
+      // that finds one is not part of its API).
+      const none = target.commands.length === 0 ? ` ('${target.name()}' has no subcommands)` : "";
+      target.error(`error: unknown command '${name}'${none}`, {
+        code: "commander.unknownCommand",
+      });
     }
     target = sub;
   }

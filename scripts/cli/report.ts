@@ -4,7 +4,7 @@ import { writeOutputFile } from "./files.ts";
 import { writeHtml } from "./html.ts";
 import type { Counterexample } from "./hunt.ts";
 import type { Output } from "./output.ts";
-import { reproduceCommand, timelineLines } from "./timeline.ts";
+import { outcomeLine, reproduceCommand, stepLines } from "./timeline.ts";
 
 /** The JSON form of a counterexample, shared by `run`, `verdicts` and `shrink`. */
 export interface CounterexampleJson {
@@ -40,9 +40,8 @@ export function counterexampleJson(c: Counterexample): CounterexampleJson {
  * result (`replay`, whose command only echoes its input).
  */
 export function printTrace(trace: Trace, out: Output, files: TraceFiles & PrintOptions): void {
-  const lines = timelineLines(trace, out);
-  const outcome = lines.pop() ?? "";
-  for (const line of lines) out.line(line);
+  for (const line of stepLines(trace, out)) out.line(line);
+  const outcome = outcomeLine(trace, out);
   if (files.outcomeIsResult === true) out.essential(outcome);
   else out.line(outcome);
   try {

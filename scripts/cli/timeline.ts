@@ -12,10 +12,14 @@ export function reproduceCommand(schedule: string): string {
 
 /**
  * A trace as a timeline: one line per step (virtual time, actor, step label, what it read
- * and wrote, its notes such as frames sent and rendered), then how the execution ended,
- * then, last, the command that replays it.
+ * and wrote, its notes such as frames sent and rendered), then how the execution ended.
  */
 export function timelineLines(trace: Trace, out: Output): string[] {
+  return [...stepLines(trace, out), outcomeLine(trace, out)];
+}
+
+/** The timeline's lines before how the execution ended: a header, the steps, a blank line. */
+export function stepLines(trace: Trace, out: Output): string[] {
   const actorWidth = Math.min(
     ACTOR_MAX,
     Math.max(5, ...trace.steps.map((s) => s.name.length + (s.kind === "timer" ? 2 : 0))),
@@ -39,7 +43,6 @@ export function timelineLines(trace: Trace, out: Output): string[] {
     );
   }
   lines.push("");
-  lines.push(outcomeLine(trace, out));
   return lines;
 }
 

@@ -147,7 +147,8 @@ function collectExpect(
     );
   }
   // Each variant once, as each --param key: a repeat is a slip, whether or not it agrees.
-  const before = previous[variant];
+  // An own property only: "constructor" is not a variant given before.
+  const before = Object.hasOwn(previous, variant) ? previous[variant] : undefined;
   if (before !== undefined && before !== verdict) {
     throw new OptionValueError(
       `--expect gives variant '${variant}' two verdicts ('${before}' and '${verdict}'); keep one`,

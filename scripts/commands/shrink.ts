@@ -7,7 +7,7 @@ import {
   checkNotInput,
   checkOutputPath,
   FileInputError,
-  isPipe,
+  isStream,
   writeOutputFile,
 } from "../cli/files.ts";
 import { parseWholeNumber } from "../cli/input.ts";
@@ -56,9 +56,9 @@ async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
   const catalog = await loadCatalog();
   // Asked before the pipe is read (what is read from a pipe is gone): <input>.shrunk.json
   // would be /dev/fd/63.shrunk.json.
-  if (flags.out === undefined && isPipe(input)) {
+  if (flags.out === undefined && isStream(input)) {
     throw new FileInputError(
-      `'${input}' is a pipe: there is no file to write the shrunk trace beside; name one with --out`,
+      `'${input}' is a pipe or a device: there is no file to write the shrunk trace beside; name one with --out`,
     );
   }
   const r = readReplayInput(catalog, input);
