@@ -75,6 +75,18 @@ writeFileSync(
   JSON.stringify({ format: "streamsim.corpus-case", schema: 0, schedule: GOOD_SCHEDULE }),
 );
 
+/** `corpus add` of the counter race's schedule with these `--expect` values. */
+function addExpecting(...expectations: string[]): string[] {
+  return [
+    "corpus",
+    "add",
+    GOOD_SCHEDULE,
+    "--dir",
+    corpusDir,
+    ...expectations.flatMap((e) => ["--expect", e]),
+  ];
+}
+
 interface BadCase {
   readonly name: string;
   readonly args: readonly string[];
@@ -481,60 +493,32 @@ const inProcess: readonly BadCase[] = [
   },
   {
     name: "--expect with something that is not a verdict",
-    args: ["corpus", "add", GOOD_SCHEDULE, "--dir", corpusDir, "--expect", "counter-race=maybe"],
+    args: addExpecting("counter-race=maybe"),
     says: /--expect 'counter-race=maybe' must be variant=verdict/,
   },
   {
     name: "--expect naming a variant of another scenario",
-    args: ["corpus", "add", GOOD_SCHEDULE, "--dir", corpusDir, "--expect", "fixed=pass"],
+    args: addExpecting("fixed=pass"),
     says: /--expect names 'fixed', which is not a variant of scenario 'counter'/,
   },
   {
     name: "--expect naming an invariant the scenario does not have",
-    args: [
-      "corpus",
-      "add",
-      GOOD_SCHEDULE,
-      "--dir",
-      corpusDir,
-      "--expect",
-      "counter-race=violation: nope",
-    ],
+    args: addExpecting("counter-race=violation: nope"),
     says: /scenario 'counter' has no invariant 'nope' \(invariants: no lost update\)/,
   },
   {
     name: "--expect naming an object's own method, not a variant given before",
-    args: ["corpus", "add", GOOD_SCHEDULE, "--dir", corpusDir, "--expect", "constructor=pass"],
+    args: addExpecting("constructor=pass"),
     says: /^streamsim: --expect names 'constructor', which is not a variant of scenario 'counter'/,
   },
   {
     name: "--expect giving one variant two verdicts",
-    args: [
-      "corpus",
-      "add",
-      GOOD_SCHEDULE,
-      "--dir",
-      corpusDir,
-      "--expect",
-      "counter-race=pass",
-      "--expect",
-      "counter-race=deadlock",
-    ],
+    args: addExpecting("counter-race=pass", "counter-race=deadlock"),
     says: /--expect gives variant 'counter-race' two verdicts/,
   },
   {
     name: "--expect giving one variant the same verdict twice, refused as a repeated --param key is",
-    args: [
-      "corpus",
-      "add",
-      GOOD_SCHEDULE,
-      "--dir",
-      corpusDir,
-      "--expect",
-      "counter-race=pass",
-      "--expect",
-      "counter-race=pass",
-    ],
+    args: addExpecting("counter-race=pass", "counter-race=pass"),
     says: /^streamsim: --expect 'counter-race' is given twice; give it once$/,
   },
   {
