@@ -61,8 +61,36 @@ describe("progress", () => {
     expect(text).toBe("\r\u001b[2K  3,000 executions, 1,500/s, 2.0s");
   });
 
-  it("stays silent when stderr is not a terminal", () => {
-    expect(written(false, (o) => o.progress(3000, 2000))).toBe("");
+  it("logs a line a minute when stderr is not a terminal, and nothing in the first minute", () => {
+    const text = written(false, (o) => {
+      o.progress(3000, 2000);
+      o.progress(50_000, 59_999);
+      o.progress(60_000, 60_000);
+      o.progress(70_000, 90_000);
+      o.progress(200_000, 185_000);
+    });
+    expect(text).toBe(
+      "  60,000 executions, 1,000/s, 60.0s\n  200,000 executions, 1,081/s, 185.0s\n",
+    );
+  });
+
+  it("stays silent with --quiet or --json, terminal or not", () => {
+    for (const tty of [true, false]) {
+      for (const mode of [
+        { json: false, quiet: true },
+        { json: true, quiet: false },
+      ]) {
+        stderr.isTTY = tty;
+        let text = "";
+        vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+          text += String(chunk);
+          return true;
+        });
+        new Output(mode, {}).progress(200_000, 185_000);
+        expect(text).toBe("");
+        vi.restoreAllMocks();
+      }
+    }
   });
 });
 

@@ -1,3 +1,12 @@
+/** How often a run whose stderr is not a terminal logs its progress. */
+const PROGRESS_LOG_EVERY_MS = 60_000;
+
+/** "  3,000 executions, 1,500/s, 2.0s": done, rate, elapsed. */
+function progressText(executions: number, elapsed_ms: number, what: string): string {
+  const rate = Math.round((executions * 1_000) / elapsed_ms);
+  return `  ${plural(executions, what)}, ${rate.toLocaleString("en-US")}/s, ${(elapsed_ms / 1_000).toFixed(1)}s`;
+}
+
 /**
  * Where the CLI writes: human output on stdout, progress on stderr only when stderr is a
  * terminal, colour only on a terminal and never with NO_COLOR (https://no-color.org), one
@@ -26,7 +35,10 @@ export class Output {
   readonly quiet: boolean;
   private readonly color: boolean;
   private readonly progressOn: boolean;
+  private readonly progressLogged: boolean;
   private progressShown = false;
+  /** Elapsed time at which the next logged progress line is due (see progress). */
+  private nextLog_ms = PROGRESS_LOG_EVERY_MS;
 
   constructor(mode: OutputMode, env: NodeJS.ProcessEnv = process.env) {
     this.json = mode.json;
@@ -34,6 +46,7 @@ export class Output {
     const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== "";
     this.color = !mode.json && !noColor && process.stdout.isTTY === true;
     this.progressOn = !mode.json && !mode.quiet && process.stderr.isTTY === true;
+    this.progressLogged = !mode.json && !mode.quiet && process.stderr.isTTY !== true;
   }
 
   /** A line of human output (suppressed with --json and --quiet). */
@@ -61,13 +74,20 @@ export class Output {
 
   /**
    * Redraws the progress line on stderr for runs longer than a second: executions done,
-   * rate, elapsed. A no-op when stderr is not a terminal, so logs and pipes stay clean.
+   * rate, elapsed. When stderr is not a terminal (a CI log, a pipe), a run longer than a
+   * minute writes the same as a line of its own once a minute instead: a log stays short,
+   * and a long search still shows it is alive (CI services stop a job silent for minutes).
    */
   progress(executions: number, elapsed_ms: number, what = "execution"): void {
+    if (this.progressLogged) {
+      if (elapsed_ms < this.nextLog_ms) return;
+      this.nextLog_ms =
+        (Math.floor(elapsed_ms / PROGRESS_LOG_EVERY_MS) + 1) * PROGRESS_LOG_EVERY_MS;
+      process.stderr.write(`${progressText(executions, elapsed_ms, what)}\n`);
+      return;
+    }
     if (!this.progressOn || elapsed_ms < 1_000) return;
-    const rate = Math.round((executions * 1_000) / elapsed_ms);
-    const text = `  ${plural(executions, what)}, ${rate.toLocaleString("en-US")}/s, ${(elapsed_ms / 1_000).toFixed(1)}s`;
-    process.stderr.write(`\r\u001b[2K${text}`);
+    process.stderr.write(`\r\u001b[2K${progressText(executions, elapsed_ms, what)}`);
     this.progressShown = true;
   }
 
