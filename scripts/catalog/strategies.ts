@@ -41,7 +41,11 @@ export interface ExploreRequest {
   readonly max_executions: number;
   /** Wall-clock budget; Infinity for none. */
   readonly budget_ms: number;
-  readonly onProgress?: (executions: number, elapsed_ms: number) => void;
+  /**
+   * How far the search has got. A systematic search counts runs ("run"): sleep-blocked and
+   * infeasible ones too, as `--runs` does, where its result's "executions" are complete ones.
+   */
+  readonly onProgress?: (done: number, elapsed_ms: number, unit?: "execution" | "run") => void;
   /**
    * The failures to hunt for (a variant known to break several invariants, searched for the
    * one its real bug broke); others are kept but the search goes on. Default: any failure.

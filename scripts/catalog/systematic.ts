@@ -77,7 +77,7 @@ function systematic(
     ...inner,
     setup(world, params) {
       runs++;
-      if (runs % 500 === 0) r.onProgress?.(runs, performance.now() - started);
+      if (runs % 500 === 0) r.onProgress?.(runs, performance.now() - started, "run");
       inner.setup(world, params);
     },
   };
@@ -156,7 +156,9 @@ async function pooled(r: ExploreRequest, kind: "dpor" | "exhaustive"): Promise<E
     ...(Number.isFinite(r.max_executions) && r.max_executions < Number.MAX_SAFE_INTEGER
       ? { max_executions: r.max_executions }
       : {}),
-    ...(r.onProgress === undefined ? {} : { onProgress: r.onProgress }),
+    ...(r.onProgress === undefined
+      ? {}
+      : { onProgress: (runs: number, ms: number) => r.onProgress?.(runs, ms, "run") }),
   });
   const { failures, trace_hashes: _t, state_hashes: _s, ...figures } = c;
   return {

@@ -71,7 +71,12 @@ export async function hunt(o: HuntOptions): Promise<HuntResult> {
     budget_ms: o.budget_ms,
     ...(o.source === undefined ? {} : { source: o.source }),
     ...(o.target === undefined ? {} : { target: o.target }),
-    ...(out === undefined ? {} : { onProgress: (n: number, ms: number) => out.progress(n, ms) }),
+    ...(out === undefined
+      ? {}
+      : {
+          onProgress: (n: number, ms: number, unit?: "execution" | "run") =>
+            out.progress(n, ms, unit),
+        }),
   });
   out?.endProgress();
   const failure = explored.failure;
