@@ -12,7 +12,7 @@ import {
   stepOf,
   timerOf,
 } from "./types.ts";
-import { type ActorState, ActorStatus, type World } from "./world.ts";
+import { type ActorState, ActorStatus, describeValue, ModelError, type World } from "./world.ts";
 
 /** Limits on one execution: every loop in the engine has a bound. */
 export interface ExecutionLimits {
@@ -347,6 +347,11 @@ function runStep(world: World, actor: ActorState, firedTimer: boolean): string |
       actor.label = r.value;
     } else {
       const w = r.value;
+      if (w === null || typeof w !== "object" || (w as { kind?: unknown }).kind !== "wait") {
+        throw new ModelError(
+          `${actor.name} yielded ${describeValue(w)}; yield a step label (a string), or world.until(...) or world.sleep(...)`,
+        );
+      }
       actor.status = ActorStatus.Waiting;
       actor.label = w.label;
       actor.until = w.until;
@@ -393,7 +398,16 @@ function firstBroken(
 ): { property: string; message: string } | null {
   for (let i = 0; i < checks.length; i++) {
     const c = checks[i] as { name: string; check: () => string | undefined };
-    const message = c.check();
+    let message: string | undefined;
+    try {
+      message = c.check();
+    } catch (e) {
+      // A check that throws is broken code, not a verdict: said as a violation of that
+      // check (it has a name and a schedule, as an actor's crash has), never escaping the
+      // search as a bare error.
+      if (e instanceof InputError) throw e;
+      message = `the check threw: ${errorMessage(e)}`;
+    }
     if (message !== undefined) return { property: c.name, message };
   }
   return null;

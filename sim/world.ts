@@ -145,6 +145,7 @@ export class World implements AccessRecorder {
 
   /** Adds an actor; it first runs when the strategy schedules it. Returns its id. */
   spawn(name: string, actor: Actor, options: SpawnOptions = {}): number {
+    checkActor(name, actor);
     const id = this.actors.length;
     this.actors.push({
       id,
@@ -173,6 +174,11 @@ export class World implements AccessRecorder {
    * not read y while x is false, and dpor can then lose traces where y changes first.
    */
   until(predicate: () => boolean, options: UntilOptions = {}): Wait {
+    if (typeof predicate !== "function") {
+      throw new ModelError(
+        `until needs a predicate function (until(() => q.size() > 0)), got ${describeValue(predicate)}`,
+      );
+    }
     const timeout = options.timeout_ms;
     if (timeout !== undefined && !(timeout >= 0)) {
       throw new EngineAssertionError(`until needs a non-negative timeout_ms, got ${timeout}`);
@@ -274,4 +280,33 @@ export class World implements AccessRecorder {
 /** Raised inside the engine when user model code misuses the world. */
 export class ModelError extends StreamsimError {
   override readonly name = "ModelError";
+}
+
+/**
+ * An actor is a generator object: the engine steps it with next(). A generator function
+ * not called, an async function or an async generator would otherwise fail at its first
+ * step with a TypeError from inside the engine, read as the model's own crash.
+ */
+function checkActor(name: string, actor: unknown): void {
+  const it = actor as { next?: unknown; [Symbol.asyncIterator]?: unknown } | null;
+  const generator = typeof it === "object" && it !== null && typeof it.next === "function";
+  if (generator && typeof it[Symbol.asyncIterator] !== "function") return;
+  const how = `actors are generator objects: function* work() { ... } spawned as spawn('${name}', work())`;
+  if (generator) throw new ModelError(`spawn('${name}', ...) got an async generator; ${how}`);
+  if (actor instanceof Promise) {
+    throw new ModelError(`spawn('${name}', ...) got a Promise (an async function's?); ${how}`);
+  }
+  throw new ModelError(`spawn('${name}', ...) got ${describeValue(actor)}; ${how}`);
+}
+
+/** A value in a few words, for an error about what user code passed or yielded. */
+export function describeValue(v: unknown): string {
+  if (typeof v === "function") {
+    const kind = v.constructor.name;
+    if (kind === "Function") return "a function";
+    return `${/^[AEIOU]/.test(kind) ? "an" : "a"} ${kind}`;
+  }
+  if (v instanceof Promise) return "a Promise";
+  if (v === null || v === undefined || typeof v !== "object") return String(v);
+  return "an object";
 }

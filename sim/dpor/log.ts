@@ -1,4 +1,5 @@
 import { fillArray, truncateArray } from "../arrays.ts";
+import { InputError } from "../errors.ts";
 import { CLOCK_OBJECT, objectOfAccess, renumberAccess } from "../objects/tracked.ts";
 import type { StepInfo } from "../strategy.ts";
 import { type Decision, decisionKind, decisionSubject, stepOf } from "../types.ts";
@@ -246,6 +247,10 @@ export class ExecutionLog {
     world.recording = true;
     try {
       until();
+    } catch (e) {
+      // The waiter's crash is the engine's to report, when it next evaluates the predicate
+      // (as under every other strategy); here only its reads were wanted.
+      if (e instanceof InputError) throw e;
     } finally {
       world.recording = false;
     }
@@ -270,6 +275,11 @@ export class ExecutionLog {
     world.recording = true;
     try {
       holds = until();
+    } catch (e) {
+      // As in recordWaitStart: the engine reports the crash when it evaluates the predicate
+      // next; taken as true here, the waiter has no reads to record.
+      if (e instanceof InputError) throw e;
+      holds = true;
     } finally {
       world.recording = false;
     }

@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import { exploreSystematic } from "./dpor/systematic.ts";
+import { runOnce } from "./runner.ts";
+import type { Scenario } from "./scenario.ts";
+import { RandomStrategy } from "./strategies/random.ts";
+import type { Actor, Outcome } from "./types.ts";
+import { ModelError, type World } from "./world.ts";
+
+// What a user who writes a scenario gets wrong, said in words about their code, not as a
+// TypeError from inside the engine that reads as their model's own crash.
+
+function scenario(setup: (world: World) => void): Scenario {
+  return { name: "t", summary: "test", defaults: {}, setup };
+}
+
+function outcomeOf(setup: (world: World) => void): Outcome {
+  const r = runOnce(scenario(setup), {}, new RandomStrategy(0));
+  if (r === null) throw new Error("strategy refused to start");
+  return r.outcome;
+}
+
+function* oneStep(): Actor {
+  yield "step";
+}
+
+describe("an actor that is not a generator object", () => {
+  const cases: [string, unknown, RegExp][] = [
+    ["a generator function not called", oneStep, /got a GeneratorFunction; actors are/],
+    ["a plain function", () => 1, /got a function; actors are/],
+    ["an async function's promise", (async () => 1)(), /got a Promise \(an async function's\?\)/],
+    ["an async generator", (async function* () {})(), /got an async generator; actors are/],
+    ["undefined", undefined, /got undefined; actors are generator objects/],
+  ];
+  for (const [what, actor, says] of cases) {
+    it(`is refused at spawn: ${what}`, () => {
+      const spawn = () => outcomeOf((w) => w.spawn("a", actor as Actor));
+      expect(spawn).toThrow(ModelError);
+      expect(spawn).toThrow(says);
+    });
+  }
+});
+
+describe("an actor that yields what the engine cannot schedule", () => {
+  const cases: [string, unknown, string][] = [
+    ["a number", 5, "5"],
+    ["a bare yield", undefined, "undefined"],
+    ["a promise", Promise.resolve(), "a Promise"],
+    ["an object that is not a wait", { label: "x" }, "an object"],
+  ];
+  for (const [what, value, said] of cases) {
+    it(`crashes, saying what it yielded: ${what}`, () => {
+      const o = outcomeOf((w) =>
+        w.spawn(
+          "a",
+          (function* (): Actor {
+            yield value as string;
+          })(),
+        ),
+      );
+      expect(o).toEqual({
+        kind: "crash",
+        actor: "a",
+        message: `a yielded ${said}; yield a step label (a string), or world.until(...) or world.sleep(...)`,
+        steps: 1,
+      });
+    });
+  }
+
+  it("crashes on until with a value instead of a predicate", () => {
+    const o = outcomeOf((w) => {
+      const c = w.cell("c", 0);
+      w.spawn(
+        "a",
+        (function* (): Actor {
+          yield w.until((c.get() > 0) as unknown as () => boolean);
+        })(),
+      );
+    });
+    expect(o).toMatchObject({ kind: "crash", actor: "a" });
+    expect((o as { message: string }).message).toMatch(
+      /^until needs a predicate function \(until\(\(\) => q\.size\(\) > 0\)\), got false$/,
+    );
+  });
+});
+
+describe("a check that throws", () => {
+  it("is a violation of that check, after the step it ran after", () => {
+    const o = outcomeOf((w) => {
+      w.spawn("a", oneStep());
+      w.invariant("inv", () => {
+        throw new Error("inv boom");
+      });
+    });
+    expect(o).toEqual({
+      kind: "violation",
+      property: "inv",
+      message: "the check threw: inv boom",
+      steps: 1,
+    });
+  });
+
+  it("is a violation of that check at the end too", () => {
+    const o = outcomeOf((w) => {
+      w.spawn("a", oneStep());
+      w.atEnd("end", () => {
+        throw new Error("end boom");
+      });
+    });
+    expect(o).toMatchObject({
+      kind: "violation",
+      property: "end",
+      message: "the check threw: end boom",
+    });
+  });
+});
+
+describe("a wait predicate that throws, under dpor", () => {
+  it("is the waiter's crash, as under every strategy, not an error out of the search", () => {
+    const s = scenario((w) => {
+      const c = w.cell("c", 0);
+      w.spawn(
+        "waiter",
+        (function* (): Actor {
+          yield w.until(() => {
+            if (c.get() === 0) throw new Error("not yet");
+            return true;
+          });
+        })(),
+      );
+    });
+    const c = exploreSystematic({ scenario: s, params: {}, strategy: "dpor" });
+    expect(c.failures).toHaveLength(1);
+    expect(c.failures[0]?.outcome).toEqual({
+      kind: "crash",
+      actor: "waiter",
+      message: "not yet",
+      steps: 1,
+    });
+  });
+});
