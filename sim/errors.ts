@@ -53,6 +53,24 @@ export class ReplayDivergenceError extends InputError {
   }
 }
 
+/** A bad option given to an entry point of the library (explore, exploreSystematic, ...). */
+export class OptionError extends InputError {
+  override readonly name = "OptionError";
+}
+
+/**
+ * Refuses a count or a time that is not a whole number >= 0 (Infinity allowed): NaN or a
+ * negative count would otherwise run nothing and report no failure, a NaN step budget
+ * lift the bound.
+ */
+export function checkAmount(name: string, value: number | undefined, whole: boolean): void {
+  if (value === undefined || value === Number.POSITIVE_INFINITY) return;
+  if (typeof value === "number" && value >= 0 && (!whole || Number.isInteger(value))) return;
+  throw new OptionError(
+    `${name} must be ${whole ? "a whole number" : "a number"} >= 0 (or Infinity), got ${String(value)}`,
+  );
+}
+
 /** A programmer error inside the engine: an assertion that must never fail. */
 export class EngineAssertionError extends StreamsimError {
   override readonly name = "EngineAssertionError";

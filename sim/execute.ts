@@ -1,5 +1,5 @@
 import { emptyArray, holds } from "./arrays.ts";
-import { EngineAssertionError, InputError } from "./errors.ts";
+import { checkAmount, EngineAssertionError, InputError } from "./errors.ts";
 import { ABANDON, type StepInfo, type Strategy } from "./strategy.ts";
 import { type TraceStep, traceAccesses, traceWrites } from "./trace-step.ts";
 import {
@@ -48,6 +48,8 @@ export function execute(
   strategy: Strategy,
   limits: ExecutionLimits = {},
 ): ExecutionResult {
+  checkAmount("max_steps", limits.max_steps, true);
+  checkAmount("horizon_ms", limits.horizon_ms, false);
   const max_steps = limits.max_steps ?? defaultLimits.max_steps;
   const horizon_ms = world.horizon_ms ?? limits.horizon_ms ?? defaultLimits.horizon_ms;
   world.timeLimit_ms = horizon_ms;

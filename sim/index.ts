@@ -91,4 +91,10 @@ export {
 export type { TraceStep } from "./trace-step.ts";
 export * from "./types.ts";
 export { HARNESS_VERSION } from "./version.ts";
-export { type Check, type SpawnOptions, type UntilOptions, World } from "./world.ts";
+export {
+  type Check,
+  ModelError,
+  type SpawnOptions,
+  type UntilOptions,
+  World,
+} from "./world.ts";

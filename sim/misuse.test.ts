@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exploreSystematic } from "./dpor/systematic.ts";
-import { runOnce } from "./runner.ts";
+import { OptionError, SeedError } from "./errors.ts";
+import { explore, runOnce } from "./runner.ts";
 import type { Scenario } from "./scenario.ts";
 import { RandomStrategy } from "./strategies/random.ts";
 import type { Actor, Outcome } from "./types.ts";
@@ -136,5 +137,47 @@ describe("a wait predicate that throws, under dpor", () => {
       message: "not yet",
       steps: 1,
     });
+  });
+});
+
+describe("options that would run nothing, or lift a bound", () => {
+  const s = scenario((w) => w.spawn("a", oneStep()));
+  it("refuses a count or a time that is not a number >= 0", () => {
+    const bad: [() => unknown, RegExp][] = [
+      [
+        () =>
+          explore({ scenario: s, params: {}, strategy: new RandomStrategy(0), max_executions: -5 }),
+        /^max_executions must be a whole number >= 0 \(or Infinity\), got -5$/,
+      ],
+      [
+        () =>
+          explore({
+            scenario: s,
+            params: {},
+            strategy: new RandomStrategy(0),
+            budget_ms: Number.NaN,
+          }),
+        /^budget_ms must be a number >= 0 \(or Infinity\), got NaN$/,
+      ],
+      [
+        () => exploreSystematic({ scenario: s, params: {}, max_executions: Number.NaN }),
+        /^max_executions must be a whole number/,
+      ],
+      [
+        () => runOnce(s, {}, new RandomStrategy(0), { limits: { max_steps: Number.NaN } }),
+        /^max_steps must be a whole number/,
+      ],
+    ];
+    for (const [run, says] of bad) {
+      expect(run).toThrow(OptionError);
+      expect(run).toThrow(says);
+    }
+  });
+
+  it("refuses a seed that is not a whole number, which another seed's run would be", () => {
+    for (const seed of [Number.NaN, 1.5]) {
+      expect(() => new RandomStrategy(seed)).toThrow(SeedError);
+      expect(() => exploreSystematic({ scenario: s, params: {}, seed })).toThrow(SeedError);
+    }
   });
 });

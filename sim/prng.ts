@@ -1,3 +1,5 @@
+import { SeedError } from "./errors.ts";
+
 /**
  * A small seeded generator (sfc32, seeded through splitmix32) so that every strategy draws
  * the same numbers from the same seed in every process and on every platform. Pure 32-bit
@@ -10,6 +12,11 @@ export class Prng {
   private d: number;
 
   constructor(seed: number) {
+    // A fraction or NaN would be taken for another seed (1.5 for 1, NaN for 0) and still
+    // be described as itself: the same run under two names.
+    if (!Number.isSafeInteger(seed)) {
+      throw new SeedError(`seed must be a whole number, got ${String(seed)}`);
+    }
     // Split a 53-bit seed into two 32-bit halves so that every safe integer is distinct.
     const lo = seed >>> 0;
     const hi = Math.floor(seed / 0x1_0000_0000) >>> 0;

@@ -1,3 +1,4 @@
+import { checkAmount } from "./errors.ts";
 import { type ExecutionLimits, type ExecutionResult, execute } from "./execute.ts";
 import type { Scenario } from "./scenario.ts";
 import type { Schedule } from "./schedule.ts";
@@ -101,6 +102,8 @@ export interface ExploreResult {
  * "abandoned" (a strategy ended the execution early: see Strategy.pickStep) is neither.
  */
 export function explore<P extends Params>(options: ExploreOptions<P>): ExploreResult {
+  checkAmount("max_executions", options.max_executions, true);
+  checkAmount("budget_ms", options.budget_ms, false);
   const max_executions = options.max_executions ?? 1_000;
   const stop_on_first = options.stop_on_first ?? true;
   const max_failures = options.max_failures ?? 100;

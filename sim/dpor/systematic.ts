@@ -1,4 +1,4 @@
-import { InputError } from "../errors.ts";
+import { checkAmount, InputError } from "../errors.ts";
 import { type ExecutionLimits, type ExecutionResult, execute } from "../execute.ts";
 import { type Failure, failureOf } from "../runner.ts";
 import type { Scenario } from "../scenario.ts";
@@ -67,6 +67,8 @@ export interface SystematicOptions<P extends Params> {
  */
 export function exploreSystematic<P extends Params>(options: SystematicOptions<P>): Coverage {
   const kind = options.strategy ?? "dpor";
+  checkAmount("max_executions", options.max_executions, true);
+  checkAmount("budget_ms", options.budget_ms, false);
   const bound = options.preemption_bound;
   if (bound !== undefined && !(Number.isInteger(bound) && bound >= 0)) {
     throw new BoundError(`preemption bound must be a whole number >= 0, got ${bound}`);
