@@ -181,3 +181,23 @@ describe("options that would run nothing, or lift a bound", () => {
     }
   });
 });
+
+describe("a data choice", () => {
+  it("of more values than a schedule can record is the actor's crash, said as such", () => {
+    const o = outcomeOf((w) =>
+      w.spawn(
+        "a",
+        (function* (): Actor {
+          w.choose(2 ** 32 + 1);
+          yield "after";
+        })(),
+      ),
+    );
+    expect(o).toEqual({
+      kind: "crash",
+      actor: "a",
+      message: `choose needs n <= 2^32, got ${2 ** 32 + 1}`,
+      steps: 1,
+    });
+  });
+});

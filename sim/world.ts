@@ -225,6 +225,8 @@ export class World implements AccessRecorder {
   choose(n: number, label = "choice"): number {
     if (!Number.isInteger(n) || n < 1)
       throw new EngineAssertionError(`choose needs n >= 1, got ${n}`);
+    // Beyond it the random strategies cannot draw a value, and a schedule cannot record one.
+    if (n > MAX_CHOICE) throw new ModelError(`choose needs n <= 2^32, got ${n}`);
     if (n === 1) return 0;
     const v = this.chooser.pickChoice(n, label);
     if (!Number.isInteger(v) || v < 0 || v >= n) {
@@ -276,6 +278,9 @@ export class World implements AccessRecorder {
     return out;
   }
 }
+
+/** The most values a data choice may have (see World.choose). */
+const MAX_CHOICE = 2 ** 32;
 
 /** Raised inside the engine when user model code misuses the world. */
 export class ModelError extends StreamsimError {
