@@ -201,3 +201,15 @@ describe("a data choice", () => {
     });
   });
 });
+
+describe("two of one name", () => {
+  // (Two actors may share a name: a kind of actor spawned twice, told apart by its id.)
+  it("are refused for tracked objects: traces, reports and final states know them by name", () => {
+    expect(() =>
+      outcomeOf((w) => {
+        w.cell("x", 0);
+        w.queue("x");
+      }),
+    ).toThrow(/^a tracked object named 'x' exists already; name each once$/);
+  });
+});

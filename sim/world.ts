@@ -125,6 +125,14 @@ export class World implements AccessRecorder {
   }
 
   private register<O extends Tracked>(object: O): O {
+    // Traces, reports and final states name objects: two of one name would read as one.
+    for (const o of this.objects) {
+      if (o.name === object.name) {
+        throw new ModelError(
+          `a tracked object named '${object.name}' exists already; name each once`,
+        );
+      }
+    }
     this.objects.push(object);
     return object;
   }
