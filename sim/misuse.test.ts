@@ -4,6 +4,7 @@ import { OptionError, SeedError } from "./errors.ts";
 import { explore, runOnce } from "./runner.ts";
 import type { Scenario } from "./scenario.ts";
 import { RandomStrategy } from "./strategies/random.ts";
+import { checkDeterminism } from "./trace.ts";
 import type { Actor, Outcome } from "./types.ts";
 import { ModelError, type World } from "./world.ts";
 
@@ -211,5 +212,32 @@ describe("two of one name", () => {
         w.queue("x");
       }),
     ).toThrow(/^a tracked object named 'x' exists already; name each once$/);
+  });
+});
+
+describe("a scenario that is not deterministic", () => {
+  it("is what checkDeterminism reports, as a divergence, not an error about the schedule", () => {
+    let runs = 0;
+    // A step more from the third run on: state that outlives an execution (a module
+    // variable, say). The first run records the schedule, the check runs it twice more.
+    const s = scenario((w) => {
+      runs++;
+      const steps = runs <= 2 ? 1 : 2;
+      w.spawn(
+        "a",
+        (function* (): Actor {
+          for (let i = 0; i < steps; i++) yield "step";
+        })(),
+      );
+    });
+    const r = runOnce(s, {}, new RandomStrategy(0));
+    if (r === null) throw new Error("strategy refused to start");
+    const d = checkDeterminism(s, {}, { scenario: "t", params: {}, decisions: r.decisions });
+    expect(d).toMatchObject({
+      expected: "the schedule to fit the second run as it fit the first",
+    });
+    expect(d?.actual).toBe(
+      "schedule ran out after 2 decisions, but the execution asks for a step at step 2",
+    );
   });
 });

@@ -241,8 +241,20 @@ export function checkDeterminism<P extends Params>(
   schedule: Schedule,
   limits?: ExecutionLimits,
 ): Divergence | null {
+  // A schedule that does not fit the first run is the caller's; one that fit it and not the
+  // second is what this check looks for, said as a divergence, not thrown as bad input.
   const first = recordTrace(scenario, params, schedule, limits);
-  const second = recordTrace(scenario, params, schedule, limits);
+  let second: Trace;
+  try {
+    second = recordTrace(scenario, params, schedule, limits);
+  } catch (e) {
+    if (!(e instanceof ReplayDivergenceError)) throw e;
+    return {
+      step: e.step,
+      expected: "the schedule to fit the second run as it fit the first",
+      actual: e.message,
+    };
+  }
   const d = firstDivergence(first, second);
   if (d !== null) return d;
   return stringifyTrace(first) === stringifyTrace(second)
