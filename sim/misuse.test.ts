@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { exploreSystematic } from "./dpor/systematic.ts";
-import { OptionError, SeedError } from "./errors.ts";
+import { OptionError, ScenarioParamsError, SeedError } from "./errors.ts";
 import { explore, runOnce } from "./runner.ts";
-import type { Scenario } from "./scenario.ts";
+import { resolveParams, type Scenario } from "./scenario.ts";
 import { RandomStrategy } from "./strategies/random.ts";
 import { checkDeterminism } from "./trace.ts";
 import type { Actor, Outcome } from "./types.ts";
@@ -239,5 +239,17 @@ describe("a scenario that is not deterministic", () => {
     expect(d?.actual).toBe(
       "schedule ran out after 2 decisions, but the execution asks for a step at step 2",
     );
+  });
+});
+
+describe("a parameter a schedule cannot record", () => {
+  it("is refused: NaN and Infinity are null in JSON", () => {
+    const s: Scenario = { ...scenario(() => {}), defaults: { n: 1 } };
+    for (const n of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => resolveParams(s, { n })).toThrow(ScenarioParamsError);
+      expect(() => resolveParams(s, { n })).toThrow(
+        `scenario 't': parameter 'n' must be a finite number, got ${n}`,
+      );
+    }
   });
 });

@@ -52,6 +52,12 @@ export function resolveParams<P extends Params>(scenario: Scenario<P>, raw: Para
         `scenario '${scenario.name}': parameter '${key}' must be a ${expected}, got ${JSON.stringify(value)}`,
       );
     }
+    // A schedule records its parameters as JSON, where NaN and Infinity become null.
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      throw new ScenarioParamsError(
+        `scenario '${scenario.name}': parameter '${key}' must be a finite number, got ${value}`,
+      );
+    }
     const range = scenario.ranges?.[key];
     if (typeof value === "number" && range !== undefined) {
       const [min, max] = range;
