@@ -206,12 +206,15 @@ describe("a data choice", () => {
 describe("two of one name", () => {
   // (Two actors may share a name: a kind of actor spawned twice, told apart by its id.)
   it("are refused for tracked objects: traces, reports and final states know them by name", () => {
-    expect(() =>
-      outcomeOf((w) => {
-        w.cell("x", 0);
-        w.queue("x");
-      }),
-    ).toThrow(/^a tracked object named 'x' exists already; name each once$/);
+    const twoX = scenario((w) => {
+      w.cell("x", 0);
+      w.queue("x");
+      w.spawn("a", oneStep());
+    });
+    // Where the names meet: a search's final states, a trace's.
+    expect(() => exploreSystematic({ scenario: twoX, params: {} })).toThrow(
+      /^two tracked objects are named 'x'; name each once$/,
+    );
   });
 });
 
@@ -252,4 +255,45 @@ describe("a parameter a schedule cannot record", () => {
       );
     }
   });
+});
+
+describe("a wait predicate that throws after another actor's write, under dpor", () => {
+  // The waiter crashes when it is resumed after the write, and breaks another property when
+  // it is resumed before it: dpor must reach both, as enumeration does.
+  function raced(timeout_ms?: number): Scenario {
+    return scenario((w) => {
+      const x = w.cell("x", 0);
+      w.spawn(
+        "writer",
+        (function* (): Actor {
+          yield "write";
+          x.set(1);
+        })(),
+      );
+      w.spawn(
+        "waiter",
+        (function* (): Actor {
+          yield w.until(
+            () => {
+              if (x.get() === 1) throw new Error("boom");
+              return true;
+            },
+            timeout_ms === undefined ? {} : { timeout_ms },
+          );
+          w.fail("other-bug", "resumed before the write");
+        })(),
+      );
+    });
+  }
+  const failures = (s: Scenario, strategy: "dpor" | "exhaustive") =>
+    exploreSystematic({ scenario: s, params: {}, strategy, stop_on_first: false })
+      .failures.map((f) => (f.outcome.kind === "violation" ? f.outcome.property : f.outcome.kind))
+      .sort();
+  for (const timeout of [undefined, 50]) {
+    it(`reaches every failure that enumeration reaches (${timeout === undefined ? "untimed" : "timed"} wait)`, () => {
+      const all = failures(raced(timeout), "exhaustive");
+      expect(new Set(all)).toEqual(new Set(["crash", "other-bug"]));
+      expect(new Set(failures(raced(timeout), "dpor"))).toEqual(new Set(all));
+    });
+  }
 });

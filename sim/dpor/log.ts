@@ -277,9 +277,10 @@ export class ExecutionLog {
       holds = until();
     } catch (e) {
       // As in recordWaitStart: the engine reports the crash when it evaluates the predicate
-      // next; taken as true here, the waiter has no reads to record.
+      // next. Taken as false, with the reads it made before it threw: a write to them may
+      // make it throw, and the search must try the waiter's resumption before that write.
       if (e instanceof InputError) throw e;
-      holds = true;
+      holds = false;
     } finally {
       world.recording = false;
     }
@@ -301,7 +302,9 @@ export class ExecutionLog {
     for (const a of world.actors) {
       if (a.status === ActorStatus.Ready) out.push(stepOf(a.id));
       else if (a.status === ActorStatus.Waiting && a.until !== null) {
-        let ready = true; // a predicate that throws: taken as enabled (nothing inserted)
+        // A predicate that throws: not enabled, as for the engine, which reports the crash.
+        // The search then looks for an order where the waiter woke before what made it throw.
+        let ready = false;
         try {
           ready = a.until();
         } catch {}
