@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { EngineAssertionError } from "./errors.ts";
 import { runOnce } from "./runner.ts";
 import type { Scenario } from "./scenario.ts";
 import { parseDecisions } from "./schedule.ts";
@@ -8,7 +7,7 @@ import { RandomStrategy } from "./strategies/random.ts";
 import { ReplayStrategy } from "./strategies/replay.ts";
 import type { Strategy } from "./strategy.ts";
 import { type Actor, type Decision, type Resume, stepOf, timerOf } from "./types.ts";
-import { World } from "./world.ts";
+import { ModelError, World } from "./world.ts";
 
 function scenario(setup: (world: World) => void): Scenario {
   return { name: "t", summary: "test", defaults: {}, setup };
@@ -386,12 +385,10 @@ describe("World.limitTime", () => {
 
   it.each([-1, -0.5, Number.NaN, Number.NEGATIVE_INFINITY])("rejects a limit of %s", (ms) => {
     const world = new World({ pickChoice: () => 0 }, { tracing: false });
-    expect(() => world.limitTime(ms)).toThrow(EngineAssertionError);
+    expect(() => world.limitTime(ms)).toThrow(ModelError);
     expect(() => world.limitTime(ms)).toThrow(/limitTime needs a duration >= 0/);
     expect(world.horizon_ms).toBeNull();
     // From a scenario's setup the error reaches the caller: no execution runs.
-    expect(() => runOnce(sleeper(1, ms), {}, new ChoicesStrategy([]))).toThrow(
-      EngineAssertionError,
-    );
+    expect(() => runOnce(sleeper(1, ms), {}, new ChoicesStrategy([]))).toThrow(ModelError);
   });
 });

@@ -71,6 +71,21 @@ export function checkAmount(name: string, value: number | undefined, whole: bool
   );
 }
 
+/**
+ * The most values of one data choice that dpor and exhaustive take: they branch on every
+ * value, each a whole subtree of executions (and dpor plans them all when the choice is
+ * first made: choose(2^32) ran it out of memory).
+ */
+export const MAX_SYSTEMATIC_CHOICE = 65_536;
+
+/** Refuses a data choice too wide for a search that branches on every value. */
+export function checkSystematicChoice(strategy: string, n: number): void {
+  if (n <= MAX_SYSTEMATIC_CHOICE) return;
+  throw new OptionError(
+    `choose(${n}): ${strategy} branches on every value of a data choice, at most 65,536; explore this scenario with random or pct, or choose from fewer values`,
+  );
+}
+
 /** A programmer error inside the engine: an assertion that must never fail. */
 export class EngineAssertionError extends StreamsimError {
   override readonly name = "EngineAssertionError";

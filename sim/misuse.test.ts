@@ -297,3 +297,32 @@ describe("a wait predicate that throws after another actor's write, under dpor",
     });
   }
 });
+
+describe("a data choice too wide for a search that branches on every value", () => {
+  it("is refused by dpor and exhaustive, in a line that says what to do", () => {
+    const wide = (n: number) =>
+      scenario((w) =>
+        w.spawn(
+          "a",
+          (function* (): Actor {
+            w.choose(n);
+            yield "after";
+          })(),
+        ),
+      );
+    for (const strategy of ["dpor", "exhaustive"] as const) {
+      const run = () => exploreSystematic({ scenario: wide(65_537), params: {}, strategy });
+      expect(run).toThrow(OptionError);
+      expect(run).toThrow(
+        `choose(65537): ${strategy} branches on every value of a data choice, at most 65,536; explore this scenario with random or pct, or choose from fewer values`,
+      );
+      const c = exploreSystematic({
+        scenario: wide(3),
+        params: {},
+        strategy,
+        stop_on_first: false,
+      });
+      expect(c.executions).toBe(3);
+    }
+  });
+});

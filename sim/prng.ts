@@ -15,7 +15,9 @@ export class Prng {
     // A fraction or NaN would be taken for another seed (1.5 for 1, NaN for 0) and still
     // be described as itself: the same run under two names.
     if (!Number.isSafeInteger(seed)) {
-      throw new SeedError(`seed must be a whole number, got ${String(seed)}`);
+      throw new SeedError(
+        `seed must be a whole number from -(2^53 - 1) to 2^53 - 1, got ${String(seed)}`,
+      );
     }
     // Split a 53-bit seed into two 32-bit halves so that every safe integer is distinct.
     const lo = seed >>> 0;

@@ -134,7 +134,7 @@ export class World implements AccessRecorder {
     if (!this.recording) return;
     const acc = this.accesses;
     if (acc.length >= 1_000_000) {
-      throw new EngineAssertionError(
+      throw new ModelError(
         "a step made over 1,000,000 tracked accesses without yielding (a loop with no yield?)",
       );
     }
@@ -181,7 +181,7 @@ export class World implements AccessRecorder {
     }
     const timeout = options.timeout_ms;
     if (timeout !== undefined && !(timeout >= 0)) {
-      throw new EngineAssertionError(`until needs a non-negative timeout_ms, got ${timeout}`);
+      throw new ModelError(`until needs a non-negative timeout_ms, got ${timeout}`);
     }
     return {
       kind: "wait",
@@ -194,8 +194,7 @@ export class World implements AccessRecorder {
 
   /** Yield this to let `ms` of virtual time pass. */
   sleep(ms: number, label = "wake"): Wait {
-    if (!(ms >= 0))
-      throw new EngineAssertionError(`sleep needs a non-negative duration, got ${ms}`);
+    if (!(ms >= 0)) throw new ModelError(`sleep needs a non-negative duration, got ${ms}`);
     return { kind: "wait", label, until: null, timeout_ms: ms, on: `the clock (+${ms} ms)` };
   }
 
@@ -206,7 +205,7 @@ export class World implements AccessRecorder {
    * so that a systematic search covers every interleaving up to that time.
    */
   limitTime(ms: number): void {
-    if (!(ms >= 0)) throw new EngineAssertionError(`limitTime needs a duration >= 0, got ${ms}`);
+    if (!(ms >= 0)) throw new ModelError(`limitTime needs a duration >= 0, got ${ms}`);
     this.horizon_ms = ms;
   }
 
@@ -223,8 +222,7 @@ export class World implements AccessRecorder {
    * schedule like a scheduling decision ("does this journal append fail?").
    */
   choose(n: number, label = "choice"): number {
-    if (!Number.isInteger(n) || n < 1)
-      throw new EngineAssertionError(`choose needs n >= 1, got ${n}`);
+    if (!Number.isInteger(n) || n < 1) throw new ModelError(`choose needs n >= 1, got ${n}`);
     // Beyond it the random strategies cannot draw a value, and a schedule cannot record one.
     if (n > MAX_CHOICE) throw new ModelError(`choose needs n <= 2^32, got ${n}`);
     if (n === 1) return 0;

@@ -4,7 +4,7 @@ import { HappensBefore } from "../dpor/hb.ts";
 import { ExecutionLog } from "../dpor/log.ts";
 import type { Shard } from "../dpor/shard.ts";
 import { insertSequence, type WakeupNode, weakInitial } from "../dpor/wakeup.ts";
-import { EngineAssertionError } from "../errors.ts";
+import { checkSystematicChoice, EngineAssertionError } from "../errors.ts";
 import { Prng } from "../prng.ts";
 import { ABANDON, type StepInfo, type Strategy } from "../strategy.ts";
 import { type Decision, decisionKind, decisionSubject, stepOf, timerOf } from "../types.ts";
@@ -397,6 +397,7 @@ export class DporStrategy implements Strategy {
   }
 
   pickChoice(n: number): number {
+    checkSystematicChoice("dpor", n);
     if (this.abandoned) return 0;
     const j = this.choiceValues.length;
     const t = this.target;

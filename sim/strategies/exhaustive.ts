@@ -1,7 +1,7 @@
 import { ActorKeys } from "../dpor/event.ts";
 import { HappensBefore } from "../dpor/hb.ts";
 import { ExecutionLog } from "../dpor/log.ts";
-import { EngineAssertionError } from "../errors.ts";
+import { checkSystematicChoice, EngineAssertionError } from "../errors.ts";
 import { ABANDON, type StepInfo, type Strategy } from "../strategy.ts";
 import { type Decision, decisionSubject, stepOf } from "../types.ts";
 import type { World } from "../world.ts";
@@ -118,6 +118,7 @@ export class ExhaustiveStrategy implements Strategy {
   }
 
   pickChoice(n: number): number {
+    checkSystematicChoice("exhaustive", n);
     const v = this.next(n);
     this.choiceValues.push(v);
     this.choiceRanges.push(n);
