@@ -14,6 +14,16 @@ import {
 } from "./types.ts";
 import { type ActorState, ActorStatus, describeValue, ModelError, type World } from "./world.ts";
 
+/**
+ * Refuses limits that would lift a bound (a NaN step budget never ends an actor that
+ * never finishes) or stop every execution at once. Checked by the entry points, once per
+ * search (runOnce per execution), not by execute, on dpor's path of every execution.
+ */
+export function checkLimits(limits: ExecutionLimits | undefined): void {
+  checkAmount("max_steps", limits?.max_steps, true);
+  checkAmount("horizon_ms", limits?.horizon_ms, false);
+}
+
 /** Limits on one execution: every loop in the engine has a bound. */
 export interface ExecutionLimits {
   /** Steps before the execution ends with outcome "budget". Default 10,000. */
@@ -48,8 +58,6 @@ export function execute(
   strategy: Strategy,
   limits: ExecutionLimits = {},
 ): ExecutionResult {
-  checkAmount("max_steps", limits.max_steps, true);
-  checkAmount("horizon_ms", limits.horizon_ms, false);
   const max_steps = limits.max_steps ?? defaultLimits.max_steps;
   const horizon_ms = world.horizon_ms ?? limits.horizon_ms ?? defaultLimits.horizon_ms;
   world.timeLimit_ms = horizon_ms;

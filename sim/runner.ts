@@ -1,5 +1,5 @@
 import { checkAmount } from "./errors.ts";
-import { type ExecutionLimits, type ExecutionResult, execute } from "./execute.ts";
+import { checkLimits, type ExecutionLimits, type ExecutionResult, execute } from "./execute.ts";
 import type { Scenario } from "./scenario.ts";
 import type { Schedule } from "./schedule.ts";
 import type { Strategy } from "./strategy.ts";
@@ -33,6 +33,7 @@ export function runOnce<P extends Params>(
   strategy: Strategy,
   options: RunOnceOptions = {},
 ): ExecutionResult | null {
+  checkLimits(options.limits ?? scenario.limits);
   if (!strategy.beginExecution(options.index ?? 0)) return null;
   const world = new World(strategy, { tracing: options.trace ?? false });
   strategy.observe?.(world);
