@@ -397,8 +397,7 @@ function readHeldWaiters(world: World, fired: ActorState): void {
 
 /**
  * An actor yielded what the engine cannot schedule: its crash, said in words about its
- * code. (A function of its own, off the step's path: the message inline made runStep
- * bigger than V8 inlines.)
+ * code. (A function of its own, so that building the message stays off the step's path.)
  */
 function badYield(actor: ActorState, value: unknown): never {
   throw new ModelError(
