@@ -75,6 +75,11 @@ writeFileSync(
   JSON.stringify({ format: "streamsim.corpus-case", schema: 0, schedule: GOOD_SCHEDULE }),
 );
 
+/** `run` of the counter race with this strategy and these further arguments. */
+function runCounterRace(strategy: string, ...rest: string[]): string[] {
+  return ["run", "--variant", "counter-race", "--strategy", strategy, ...rest];
+}
+
 /** `corpus add` of the counter race's schedule with these `--expect` values. */
 function addExpecting(...expectations: string[]): string[] {
   return [
@@ -206,17 +211,7 @@ const inProcess: readonly BadCase[] = [
   },
   {
     name: "--workers with --shard, refused before the run prints anything",
-    args: [
-      "run",
-      "--variant",
-      "counter-race",
-      "--strategy",
-      "exhaustive",
-      "--workers",
-      "2",
-      "--shard",
-      "1/2",
-    ],
+    args: runCounterRace("exhaustive", "--workers", "2", "--shard", "1/2"),
     says: /^streamsim: --workers shards the search itself; drop --shard$/,
   },
   {
@@ -241,32 +236,12 @@ const inProcess: readonly BadCase[] = [
   },
   {
     name: "--workers 1 with --shard: one worker is a pool too",
-    args: [
-      "run",
-      "--variant",
-      "counter-race",
-      "--strategy",
-      "dpor",
-      "--workers",
-      "1",
-      "--shard",
-      "2/2",
-    ],
+    args: runCounterRace("dpor", "--workers", "1", "--shard", "2/2"),
     says: /^streamsim: --workers shards the search itself; drop --shard$/,
   },
   {
     name: "a split dpor with --preemption-bound, refused before the run prints anything",
-    args: [
-      "run",
-      "--variant",
-      "counter-race",
-      "--strategy",
-      "dpor",
-      "--shard",
-      "1/2",
-      "--preemption-bound",
-      "1",
-    ],
+    args: runCounterRace("dpor", "--shard", "1/2", "--preemption-bound", "1"),
     says: /dpor split by --shard or --workers cannot take --preemption-bound/,
   },
   {
@@ -351,15 +326,7 @@ const inProcess: readonly BadCase[] = [
   },
   {
     name: "an --html name too long for the file system",
-    args: [
-      "run",
-      "--variant",
-      "counter-race",
-      "--strategy",
-      "random",
-      "--html",
-      `${"b".repeat(300)}.html`,
-    ],
+    args: runCounterRace("random", "--html", `${"b".repeat(300)}.html`),
     says: /^streamsim: --html 'b+\.html' cannot be written: the name is too long; give another name$/,
   },
   {
