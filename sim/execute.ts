@@ -85,6 +85,8 @@ export function execute(
   let current = -1;
   let preemptions = 0;
   let outcome: Outcome | null = null;
+  /** Whether a failure stopped the execution while steps could still run. */
+  let cut = false;
 
   // Scenario setup may have reported a violation already (a bad initial state).
   if (world.violation !== null) {
@@ -160,6 +162,15 @@ export function execute(
     const crash = runStep(world, actor, firedTimer);
     current = actorId;
     world.stepIndex = step + 1;
+    // The invariants run before the strategy records the step: what they read is part of
+    // the step (see checkStep). After a replayed step they do not run: they held when the
+    // execution that first ran it checked them.
+    let broken: { property: string; message: string } | null = null;
+    if (world.invariants.length > 0) {
+      const ends = crash !== null || world.violation !== null;
+      if (!ends && step >= checked) broken = checkStep(world);
+      world.lastStepChecks = ends ? "ended" : step >= checked ? "ran" : "replayed";
+    }
 
     if (onStep !== undefined) {
       info.index = step;
@@ -188,16 +199,17 @@ export function execute(
       outcome = { kind: "crash", actor: actor.name, message: crash, steps: step + 1 };
     } else if (world.violation !== null) {
       outcome = { kind: "violation", ...world.violation, steps: step + 1 };
-    } else if (step >= checked) {
-      const broken = firstBroken(world.invariants);
-      if (broken !== null) outcome = { kind: "violation", ...broken, steps: step + 1 };
+    } else if (broken !== null) {
+      outcome = { kind: "violation", ...broken, steps: step + 1 };
     }
+    cut = outcome !== null;
   }
 
   strategy.endExecution?.({
     steps: world.stepIndex,
     actors: actors.length,
     failed: isFailure(outcome),
+    cut,
   });
   return {
     outcome,
@@ -411,9 +423,33 @@ function finish(world: World, actor: ActorState): void {
   if (!actor.daemon) world.liveActors--;
 }
 
+/**
+ * Runs the invariants after a step, and keeps what they read (world.checkReads) as reads
+ * of the step itself: to partial-order reduction an invariant is an assertion at the end of
+ * every step, which makes the step dependent on every write to what it reads. A state in
+ * which an invariant breaks can lie between two steps that touch nothing in common, and an
+ * equivalent interleaving that runs them the other way round never passes through it.
+ * (With two cells written by two actors and the invariant "not x without y", dpor ran the
+ * one order that never breaks it and called that every interleaving; exhaustive found the
+ * other.) An invariant that reads no tracked object (a flag the steps raise) adds nothing.
+ */
+function checkStep(world: World): { property: string; message: string } | null {
+  emptyArray(world.checkReads);
+  world.observing = true;
+  try {
+    // Every invariant runs, also after one broke: the step's record needs all their reads
+    // (the search reverses its races as those of any other step).
+    return firstBroken(world.invariants, true);
+  } finally {
+    world.observing = false;
+  }
+}
+
 function firstBroken(
   checks: readonly { name: string; check: () => string | undefined }[],
+  runAll = false,
 ): { property: string; message: string } | null {
+  let first: { property: string; message: string } | null = null;
   for (let i = 0; i < checks.length; i++) {
     const c = checks[i] as { name: string; check: () => string | undefined };
     let message: string | undefined;
@@ -426,9 +462,12 @@ function firstBroken(
       if (e instanceof InputError) throw e;
       message = `the check threw: ${errorMessage(e)}`;
     }
-    if (message !== undefined) return { property: c.name, message };
+    if (message !== undefined && first === null) {
+      first = { property: c.name, message };
+      if (!runAll) return first;
+    }
   }
-  return null;
+  return first;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

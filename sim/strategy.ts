@@ -77,4 +77,10 @@ export interface ExecutionSummary {
   readonly steps: number;
   readonly actors: number;
   readonly failed: boolean;
+  /**
+   * True when a failure in a step stopped the execution while other steps could still
+   * run: a violation or a crash. (Not a deadlock, a check at the end, nor the step budget,
+   * which also cuts executions at a depth bound.)
+   */
+  readonly cut: boolean;
 }

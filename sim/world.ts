@@ -78,6 +78,22 @@ export class World implements AccessRecorder {
   /** @internal Accesses of the running step: objectId * 2 + (write ? 1 : 0). */
   readonly accesses: number[] = [];
   /** @internal */ recording = false;
+  /**
+   * @internal True while the invariants run after a step (AccessRecorder): what they read,
+   * with `get` or `peek` alike, goes into checkReads.
+   */
+  observing = false;
+  /**
+   * @internal The reads of the invariants after the last step they ran on, as access codes
+   * (see checkStep in execute.ts); `checked` says whether they ran after the last step.
+   */
+  readonly checkReads: number[] = [];
+  /**
+   * @internal Whether the invariants ran after the last step ("ran"); not after a replayed
+   * step ("replayed": see checkedSteps in strategy.ts), nor after a crash or a failure
+   * reported from inside the step ("ended": the execution ends there).
+   */
+  lastStepChecks: "ran" | "replayed" | "ended" = "ended";
   /** @internal */ clock_ms = 0;
   /** @internal The scenario's own time horizon for this execution (see limitTime), if any. */
   horizon_ms: number | null = null;
@@ -131,7 +147,10 @@ export class World implements AccessRecorder {
 
   /** @internal Records an access of the running step (AccessRecorder). */
   access(code: number): void {
-    if (!this.recording) return;
+    if (!this.recording) {
+      if (this.observing) this.checkReads.push(code);
+      return;
+    }
     const acc = this.accesses;
     if (acc.length >= 1_000_000) {
       throw new ModelError(
@@ -139,6 +158,11 @@ export class World implements AccessRecorder {
       );
     }
     acc.push(code);
+  }
+
+  /** @internal A read that steps do not record, made by an invariant (AccessRecorder). */
+  observe(code: number): void {
+    if (this.observing) this.checkReads.push(code);
   }
 
   // ---- actors ----------------------------------------------------------------------

@@ -404,6 +404,27 @@ export class ExecutionLog {
     return event;
   }
 
+  /**
+   * Per step index, the invariants' reads after the step there (World.checkReads), kept
+   * from the execution that ran them: the engine does not run them after a replayed step,
+   * which is the step that ran there in the last execution (exhaustive makes its event
+   * again; dpor only for a replay that diverged). Most scenarios have none: one shared
+   * empty array stands for them.
+   */
+  private readonly checkReadsAt: (readonly number[])[] = [];
+
+  /** The invariants' reads after step `index`, just run (see checkStep in execute.ts). */
+  private checkReadsOf(index: number): readonly number[] {
+    const world = this.world;
+    if (world === null || world.invariants.length === 0 || world.lastStepChecks === "ended") {
+      return NO_CHOICES;
+    }
+    if (world.lastStepChecks === "replayed") return this.checkReadsAt[index] ?? NO_CHOICES;
+    const reads = world.checkReads.length === 0 ? NO_CHOICES : world.checkReads.slice();
+    this.checkReadsAt[index] = reads;
+    return reads;
+  }
+
   /** Whether the last replayed step (see record) touched other objects than the first time. */
   diverged = false;
 
@@ -435,6 +456,8 @@ export class ExecutionLog {
     if (!startsTimedWait && hasDeadline(after)) addAccess(acc, CLOCK_OBJECT * 2);
     this.nameNewObjects(actor, info.index);
     this.addStable(acc, info.accesses);
+    const checkReads = this.checkReadsOf(info.index);
+    if (checkReads.length > 0) this.addStable(acc, checkReads);
     let waitReads: number[] | undefined;
     if (waitsOnFalse) {
       waitReads = [];

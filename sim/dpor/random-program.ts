@@ -172,12 +172,45 @@ function programsOfAnySize(timeouts: boolean, max_actors: number): fc.Arbitrary<
 }
 
 /**
- * The scenario that runs `program`. With a `horizon_ms` below some of its timeouts, those
- * timers can never fire (partial-order reduction then treats their waits as untimed).
+ * One part of a generated invariant: a cell holds `value` (read with `get`, or with `peek`
+ * as checks mostly do), the queue holds `size` items (`inspectSize`), or the log has
+ * `length` rows (`inspect`).
+ */
+export type Atom =
+  | { readonly of: "cell"; readonly cell: number; readonly value: number; readonly get: boolean }
+  | { readonly of: "queue"; readonly size: number }
+  | { readonly of: "log"; readonly length: number };
+
+/**
+ * An invariant over a program's objects, broken when all its atoms hold. The atoms are read
+ * lazily (one only while those before it hold), so what the invariant reads depends on
+ * the state, as it does in checks written by hand.
+ */
+export type Invariant = readonly Atom[];
+
+export function invariantArbitrary(cells: number): fc.Arbitrary<Invariant> {
+  const atom: fc.Arbitrary<Atom> = fc.oneof(
+    fc.record({
+      of: fc.constant("cell" as const),
+      cell: fc.nat({ max: cells - 1 }),
+      value: fc.nat({ max: 3 }),
+      get: fc.boolean(),
+    }),
+    fc.record({ of: fc.constant("queue" as const), size: fc.nat({ max: 2 }) }),
+    fc.record({ of: fc.constant("log" as const), length: fc.nat({ max: 3 }) }),
+  );
+  return fc.array(atom, { minLength: 1, maxLength: 3 });
+}
+
+/**
+ * The scenario that runs `program`, with `invariant` checked after every step if given.
+ * With a `horizon_ms` below some of its timeouts, those timers can never fire
+ * (partial-order reduction then treats their waits as untimed).
  */
 export function programScenario(
   program: Program,
   horizon_ms = 1_000,
+  invariant?: Invariant,
 ): Scenario<Record<string, never>> {
   return {
     name: "random-program",
@@ -244,6 +277,17 @@ export function programScenario(
       program.actors.forEach((steps, i) => {
         world.spawn(`actor-${i}`, body(steps));
       });
+      if (invariant !== undefined) {
+        const holds = (a: Atom): boolean => {
+          if (a.of === "queue") return queue.inspectSize() === a.size;
+          if (a.of === "log") return log.inspect().length === a.length;
+          const c = cell(a.cell);
+          return (a.get ? c.get() : c.peek()) === a.value;
+        };
+        world.invariant("generated", () =>
+          invariant.every(holds) ? JSON.stringify(invariant) : undefined,
+        );
+      }
     },
   };
 }

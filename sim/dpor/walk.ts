@@ -2,7 +2,7 @@ import { type ExecutionLimits, execute } from "../execute.ts";
 import { CLOCK_OBJECT, PARTS, PSEUDO_OBJECTS, SUB_OBJECTS } from "../objects/tracked.ts";
 import type { Scenario } from "../scenario.ts";
 import { DporStrategy } from "../strategies/dpor.ts";
-import type { StepInfo, Strategy } from "../strategy.ts";
+import type { ExecutionSummary, StepInfo, Strategy } from "../strategy.ts";
 import { type Decision, decisionKind, decisionSubject, type Params } from "../types.ts";
 import { World } from "../world.ts";
 import type { Event } from "./event.ts";
@@ -238,10 +238,10 @@ export function walkTrace<P extends Params>(options: WalkOptions<P>): WalkResult
 
   class Walker extends DporStrategy {
     private readonly namer = new Namer(this.log);
-    override endExecution(): void {
+    override endExecution(summary?: ExecutionSummary): void {
       const kind = this.lastKind;
       // First, so that an abandoned execution's log is cut where it was abandoned.
-      super.endExecution();
+      super.endExecution(summary);
       const log = this.log;
       const used = new Map<string, number>();
       const done = new Uint8Array(n);

@@ -36,10 +36,12 @@ export class Cell<T> extends Tracked {
 
   /** The value without recording an access: for checks and reports, never for actors. */
   peek(): T {
+    if (this.recorder.observing) this.recorder.observe(this.readCode);
     return this.value;
   }
 
   snapshot(): Json {
+    if (this.recorder.observing) this.recorder.observe(this.readCode);
     return toJson(this.value);
   }
 }

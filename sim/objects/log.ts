@@ -46,12 +46,22 @@ export class Log<T> extends Tracked {
     this.recorder.access(subAccess(this.id, part, write));
   }
 
-  /** Unrecorded view for checks and reports. */
+  /** Unrecorded view for checks and reports (a read of every row while checks run). */
   inspect(): readonly T[] {
+    if (this.recorder.observing) this.observeAll();
     return this.rows;
   }
 
   snapshot(): Json {
+    if (this.recorder.observing) this.observeAll();
     return toJson(this.rows);
+  }
+
+  /** The reads of `slice()`, for the invariants (AccessRecorder.observing). */
+  private observeAll(): void {
+    this.recorder.observe(subAccess(this.id, LENGTH, false));
+    for (let i = 0; i < this.rows.length; i++) {
+      this.recorder.observe(subAccess(this.id, ROWS + i, false));
+    }
   }
 }

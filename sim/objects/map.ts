@@ -41,10 +41,12 @@ export class TrackedMap<K, V> extends Tracked {
 
   /** Unrecorded view for checks and reports. */
   inspect(): ReadonlyMap<K, V> {
+    if (this.recorder.observing) this.recorder.observe(this.readCode);
     return this.entries;
   }
 
   snapshot(): Json {
+    if (this.recorder.observing) this.recorder.observe(this.readCode);
     return toJson(this.entries);
   }
 }

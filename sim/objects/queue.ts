@@ -155,15 +155,32 @@ export class Queue<T> extends Tracked {
 
   /** The number of items, unrecorded and without a copy: for per-step checks. */
   inspectSize(): number {
+    if (this.recorder.observing) this.observeParts(false);
     return this.items.length - this.head;
   }
 
   /** Unrecorded view for checks and reports. */
   inspect(): { readonly items: readonly T[]; readonly dropped: number } {
+    if (this.recorder.observing) this.observeParts(true);
     return { items: this.items.slice(this.head), dropped: this.dropped };
   }
 
   snapshot(): Json {
+    if (this.recorder.observing) this.observeParts(true);
     return toJson(this.items.slice(this.head));
+  }
+
+  /**
+   * The reads of `size` (and, with `items`, of `toArray` and `droppedCount`), for the
+   * invariants (AccessRecorder.observing).
+   */
+  private observeParts(items: boolean): void {
+    const r = this.recorder;
+    r.observe(subAccess(this.id, HEAD, false));
+    r.observe(subAccess(this.id, TAIL, false));
+    if (!items) return;
+    r.observe(subAccess(this.id, DROPPED, false));
+    const n = this.items.length - this.head;
+    for (let k = 0; k < n; k++) r.observe(subAccess(this.id, SLOTS + this.removed + k, false));
   }
 }

@@ -9,6 +9,13 @@ import type { Json } from "../types.ts";
 export interface AccessRecorder {
   /** code = objectId * 2 + (write ? 1 : 0). */
   access(code: number): void;
+  /**
+   * True while the invariants run after a step: then the reads that are not recorded for
+   * steps (`peek`, `inspect`, a snapshot) are passed to `observe`, so that the step's
+   * record holds everything the invariants read after it (see checkStep in execute.ts).
+   */
+  readonly observing: boolean;
+  observe(code: number): void;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Shard } from "../dpor/shard.ts";
 import { insertSequence, type WakeupNode, weakInitial } from "../dpor/wakeup.ts";
 import { checkSystematicChoice, EngineAssertionError } from "../errors.ts";
 import { Prng } from "../prng.ts";
-import { ABANDON, type StepInfo, type Strategy } from "../strategy.ts";
+import { ABANDON, type ExecutionSummary, type StepInfo, type Strategy } from "../strategy.ts";
 import { type Decision, decisionKind, decisionSubject, stepOf, timerOf } from "../types.ts";
 import type { World } from "../world.ts";
 
@@ -473,7 +473,7 @@ export class DporStrategy implements Strategy {
     this.pendingSleep = next;
   }
 
-  endExecution(): void {
+  endExecution(summary?: ExecutionSummary): void {
     if (this.lastKind === "other-shard") return;
     // Sharding: an execution that ended above the units is a unit of its own.
     if (this.split > 0 && !this.inUnit && !this.enterUnit()) {
@@ -515,6 +515,34 @@ export class DporStrategy implements Strategy {
     this.insertWaitWindows(from);
     this.insertLaterWakers(from, n);
     this.insertWakesBeforeWrites(from, n);
+    if (summary?.cut === true && !this.abandoned) this.insertOthersAtFailure(n);
+  }
+
+  /**
+   * A failure in a step ends the execution there, while other options of that node were
+   * still open: no race can reveal the interleavings where one of them runs first, as
+   * they never run (one that would keep the step from failing, or make another check
+   * fail). Each is inserted at the failing step's node, as a disabled option is (opaque,
+   * partial); from there its own races are found as usual. Without it, dpor ran only [b]
+   * of a program where b breaks an invariant when it runs first, never the passing [a, b]
+   * that enumeration reaches; with two invariants, the second one's violation was lost.
+   */
+  private insertOthersAtFailure(n: number): void {
+    const k = n - 1;
+    const node = this.stack[k];
+    if (node === undefined || node.full) return;
+    const log = this.log;
+    const runner = log.actorIds[k] as number;
+    const taken = (log.events[k] as Event).timer ? timerOf(runner) : stepOf(runner);
+    const options = log.enabled[k] as Decision[];
+    for (let o = 0; o < options.length; o++) {
+      const d = options[o] as Decision;
+      if (d === taken || this.asleep(node, d) === 2) continue;
+      const key = this.keys.keyOf(decisionSubject(d));
+      const timer = decisionKind(d) === 1;
+      if (plans(node.wut, key, timer)) continue;
+      insertSequence(node.wut, [opaqueOption(key, timer)], true);
+    }
   }
 
   /**
@@ -1192,7 +1220,15 @@ export class DporStrategy implements Strategy {
   }
 }
 
-/** Whether `e` writes an object that one of the read accesses `reads` reads. */
+/** Whether a wakeup tree already starts with actor `key`'s option, all its choices open. */
+function plans(wut: readonly WakeupNode[], key: number, timer: boolean): boolean {
+  for (let i = 0; i < wut.length; i++) {
+    const ev = (wut[i] as WakeupNode).ev;
+    if (ev.key === key && ev.timer === timer && ev.choices.length === 0) return true;
+  }
+  return false;
+}
+
 /**
  * An option known only by its actor (a disabled option, a held-back timer, a waiter's
  * wake-up): its accesses are unknown, so it is dependent with everything.
