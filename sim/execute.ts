@@ -111,6 +111,8 @@ export function execute(
       const thrower = collectEnabled(actors, enabled, horizon_ms);
       if (thrower !== null) {
         outcome = { kind: "crash", actor: thrower.actor, message: thrower.message, steps: step };
+        // The last step made the predicate throw, while other options were open before it.
+        cut = step > 0;
         break;
       }
       if (enabled.length === 0) {

@@ -78,9 +78,10 @@ export interface ExecutionSummary {
   readonly actors: number;
   readonly failed: boolean;
   /**
-   * True when a failure in a step stopped the execution while other steps could still
-   * run: a violation or a crash. (Not a deadlock, a check at the end, nor the step budget,
-   * which also cuts executions at a depth bound.)
+   * True when a failure stopped the execution right after a step while other steps could
+   * still run: a violation, or a crash (in a step, or of a wait predicate the step made
+   * throw). Not a deadlock, a check at the end, nor the step budget (which also cuts
+   * executions at a depth bound).
    */
   readonly cut: boolean;
 }

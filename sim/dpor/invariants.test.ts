@@ -122,6 +122,47 @@ describe("dpor with invariants", () => {
     expect(broken(search(firstWins, {}, "dpor"))).toEqual(["x needs y", "y needs x"]);
   });
 
+  it("goes on past a wait predicate that throws: a deadlock behind it is found", () => {
+    // The review's program: b's write makes the waiter's predicate throw (a crash before
+    // any step runs) unless c ran first, and then the waiter never wakes (a deadlock).
+    const boom: Scenario = {
+      name: "boom",
+      summary: "test",
+      defaults: {},
+      setup(world: World) {
+        const x = world.cell("x", 0);
+        const z = world.cell("z", 0);
+        world.spawn(
+          "waiter",
+          (function* (): Actor {
+            yield world.until(() => {
+              if (x.get() === 1) throw new Error("boom");
+              return false;
+            });
+          })(),
+        );
+        world.spawn(
+          "b",
+          (function* (): Actor {
+            if (z.get() === 0) x.set(1);
+            yield "done";
+          })(),
+        );
+        world.spawn(
+          "c",
+          (function* (): Actor {
+            z.set(1);
+            yield "done";
+          })(),
+        );
+      },
+    };
+    const kinds = (s: ReturnType<typeof search>) =>
+      [...new Set(s.failures.map((f) => f.outcome.kind))].sort();
+    expect(kinds(search(boom, {}, "exhaustive"))).toEqual(["crash", "deadlock"]);
+    expect(kinds(search(boom, {}, "dpor"))).toEqual(["crash", "deadlock"]);
+  });
+
   it("leaves the search alone when the invariants read no tracked object", () => {
     // An invariant over state the steps keep outside tracked objects (the protocol's tab
     // flags) reads nothing the search orders: lastzero(5) keeps its well-known count.

@@ -56,13 +56,15 @@ export function registerChecks(world: World, ctx: ModelContext): void {
   };
   for (const inv of invariants) {
     switch (inv.name) {
-      // These two hold by construction and guard the model, so they are checked when the
-      // execution ends, not after every step: an invariant's reads are part of every step
-      // to partial-order reduction (checkStep in sim/execute.ts), and one that read the
-      // journal or every queue would make every step dependent on every append or push and
-      // multiply the interleavings dpor explores. Nothing is lost: journal rows are only
-      // appended (a bad one is still there at the end), and a queue enforces its own cap
-      // on every push (the tracked Queue evicts the oldest item first).
+      // These two hold by construction and guard the model, so they are checked when an
+      // execution completes, not after every step: an invariant's reads are part of every
+      // step to partial-order reduction (checkStep in sim/execute.ts), and one that read
+      // the journal or every queue would make every step dependent on every append or push
+      // and multiply the interleavings dpor explores. What that gives up: journal rows are
+      // only appended, so a bad one is still there at the end, but an execution that ends
+      // otherwise (another failure, a deadlock) is not checked; and a queue enforces its
+      // own cap on every push (the tracked Queue evicts the oldest item first), so only a
+      // queue made with the wrong cap that overflows and drains before the end is missed.
       case "journal":
         world.atEnd(inv.name, () => {
           const seen = new Set<number>();
