@@ -1,12 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { lastzeroScenario } from "../examples/dpor/index.ts";
+import type { Cell } from "../objects/cell.ts";
 import type { Scenario } from "../scenario.ts";
 import type { Actor, Params } from "../types.ts";
 import type { World } from "../world.ts";
 import { verdict } from "./coverage.ts";
 import { invariantArbitrary, programArbitrary, programScenario } from "./random-program.ts";
-import { exploreSystematic, type SystematicKind } from "./systematic.ts";
+import { searchTraces } from "./search-traces.ts";
+import type { SystematicKind } from "./systematic.ts";
 
 const RUNS = Number(process.env.STREAMSIM_PROPERTY_RUNS ?? 60);
 const SEED = Number(process.env.STREAMSIM_PROPERTY_SEED ?? 20_261_127);
@@ -17,15 +19,9 @@ function search<P extends Params>(
   strategy: SystematicKind,
   seed?: number,
 ) {
-  const seen: string[] = [];
-  const coverage = exploreSystematic({
-    scenario,
-    params,
-    strategy,
-    stop_on_first: false,
+  const { coverage, seen } = searchTraces(scenario, params, strategy, {
     max_executions: 100_000,
     max_failures: 100_000,
-    on_trace: (t) => seen.push(t),
     ...(seed === undefined ? {} : { seed }),
   });
   return { ...coverage, seen };
@@ -36,6 +32,30 @@ function failureKinds(s: ReturnType<typeof search>): Set<string> {
   return new Set(s.failures.map((f) => JSON.stringify(f.outcome)));
 }
 
+/** The distinct failures of a search by name: the property a violation broke, or the outcome. */
+function broken(s: ReturnType<typeof search>): string[] {
+  const names = s.failures.map((f) =>
+    f.outcome.kind === "violation" ? f.outcome.property : f.outcome.kind,
+  );
+  return [...new Set(names)].sort();
+}
+
+/** A test scenario without parameters. */
+function scenarioOf(name: string, setup: (world: World) => void): Scenario {
+  return { name, summary: "test", defaults: {}, setup };
+}
+
+/** Spawns an actor that sets `cell` to 1 in its first step. */
+function setsToOne(world: World, name: string, cell: Cell<number>): void {
+  world.spawn(
+    name,
+    (function* (): Actor {
+      cell.set(1);
+      yield "done";
+    })(),
+  );
+}
+
 /**
  * Two actors set one cell each, in one step; the invariant "x is never set while y is not"
  * breaks only in the state between the steps when x's comes first. The two steps touch
@@ -43,30 +63,17 @@ function failureKinds(s: ReturnType<typeof search>): Set<string> {
  * ran the order the actors were spawned in.
  */
 function xWithoutY(xFirst: boolean): Scenario {
-  return {
-    name: "x-without-y",
-    summary: "test",
-    defaults: {},
-    setup(world: World) {
-      const x = world.cell("x", 0);
-      const y = world.cell("y", 0);
-      const setX = function* (): Actor {
-        x.set(1);
-        yield "done";
-      };
-      const setY = function* (): Actor {
-        y.set(1);
-        yield "done";
-      };
-      if (xFirst) world.spawn("sets x", setX());
-      world.spawn("sets y", setY());
-      if (!xFirst) world.spawn("sets x", setX());
-      // peek: how checks read state (unrecorded for the steps, but not for the search).
-      world.invariant("x needs y", () =>
-        x.peek() === 1 && y.peek() === 0 ? "x set before y" : undefined,
-      );
-    },
-  };
+  return scenarioOf("x-without-y", (world) => {
+    const x = world.cell("x", 0);
+    const y = world.cell("y", 0);
+    if (xFirst) setsToOne(world, "sets x", x);
+    setsToOne(world, "sets y", y);
+    if (!xFirst) setsToOne(world, "sets x", x);
+    // peek: how checks read state (unrecorded for the steps, but not for the search).
+    world.invariant("x needs y", () =>
+      x.peek() === 1 && y.peek() === 0 ? "x set before y" : undefined,
+    );
+  });
 }
 
 describe("dpor with invariants", () => {
@@ -74,8 +81,8 @@ describe("dpor with invariants", () => {
     it(`finds a violation that only an interleaving of independent steps shows (${xFirst ? "x" : "y"} spawned first)`, () => {
       const dpor = search(xWithoutY(xFirst), {}, "dpor");
       const all = search(xWithoutY(xFirst), {}, "exhaustive");
-      expect(all.failures.map((f) => f.outcome.kind)).toEqual(["violation"]);
-      expect(dpor.failures.map((f) => f.outcome.kind)).toEqual(["violation"]);
+      expect(broken(all)).toEqual(["x needs y"]);
+      expect(broken(dpor)).toEqual(["x needs y"]);
       expect(verdict(dpor)).not.toContain("no failure");
       // Every trace, the failing one and those where y is set first. (With x spawned first,
       // dpor met the violation at once and never ran y's step before x's: one trace.)
@@ -87,37 +94,18 @@ describe("dpor with invariants", () => {
   it("goes on past a failure: the other options of the failing step's node are explored", () => {
     // Whichever actor runs first breaks an invariant at once; a search that goes on after
     // the first failure must still try the other actor first.
-    const firstWins: Scenario = {
-      name: "first-wins",
-      summary: "test",
-      defaults: {},
-      setup(world: World) {
-        const x = world.cell("x", 0);
-        const y = world.cell("y", 0);
-        world.spawn(
-          "sets x",
-          (function* (): Actor {
-            x.set(1);
-            yield "done";
-          })(),
-        );
-        world.spawn(
-          "sets y",
-          (function* (): Actor {
-            y.set(1);
-            yield "done";
-          })(),
-        );
-        world.invariant("x needs y", () =>
-          x.peek() === 1 && y.peek() === 0 ? "x first" : undefined,
-        );
-        world.invariant("y needs x", () =>
-          y.peek() === 1 && x.peek() === 0 ? "y first" : undefined,
-        );
-      },
-    };
-    const broken = (s: ReturnType<typeof search>) =>
-      s.failures.map((f) => (f.outcome.kind === "violation" ? f.outcome.property : "")).sort();
+    const firstWins = scenarioOf("first-wins", (world) => {
+      const x = world.cell("x", 0);
+      const y = world.cell("y", 0);
+      setsToOne(world, "sets x", x);
+      setsToOne(world, "sets y", y);
+      world.invariant("x needs y", () =>
+        x.peek() === 1 && y.peek() === 0 ? "x first" : undefined,
+      );
+      world.invariant("y needs x", () =>
+        y.peek() === 1 && x.peek() === 0 ? "y first" : undefined,
+      );
+    });
     expect(broken(search(firstWins, {}, "exhaustive"))).toEqual(["x needs y", "y needs x"]);
     expect(broken(search(firstWins, {}, "dpor"))).toEqual(["x needs y", "y needs x"]);
   });
@@ -125,42 +113,36 @@ describe("dpor with invariants", () => {
   it("goes on past a wait predicate that throws: a deadlock behind it is found", () => {
     // The review's program: b's write makes the waiter's predicate throw (a crash before
     // any step runs) unless c ran first, and then the waiter never wakes (a deadlock).
-    const boom: Scenario = {
-      name: "boom",
-      summary: "test",
-      defaults: {},
-      setup(world: World) {
-        const x = world.cell("x", 0);
-        const z = world.cell("z", 0);
-        world.spawn(
-          "waiter",
-          (function* (): Actor {
-            yield world.until(() => {
-              if (x.get() === 1) throw new Error("boom");
-              return false;
-            });
-          })(),
-        );
-        world.spawn(
-          "b",
-          (function* (): Actor {
-            if (z.get() === 0) x.set(1);
-            yield "done";
-          })(),
-        );
-        world.spawn(
-          "c",
-          (function* (): Actor {
-            z.set(1);
-            yield "done";
-          })(),
-        );
-      },
-    };
-    const kinds = (s: ReturnType<typeof search>) =>
-      [...new Set(s.failures.map((f) => f.outcome.kind))].sort();
-    expect(kinds(search(boom, {}, "exhaustive"))).toEqual(["crash", "deadlock"]);
-    expect(kinds(search(boom, {}, "dpor"))).toEqual(["crash", "deadlock"]);
+    const boom = scenarioOf("boom", (world) => {
+      const x = world.cell("x", 0);
+      const z = world.cell("z", 0);
+      world.spawn(
+        "waiter",
+        (function* (): Actor {
+          yield world.until(() => {
+            if (x.get() === 1) throw new Error("boom");
+            return false;
+          });
+        })(),
+      );
+      world.spawn(
+        "b",
+        (function* (): Actor {
+          if (z.get() === 0) x.set(1);
+          yield "done";
+        })(),
+      );
+      world.spawn(
+        "c",
+        (function* (): Actor {
+          z.set(1);
+          yield "done";
+        })(),
+      );
+    });
+
+    expect(broken(search(boom, {}, "exhaustive"))).toEqual(["crash", "deadlock"]);
+    expect(broken(search(boom, {}, "dpor"))).toEqual(["crash", "deadlock"]);
   });
 
   it("leaves the search alone when the invariants read no tracked object", () => {

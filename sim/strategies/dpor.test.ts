@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { verdict } from "../dpor/coverage.ts";
 import { type Program, programArbitrary, programScenario } from "../dpor/random-program.ts";
+import { searchTraces } from "../dpor/search-traces.ts";
 import { exploreSystematic, type SystematicKind } from "../dpor/systematic.ts";
 import { counterScenario } from "../examples/counter.ts";
 import {
@@ -30,17 +31,10 @@ function traces<P extends Params>(
   max_executions = 20_000,
   seed?: number,
 ) {
-  const seen: string[] = [];
-  const coverage = exploreSystematic({
-    scenario,
-    params,
-    strategy,
-    stop_on_first: false,
+  return searchTraces(scenario, params, strategy, {
     max_executions,
-    on_trace: (t) => seen.push(t),
     ...(seed === undefined ? {} : { seed }),
   });
-  return { seen, coverage };
 }
 
 /**
