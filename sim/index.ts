@@ -9,6 +9,7 @@ export {
   verdict as coverageVerdict,
 } from "./dpor/coverage.ts";
 export { explorePool, type PoolOptions, type PoolTask } from "./dpor/pool.ts";
+export type { ProbeReport } from "./dpor/probe.ts";
 export {
   IndexShardedStrategy,
   parseShard,

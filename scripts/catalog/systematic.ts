@@ -64,6 +64,9 @@ function checkSplit(kind: "dpor" | "exhaustive", o: StrategyOptions): void {
   }
 }
 
+/** Random executions run after an unsharded systematic search (SystematicOptions.probe). */
+const PROBE_EXECUTIONS = 100;
+
 function systematic(
   run: ExploreSystematic,
   kind: "dpor" | "exhaustive",
@@ -96,6 +99,9 @@ function systematic(
     ...(Number.isFinite(r.budget_ms) ? { budget_ms: r.budget_ms } : {}),
     stop_on_first: true,
     ...(r.target === undefined ? {} : { stop_when: r.target }),
+    // A few random executions after the search, each checked against the search's one of
+    // the same trace: what says that a "pass" rests on state the world does not track.
+    ...(r.options.shard === undefined ? { probe: PROBE_EXECUTIONS } : {}),
   });
   const { failures, trace_hashes: _t, state_hashes: _s, ...figures } = c;
   // The failure that ended the search, or else the first one seen.
@@ -119,13 +125,15 @@ function systematic(
 /**
  * Whether a failure-free exhausted run is a proof for its scope. Not a dpor run that met
  * waits or timers (see Coverage.known_gap), nor one whose replays diverged (see
- * Coverage.divergent_replays), nor a preemption-bounded dpor run: a sleep-set reduction
- * under a bound can miss interleavings within it.
+ * Coverage.divergent_replays) or whose probe found executions that end otherwise than the
+ * search's of the same trace (Coverage.probe), nor a preemption-bounded dpor run: a
+ * sleep-set reduction under a bound can miss interleavings within it.
  */
 function isProof(kind: "dpor" | "exhaustive", c: Coverage): boolean {
   return (
     c.known_gap !== true &&
     (c.divergent_replays ?? 0) === 0 &&
+    (c.probe?.differing ?? 0) === 0 &&
     !(kind === "dpor" && c.bounds.length > 0)
   );
 }

@@ -1,7 +1,10 @@
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
+import { probeWarning } from "../../sim/dpor/coverage.ts";
+import type { ProbeReport } from "../../sim/dpor/probe.ts";
 import type { Shard } from "../../sim/dpor/shard.ts";
 import { type Params, plural } from "../../sim/index.ts";
+import { formatSchedule } from "../../sim/schedule.ts";
 import { type Exploration, stoppedByRuns } from "../catalog/strategies.ts";
 import { loadCatalog } from "../catalog.ts";
 import {
@@ -176,6 +179,15 @@ async function run(flags: RunFlags): Promise<number> {
   });
   out.line(`  ${e.strategy}`);
   if (e.coverage !== null) out.line(`  coverage: ${coverageLine(e.coverage)}`);
+  const probe = e.coverage?.probe as ProbeReport | undefined;
+  if (probe !== undefined && probe.differing > 0) {
+    out.line(`  probe: ${probeWarning(probe)}`);
+    if (probe.first !== undefined) {
+      out.line(
+        `  one of them (${probe.first.ended}; the search's: ${probe.first.search_ended}): npx streamsim replay '${formatSchedule(probe.first.run.schedule)}'`,
+      );
+    }
+  }
   if (c === null) {
     out.essential(
       `No violation in ${plural(e.executions, "execution")} (${formatDuration(e.elapsed_ms)}; ${scopeOf(e, options.shard, budget.max_executions, options.workers !== undefined)}).`,

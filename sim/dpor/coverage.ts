@@ -1,6 +1,7 @@
 import { plural } from "../plural.ts";
 import type { Failure } from "../runner.ts";
 import type { OutcomeKind } from "../types.ts";
+import type { ProbeReport } from "./probe.ts";
 
 /** What a systematic exploration covered. Every field is a count unless said otherwise. */
 export interface Coverage {
@@ -44,6 +45,8 @@ export interface Coverage {
   /** Reachability probes (world.reach) with the number of counted executions that hit each. */
   readonly reached: Readonly<Record<string, number>>;
   readonly elapsed_ms: number;
+  /** What the probe after the search found (SystematicOptions.probe), when one ran. */
+  readonly probe?: ProbeReport;
   /** Hashes of the traces and states seen, for merging shards (only when asked for). */
   readonly trace_hashes?: readonly number[];
   readonly state_hashes?: readonly number[];
@@ -72,7 +75,13 @@ export function verdict(c: Coverage, sharded = false): string {
     divergentSteps > 0
       ? `; but ${plural(divergentSteps, "replayed step")} touched other objects than the first time: the scenario shares state the world does not track, so dpor may have skipped interleavings (use --strategy exhaustive, or track that state)`
       : "";
-  return `${c.strategy}: ${plural(c.executions, "execution")}${traces}; ${scope}${divergent}`;
+  const probe = c.probe !== undefined && c.probe.differing > 0 ? `; ${probeWarning(c.probe)}` : "";
+  return `${c.strategy}: ${plural(c.executions, "execution")}${traces}; ${scope}${divergent}${probe}`;
+}
+
+/** What a probe that found differing executions means, in one clause. */
+export function probeWarning(p: ProbeReport): string {
+  return `but ${p.differing} of ${plural(p.executions, "random execution")} ended otherwise than the search's execution of the same trace: the scenario shares state the world does not track, so the search skipped interleavings (track that state, or use --strategy exhaustive)`;
 }
 
 /** Merges the coverage of the shards of one exploration, as if run unsharded. */

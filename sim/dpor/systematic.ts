@@ -10,6 +10,7 @@ import { wallNow_ms } from "../wallclock.ts";
 import { World } from "../world.ts";
 import { canonicalForm, hash53 } from "./canonical.ts";
 import type { Coverage } from "./coverage.ts";
+import { endingOf, probeUntracked } from "./probe.ts";
 import type { Shard } from "./shard.ts";
 
 export type SystematicKind = "dpor" | "exhaustive";
@@ -50,6 +51,13 @@ export interface SystematicOptions<P extends Params> {
   readonly keep_hashes?: boolean;
   /** Called with the canonical form of each counted execution's trace (tests, debugging). */
   readonly on_trace?: (canonical: string) => void;
+  /**
+   * After the search, run this many random executions and compare each with the search's
+   * execution of the same Mazurkiewicz trace (see probe.ts): equivalent executions end
+   * alike unless the scenario shares state the world does not track. Not with `shard`.
+   * Default 0.
+   */
+  readonly probe?: number;
   /** Explore one shard of the space; see shard.ts. dpor: not with a preemption bound. */
   readonly shard?: Shard;
   /**
@@ -87,6 +95,9 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
   const max_failures = options.max_failures ?? 20;
   const count_traces = options.count_traces ?? true;
   const count_states = options.count_states ?? true;
+  const probing = (options.probe ?? 0) > 0 && options.shard === undefined;
+  /** How the search's execution of each trace ended (see probe.ts), when probing. */
+  const seen = new Map<number, string>();
   const limits =
     options.max_depth === undefined
       ? options.scenario.limits
@@ -146,22 +157,26 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
       known_gap = true;
     }
     for (const probe of r.world.reached ?? []) reached[probe] = (reached[probe] ?? 0) + 1;
-    if (count_traces || options.on_trace !== undefined) {
+    let trace = 0;
+    if (count_traces || probing || options.on_trace !== undefined) {
       // dpor's clocks are up to date but for the steps after its branch point when it did
       // not analyse the run (compute starts there); other strategies' from the first step.
       const upToDate = strategy instanceof DporStrategy ? strategy.log.length : 0;
       strategy.hb.compute(strategy.log, undefined, upToDate);
       const canonical = canonicalForm(strategy.log, strategy.hb);
-      if (count_traces) traces.add(hash53(canonical));
+      trace = hash53(canonical);
+      if (count_traces) traces.add(trace);
       options.on_trace?.(canonical);
     }
-    if (count_states) states.add(hash53(finalState(r.world)));
+    const state = count_states || probing ? finalState(r.world) : "";
+    if (count_states) states.add(hash53(state));
     const cut = options.max_depth !== undefined && r.outcome.kind === "budget";
     if (cut) {
       cut_by_depth++;
       depthCut = true;
       continue;
     }
+    if (probing) seen.set(trace, endingOf(r, state));
     outcomes[r.outcome.kind]++;
     if (isFailure(r.outcome)) {
       if (first_failure === null) first_failure = runs;
@@ -191,6 +206,17 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
   if (depthCut) bounds.push(`depth bound ${options.max_depth}`);
   if (!exhausted && runs >= max_executions) bounds.push(`execution bound ${max_executions}`);
   const keep = options.keep_hashes ?? false;
+  const probe = probing
+    ? probeUntracked({
+        scenario: options.scenario,
+        params: options.params,
+        limits,
+        count: options.probe ?? 0,
+        seed: 1,
+        seen,
+        finalState: (e) => finalState(e.world),
+      })
+    : undefined;
   return {
     strategy: strategy.describe(),
     executions,
@@ -212,6 +238,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
     elapsed_ms: wallNow_ms() - started,
     ...(keep && count_traces ? { trace_hashes: [...traces] } : {}),
     ...(keep && count_states ? { state_hashes: [...states] } : {}),
+    ...(probe === undefined ? {} : { probe }),
   };
 }
 
@@ -225,6 +252,7 @@ function checkOptions<P extends Params>(options: SystematicOptions<P>): void {
   const bound = options.preemption_bound;
   checkAmount("max_executions", options.max_executions, true);
   checkAmount("budget_ms", options.budget_ms, false);
+  checkAmount("probe", options.probe, true);
   checkLimits(options.scenario.limits);
   if (bound !== undefined && !(Number.isInteger(bound) && bound >= 0)) {
     throw new BoundError(`preemption bound must be a whole number >= 0, got ${bound}`);
