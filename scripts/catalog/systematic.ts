@@ -64,7 +64,7 @@ function checkSplit(kind: "dpor" | "exhaustive", o: StrategyOptions): void {
   }
 }
 
-/** Random executions run after an unsharded systematic search (SystematicOptions.probe). */
+/** Random executions run after an unsharded dpor search (SystematicOptions.probe). */
 const PROBE_EXECUTIONS = 100;
 
 function systematic(
@@ -99,9 +99,10 @@ function systematic(
     ...(Number.isFinite(r.budget_ms) ? { budget_ms: r.budget_ms } : {}),
     stop_on_first: true,
     ...(r.target === undefined ? {} : { stop_when: r.target }),
-    // A few random executions after the search, each checked against the search's one of
-    // the same trace: what says that a "pass" rests on state the world does not track.
-    ...(r.options.shard === undefined ? { probe: PROBE_EXECUTIONS } : {}),
+    // A few random executions after a dpor search, each checked against the search's one
+    // of the same trace: what says that a "pass" rests on state the world does not track,
+    // or on traces dpor missed. (exhaustive runs every interleaving: nothing to check.)
+    ...(kind === "dpor" && r.options.shard === undefined ? { probe: PROBE_EXECUTIONS } : {}),
   });
   const { failures, trace_hashes: _t, state_hashes: _s, ...figures } = c;
   // The failure that ended the search, or else the first one seen.
@@ -126,7 +127,8 @@ function systematic(
  * Whether a failure-free exhausted run is a proof for its scope. Not a dpor run that met
  * waits or timers (see Coverage.known_gap), nor one whose replays diverged (see
  * Coverage.divergent_replays) or whose probe found executions that end otherwise than the
- * search's of the same trace (Coverage.probe), nor a preemption-bounded dpor run: a
+ * search's of the same trace, or of traces it did not run (Coverage.probe), nor a
+ * preemption-bounded dpor run: a
  * sleep-set reduction under a bound can miss interleavings within it.
  */
 function isProof(kind: "dpor" | "exhaustive", c: Coverage): boolean {
@@ -134,6 +136,7 @@ function isProof(kind: "dpor" | "exhaustive", c: Coverage): boolean {
     c.known_gap !== true &&
     (c.divergent_replays ?? 0) === 0 &&
     (c.probe?.differing ?? 0) === 0 &&
+    (c.probe?.unmatched ?? 0) === 0 &&
     !(kind === "dpor" && c.bounds.length > 0)
   );
 }

@@ -180,11 +180,14 @@ async function run(flags: RunFlags): Promise<number> {
   out.line(`  ${e.strategy}`);
   if (e.coverage !== null) out.line(`  coverage: ${coverageLine(e.coverage)}`);
   const probe = e.coverage?.probe as ProbeReport | undefined;
-  if (probe !== undefined && probe.differing > 0) {
-    out.line(`  probe: ${probeWarning(probe)}`);
-    if (probe.first !== undefined) {
+  const missed = c === null && e.exhausted && e.bounds.length === 0 && options.shard === undefined;
+  if (probe !== undefined && (probe.differing > 0 || (missed && probe.unmatched > 0))) {
+    out.line(`  probe: ${probeWarning(probe, missed)}`);
+    const first = probe.first;
+    if (first !== undefined) {
+      const search = first.search_ended === null ? "" : `; the search's: ${first.search_ended}`;
       out.line(
-        `  one of them (${probe.first.ended}; the search's: ${probe.first.search_ended}): npx streamsim replay '${formatSchedule(probe.first.run.schedule)}'`,
+        `  one of them (${first.ended}${search}): npx streamsim replay '${formatSchedule(first.run.schedule)}'`,
       );
     }
   }

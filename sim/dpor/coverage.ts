@@ -75,13 +75,27 @@ export function verdict(c: Coverage, sharded = false): string {
     divergentSteps > 0
       ? `; but ${plural(divergentSteps, "replayed step")} touched other objects than the first time: the scenario shares state the world does not track, so dpor may have skipped interleavings (use --strategy exhaustive, or track that state)`
       : "";
-  const probe = c.probe !== undefined && c.probe.differing > 0 ? `; ${probeWarning(c.probe)}` : "";
+  const missed =
+    !failed && c.exhausted && c.bounds.length === 0 && !sharded && (c.probe?.unmatched ?? 0) > 0;
+  const probe =
+    c.probe !== undefined && (c.probe.differing > 0 || missed)
+      ? `; ${probeWarning(c.probe, missed)}`
+      : "";
   return `${c.strategy}: ${plural(c.executions, "execution")}${traces}; ${scope}${divergent}${probe}`;
 }
 
-/** What a probe that found differing executions means, in one clause. */
-export function probeWarning(p: ProbeReport): string {
-  return `but ${p.differing} of ${plural(p.executions, "random execution")} ended otherwise than the search's execution of the same trace: the scenario shares state the world does not track, so the search skipped interleavings (track that state, or use --strategy exhaustive)`;
+/**
+ * What a probe means, in one clause: executions that ended otherwise than the search's of
+ * the same trace; or (`missed`: the search was exhausted, unbounded and found nothing)
+ * executions of traces the search never ran.
+ */
+export function probeWarning(p: ProbeReport, missed = false): string {
+  if (p.differing > 0) {
+    return `but ${p.differing} of ${plural(p.executions, "random execution")} ended otherwise than the search's execution of the same trace: the scenario shares state the world does not track, which dpor's reduction cannot see (track that state, or use --strategy exhaustive)`;
+  }
+  return missed
+    ? `but ${p.unmatched} of ${plural(p.executions, "random execution")} ran traces the search did not: it missed interleavings here (confirm with --strategy exhaustive)`
+    : `${p.unmatched} of ${plural(p.executions, "random execution")} ran traces the search did not reach`;
 }
 
 /** Merges the coverage of the shards of one exploration, as if run unsharded. */

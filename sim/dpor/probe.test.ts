@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { counterScenario } from "../examples/counter.ts";
+import { lastzeroScenario } from "../examples/dpor/index.ts";
 import { runOnce } from "../runner.ts";
 import type { Scenario } from "../scenario.ts";
 import { ReplayStrategy } from "../strategies/replay.ts";
 import type { Actor, Params } from "../types.ts";
+import type { World } from "../world.ts";
 import { verdict } from "./coverage.ts";
 import { exploreSystematic } from "./systematic.ts";
 
@@ -35,6 +37,10 @@ const untrackedCounter: Scenario<Params> = {
   },
 };
 
+function scenarioOf(name: string, setup: (world: World) => void): Scenario<Params> {
+  return { name, summary: "test", defaults: {}, setup };
+}
+
 describe("the probe after a search", () => {
   it("finds the executions that end otherwise than the search's one of the same trace", () => {
     const c = exploreSystematic({
@@ -43,17 +49,20 @@ describe("the probe after a search", () => {
       stop_on_first: false,
       probe: 50,
     });
-    // What dpor alone says, and why it is wrong.
+    // dpor alone: one execution, which does not lose the update, and no replay diverged.
     expect(c.executions).toBe(1);
-    expect(c.failures).toEqual([]);
     expect(c.divergent_replays).toBe(0);
     const p = c.probe;
     expect(p?.executions).toBe(50);
     expect(p?.unmatched).toBe(0);
     expect(p?.differing).toBeGreaterThan(0);
-    expect(p?.first?.ended).toContain("violation of no lost update");
-    expect(p?.first?.search_ended).toContain("completed");
+    expect(p?.first?.ended).toBe("violation of no lost update");
+    expect(p?.first?.search_ended).toBe("completed");
     expect(verdict(c)).toContain("the scenario shares state the world does not track");
+    // The probe's failing execution is reported as a failure, numbered after the search's.
+    expect(c.failures.map((f) => [f.outcome.kind, f.execution >= 1])).toEqual([
+      ["violation", true],
+    ]);
     // The differing execution is replayable, and loses the update again.
     const schedule = p?.first?.run.schedule;
     expect(schedule).toBeDefined();
@@ -62,16 +71,53 @@ describe("the probe after a search", () => {
     expect(again?.outcome.kind).toBe("violation");
   });
 
-  it("finds nothing when every shared state is tracked", () => {
+  it("finds nothing when every shared state is tracked, and does not run after a failure", () => {
     const c = exploreSystematic({
-      scenario: counterScenario as unknown as Scenario<Params>,
-      params: { workers: 3 },
-      stop_on_first: false,
+      scenario: lastzeroScenario as unknown as Scenario<Params>,
+      params: { n: 3 },
       probe: 50,
     });
     expect(c.exhausted).toBe(true);
+    expect(c.failures).toEqual([]);
     expect(c.probe).toEqual({ executions: 50, differing: 0, unmatched: 0 });
-    expect(verdict(c)).not.toContain("does not track");
+    expect(verdict(c)).toContain("no failure over all interleavings");
+    const failing = exploreSystematic({
+      scenario: counterScenario as unknown as Scenario<Params>,
+      params: { workers: 2 },
+      probe: 50,
+    });
+    expect(failing.failures.length).toBe(1);
+    expect(failing.probe).toBeUndefined();
+  });
+
+  it("finds traces that dpor's search missed (a data choice made in the setup)", () => {
+    // From the review: dpor does not branch on a choice the setup makes, so it runs one
+    // of its values; enumeration finds that the other one breaks the check.
+    const setupChoice = scenarioOf("setup-choice", (world) => {
+      const x = world.cell("x", world.choose(2, "initial"));
+      world.spawn(
+        "a",
+        (function* (): Actor {
+          x.set(x.get() + 1);
+          yield "s";
+        })(),
+      );
+      world.spawn(
+        "b",
+        (function* (): Actor {
+          yield "s";
+        })(),
+      );
+      world.atEnd("not two", () => (x.get() === 2 ? "two" : undefined));
+    });
+    expect(exploreSystematic({ scenario: setupChoice, params: {} }).failures).toEqual([]);
+    const c = exploreSystematic({ scenario: setupChoice, params: {}, probe: 50 });
+    expect(c.probe?.unmatched).toBeGreaterThan(0);
+    expect(c.probe?.first?.search_ended).toBeNull();
+    expect(c.failures.map((f) => f.outcome.kind)).toEqual(["violation"]);
+    // Had no probe execution failed, the verdict would still not call it every interleaving.
+    const quiet = { ...c, failures: [], outcomes: { ...c.outcomes, violation: 0 } };
+    expect(verdict(quiet)).toContain("it missed interleavings here");
   });
 
   it("does not run unless asked for, and refuses a bad count", () => {

@@ -2,7 +2,7 @@ import type { ExecutionLimits, ExecutionResult } from "../execute.ts";
 import { type Failure, failureOf } from "../runner.ts";
 import type { Scenario } from "../scenario.ts";
 import { DporStrategy } from "../strategies/dpor.ts";
-import type { Params } from "../types.ts";
+import { isFailure, type Params } from "../types.ts";
 import { canonicalForm, hash53 } from "./canonical.ts";
 import type { HappensBefore } from "./hb.ts";
 import type { ExecutionLog } from "./log.ts";
@@ -21,22 +21,43 @@ export interface ProbeReport {
    * tracked: not 0 means the scenario shares state the world does not see.
    */
   readonly differing: number;
-  /** Those whose trace the search never ran (expected when it was bounded or stopped). */
+  /**
+   * Those whose trace the search never ran. Expected when the search was bounded or
+   * stopped early, or failed (a failure inside a step is explored at one position); after
+   * an unbounded, exhausted, failure-free dpor search, a trace dpor missed.
+   */
   readonly unmatched: number;
-  /** The first differing execution (replayable), how it ended, and how the search's one did. */
-  readonly first?: { readonly run: Failure; readonly ended: string; readonly search_ended: string };
+  /**
+   * The first execution that differed, or else the first unmatched one that failed:
+   * replayable, how it ended, and how the search's execution of its trace did (null when
+   * the search ran none).
+   */
+  readonly first?: {
+    readonly run: Failure;
+    readonly ended: string;
+    readonly search_ended: string | null;
+  };
 }
 
-/** How an execution ended, as the probe compares it: the outcome and the final state. */
+/** How an execution ended, as the probe compares it: the outcome, then the final state. */
 export function endingOf(r: ExecutionResult, finalState: string): string {
+  return `${outcomeOf(r)}|${hash53(finalState)}`;
+}
+
+function outcomeOf(r: ExecutionResult): string {
   const o = r.outcome;
-  const what =
-    o.kind === "violation"
-      ? `violation of ${o.property}`
-      : o.kind === "crash"
-        ? `crash of ${o.actor}`
-        : o.kind;
-  return `${what} in state ${hash53(finalState)}`;
+  if (o.kind === "violation") return `violation of ${o.property}`;
+  if (o.kind === "crash") return `crash of ${o.actor}`;
+  return o.kind;
+}
+
+/** An ending in words: its outcome, and whether the final state differs from `other`'s. */
+function said(ending: string, other: string | null): string {
+  const [outcome = ending, state] = ending.split("|");
+  const [otherOutcome, otherState] = other === null ? [] : other.split("|");
+  return outcome === otherOutcome && state !== otherState
+    ? `${outcome}, in another final state`
+    : outcome;
 }
 
 /** The canonical trace of the execution a log holds, hashed. */
@@ -64,27 +85,29 @@ export function probeUntracked<P extends Params>(options: {
   let differing = 0;
   let unmatched = 0;
   let first: ProbeReport["first"];
+  let firstUnmatched: ProbeReport["first"];
   let executions = 0;
   for (let i = 0; i < options.count; i++) {
     const strategy = new DporStrategy({ seed: options.seed + i });
     const r = runObserved(options.scenario, options.params, strategy, 0, options.limits);
     if (r === null || strategy.lastKind !== "complete") continue;
     executions++;
-    const expected = options.seen.get(traceHash(strategy.log, strategy.hb));
-    if (expected === undefined) {
+    const expected = options.seen.get(traceHash(strategy.log, strategy.hb)) ?? null;
+    const ended = endingOf(r, options.finalState(r));
+    if (expected === ended) continue;
+    const report = () => ({
+      run: failureOf(options.scenario, options.params, r, i),
+      ended: said(ended, expected),
+      search_ended: expected === null ? null : said(expected, ended),
+    });
+    if (expected === null) {
       unmatched++;
+      if (firstUnmatched === undefined && isFailure(r.outcome)) firstUnmatched = report();
       continue;
     }
-    const ended = endingOf(r, options.finalState(r));
-    if (ended === expected) continue;
     differing++;
-    if (first === undefined) {
-      first = {
-        run: failureOf(options.scenario, options.params, r, i),
-        ended,
-        search_ended: expected,
-      };
-    }
+    if (first === undefined) first = report();
   }
-  return { executions, differing, unmatched, ...(first === undefined ? {} : { first }) };
+  const shown = first ?? firstUnmatched;
+  return { executions, differing, unmatched, ...(shown === undefined ? {} : { first: shown }) };
 }

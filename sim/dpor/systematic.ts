@@ -206,17 +206,29 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
   if (depthCut) bounds.push(`depth bound ${options.max_depth}`);
   if (!exhausted && runs >= max_executions) bounds.push(`execution bound ${max_executions}`);
   const keep = options.keep_hashes ?? false;
-  const probe = probing
-    ? probeUntracked({
-        scenario: options.scenario,
-        params: options.params,
-        limits,
-        count: options.probe ?? 0,
-        seed: 1,
-        seen,
-        finalState: (e) => finalState(e.world),
-      })
-    : undefined;
+  // The search's own time: the probe's executions are not the search's.
+  const elapsed_ms = wallNow_ms() - started;
+  // Not after a failure: the search has its answer.
+  const probe =
+    probing && first_failure === null
+      ? probeUntracked({
+          scenario: options.scenario,
+          params: options.params,
+          limits,
+          count: options.probe ?? 0,
+          seed: 1,
+          seen,
+          finalState: (e) => finalState(e.world),
+        })
+      : undefined;
+  // A probe execution that failed where the search found no failure is one, reported as
+  // the search's own would be (numbered after the search's runs), with its schedule.
+  const probeRun = probe?.first?.run;
+  if (probeRun !== undefined && isFailure(probeRun.outcome)) {
+    failures.push({ ...probeRun, execution: runs + probeRun.execution });
+    outcomes[probeRun.outcome.kind]++;
+    first_failure = runs + probeRun.execution + 1;
+  }
   return {
     strategy: strategy.describe(),
     executions,
@@ -235,7 +247,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
     failures,
     executions_to_first_failure: first_failure,
     reached,
-    elapsed_ms: wallNow_ms() - started,
+    elapsed_ms,
     ...(keep && count_traces ? { trace_hashes: [...traces] } : {}),
     ...(keep && count_states ? { state_hashes: [...states] } : {}),
     ...(probe === undefined ? {} : { probe }),
