@@ -54,8 +54,8 @@ export interface SystematicOptions<P extends Params> {
   /**
    * After the search, run this many random executions and compare each with the search's
    * execution of the same Mazurkiewicz trace (see probe.ts): equivalent executions end
-   * alike unless the scenario shares state the world does not track. Not with `shard`.
-   * Default 0.
+   * alike unless the scenario shares state the world does not track. Not with `shard` or
+   * `max_depth`, nor after a search that found a failure. Default 0.
    */
   readonly probe?: number;
   /** Explore one shard of the space; see shard.ts. dpor: not with a preemption bound. */
@@ -95,7 +95,9 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
   const max_failures = options.max_failures ?? 20;
   const count_traces = options.count_traces ?? true;
   const count_states = options.count_states ?? true;
-  const probing = (options.probe ?? 0) > 0 && options.shard === undefined;
+  // Not under a depth bound: a random walk cut there would look like a budget failure.
+  const probing =
+    (options.probe ?? 0) > 0 && options.shard === undefined && options.max_depth === undefined;
   /** How the search's execution of each trace ended (see probe.ts), when probing. */
   const seen = new Map<number, string>();
   const limits =
@@ -222,9 +224,16 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
         })
       : undefined;
   // A probe execution that failed where the search found no failure is one, reported as
-  // the search's own would be (numbered after the search's runs), with its schedule.
+  // the search's own would be (numbered after the search's runs), with its schedule: one
+  // that ended otherwise than the search's of its trace, or one of a trace that a search
+  // with nothing left to explore and no bound never ran (a bounded one leaves traces out).
   const probeRun = probe?.first?.run;
-  if (probeRun !== undefined && isFailure(probeRun.outcome)) {
+  const missed = exhausted && bounds.length === 0;
+  if (
+    probeRun !== undefined &&
+    isFailure(probeRun.outcome) &&
+    ((probe?.differing ?? 0) > 0 || missed)
+  ) {
     failures.push({ ...probeRun, execution: runs + probeRun.execution });
     outcomes[probeRun.outcome.kind]++;
     first_failure = runs + probeRun.execution + 1;
