@@ -7,7 +7,7 @@ import type { Actor, Params } from "../types.ts";
 import type { World } from "../world.ts";
 import { verdict } from "./coverage.ts";
 import { invariantArbitrary, programArbitrary, programScenario } from "./random-program.ts";
-import { searchTraces } from "./search-traces.ts";
+import { searchTraces, testScenario } from "./search-traces.ts";
 import type { SystematicKind } from "./systematic.ts";
 
 const RUNS = Number(process.env.STREAMSIM_PROPERTY_RUNS ?? 60);
@@ -41,10 +41,6 @@ function broken(s: ReturnType<typeof search>): string[] {
 }
 
 /** A test scenario without parameters. */
-function scenarioOf(name: string, setup: (world: World) => void): Scenario {
-  return { name, summary: "test", defaults: {}, setup };
-}
-
 /** Spawns an actor that sets `cell` to 1 in its first step. */
 function setsToOne(world: World, name: string, cell: Cell<number>): void {
   world.spawn(
@@ -63,7 +59,7 @@ function setsToOne(world: World, name: string, cell: Cell<number>): void {
  * ran the order the actors were spawned in.
  */
 function xWithoutY(xFirst: boolean): Scenario {
-  return scenarioOf("x-without-y", (world) => {
+  return testScenario("x-without-y", (world) => {
     const x = world.cell("x", 0);
     const y = world.cell("y", 0);
     if (xFirst) setsToOne(world, "sets x", x);
@@ -94,7 +90,7 @@ describe("dpor with invariants", () => {
   it("goes on past a failure: the other options of the failing step's node are explored", () => {
     // Whichever actor runs first breaks an invariant at once; a search that goes on after
     // the first failure must still try the other actor first.
-    const firstWins = scenarioOf("first-wins", (world) => {
+    const firstWins = testScenario("first-wins", (world) => {
       const x = world.cell("x", 0);
       const y = world.cell("y", 0);
       setsToOne(world, "sets x", x);
@@ -113,7 +109,7 @@ describe("dpor with invariants", () => {
   it("goes on past a wait predicate that throws: a deadlock behind it is found", () => {
     // The review's program: b's write makes the waiter's predicate throw (a crash before
     // any step runs) unless c ran first, and then the waiter never wakes (a deadlock).
-    const boom = scenarioOf("boom", (world) => {
+    const boom = testScenario("boom", (world) => {
       const x = world.cell("x", 0);
       const z = world.cell("z", 0);
       world.spawn(

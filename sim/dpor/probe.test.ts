@@ -5,8 +5,8 @@ import { runOnce } from "../runner.ts";
 import type { Scenario } from "../scenario.ts";
 import { ReplayStrategy } from "../strategies/replay.ts";
 import type { Actor, Params } from "../types.ts";
-import type { World } from "../world.ts";
 import { verdict } from "./coverage.ts";
+import { testScenario } from "./search-traces.ts";
 import { exploreSystematic } from "./systematic.ts";
 
 /**
@@ -36,10 +36,6 @@ const untrackedCounter: Scenario<Params> = {
     );
   },
 };
-
-function scenarioOf(name: string, setup: (world: World) => void): Scenario<Params> {
-  return { name, summary: "test", defaults: {}, setup };
-}
 
 describe("the probe after a search", () => {
   it("finds the executions that end otherwise than the search's one of the same trace", () => {
@@ -93,7 +89,7 @@ describe("the probe after a search", () => {
   it("finds traces that dpor's search missed (a data choice made in the setup)", () => {
     // From the review: dpor does not branch on a choice the setup makes, so it runs one
     // of its values; enumeration finds that the other one breaks the check.
-    const setupChoice = scenarioOf("setup-choice", (world) => {
+    const setupChoice = testScenario("setup-choice", (world) => {
       const x = world.cell("x", world.choose(2, "initial"));
       world.spawn(
         "a",

@@ -1,5 +1,6 @@
 import type { Scenario } from "../scenario.ts";
 import type { Params } from "../types.ts";
+import type { World } from "../world.ts";
 import type { Coverage } from "./coverage.ts";
 import { exploreSystematic, type SystematicKind } from "./systematic.ts";
 
@@ -29,4 +30,9 @@ export function searchTraces<P extends Params>(
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
   return { coverage, seen };
+}
+
+/** A scenario for a test: no parameters, only a setup. */
+export function testScenario(name: string, setup: (world: World) => void): Scenario<Params> {
+  return { name, summary: "test", defaults: {}, setup };
 }
