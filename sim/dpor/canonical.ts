@@ -6,7 +6,8 @@ import type { ExecutionLog } from "./log.ts";
  * linearisations of its happens-before order (the executions obtained by swapping adjacent
  * independent steps), the lexicographically least one when each step is written as its
  * actor's stable name. Two executions are the same trace iff their canonical forms are equal.
- * Returned as text ("s0 s1.0 s0! s2[1]": '!' marks a timer firing, [..] data choices).
+ * Returned as text ("s0 s1.0 s0! s2[1]": '!' marks a timer firing, [..] data choices),
+ * after the setup's data choices as a step without a name ("[1,0] s0 …") when it made any.
  */
 export function canonicalForm(log: ExecutionLog, hb: HappensBefore): string {
   const n = log.length;
@@ -19,6 +20,7 @@ export function canonicalForm(log: ExecutionLog, hb: HappensBefore): string {
   for (let k = 0; k < n; k++) (byActor[log.actorIds[k] as number] as number[]).push(k);
   const next = new Int32Array(w);
   const parts: string[] = [];
+  if (log.setupChoices.length > 0) parts.push(`[${log.setupChoices.join(",")}]`);
   for (let emitted = 0; emitted < n; emitted++) {
     let best = -1;
     let bestName = "";

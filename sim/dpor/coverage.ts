@@ -94,7 +94,7 @@ export function probeWarning(p: ProbeReport, missed = false): string {
     return `but ${p.differing} of ${plural(p.executions, "random execution")} ended otherwise than the search's execution of the same trace: the scenario shares state the world does not track, which dpor's reduction cannot see (track that state, or use --strategy exhaustive)`;
   }
   return missed
-    ? `but ${p.unmatched} of ${plural(p.executions, "random execution")} ran traces the search did not: it missed interleavings here (confirm with --strategy exhaustive)`
+    ? `but ${p.unmatched} of ${plural(p.executions, "random execution")} ran traces the search did not: it missed interleavings here (untracked state that changes which steps run, or a gap in dpor; confirm with --strategy exhaustive)`
     : `${p.unmatched} of ${plural(p.executions, "random execution")} ran traces the search did not reach`;
 }
 

@@ -1,5 +1,5 @@
 import { fillArray } from "../arrays.ts";
-import { CLOCK_OBJECT, objectOfAccess } from "../objects/tracked.ts";
+import { CLOCK_OBJECT, DEADLINE_OBJECTS, objectOfAccess } from "../objects/tracked.ts";
 
 /**
  * One step of an execution as partial-order reduction sees it: which actor ran it (by a
@@ -140,7 +140,7 @@ export const CLOCK_WRITE = CLOCK_OBJECT * 2 + 1;
  * deadlines ends up the same; see `dependent` for why some are dependent all the same).
  */
 export function deadlineAccess(key: number, write: boolean): number {
-  return (CLOCK_OBJECT + 1 + key) * 2 + (write ? 1 : 0);
+  return (DEADLINE_OBJECTS + key) * 2 + (write ? 1 : 0);
 }
 
 /** Distinct access codes; a write subsumes a read of the same object. */

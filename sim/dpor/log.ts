@@ -1,6 +1,12 @@
 import { fillArray, truncateArray } from "../arrays.ts";
 import { InputError } from "../errors.ts";
-import { CLOCK_OBJECT, objectOfAccess, renumberAccess } from "../objects/tracked.ts";
+import {
+  CLOCK_OBJECT,
+  DAEMONS_OBJECT,
+  LIVE_OBJECT,
+  objectOfAccess,
+  renumberAccess,
+} from "../objects/tracked.ts";
 import type { StepInfo } from "../strategy.ts";
 import { type Decision, decisionKind, decisionSubject, stepOf } from "../types.ts";
 import { type ActorState, ActorStatus, type World } from "../world.ts";
@@ -47,6 +53,11 @@ export class ExecutionLog {
   actorCount = 0;
   /** Whether some step of the execution made a data choice. */
   madeChoices = false;
+  /**
+   * The data choices the setup made, before the first step: part of no event (see
+   * SetupChoices), but of the trace. Kept by the strategy; `clear` empties it.
+   */
+  readonly setupChoices: number[] = [];
   private readonly spawnedAt: number[] = [];
   private readonly started: boolean[] = [];
 
@@ -188,6 +199,7 @@ export class ExecutionLog {
 
   clear(): void {
     this.restart(0);
+    this.setupChoices.length = 0;
   }
 
   /**
@@ -229,6 +241,25 @@ export class ExecutionLog {
     }
     if (startsTimedWait) addAccess(out, CLOCK_OBJECT * 2);
     if (startsTimedWait || this.endsTimedWait) out.push(deadlineAccess(key, true));
+  }
+
+  /**
+   * The pseudo-objects that order the end of the execution against daemons (see
+   * LIVE_OBJECT): a daemon's step or timer reads LIVE; a non-daemon actor's finishing step
+   * reads DAEMONS, and writes LIVE once the execution has daemons; a step that spawns a
+   * daemon writes DAEMONS. Without daemons nothing writes either, and no order changes.
+   */
+  private addEndAccesses(out: number[], after: ActorState, spawned: readonly number[]): void {
+    const world = this.world as World;
+    if (after.daemon) addAccess(out, LIVE_OBJECT * 2);
+    else if (after.status === ActorStatus.Done) {
+      addAccess(out, DAEMONS_OBJECT * 2);
+      if (world.daemons > 0) addAccess(out, LIVE_OBJECT * 2 + 1);
+    }
+    for (let i = 0; i < spawned.length; i++) {
+      if (world.actors[spawned[i] as number]?.daemon === true)
+        addAccess(out, DAEMONS_OBJECT * 2 + 1);
+    }
   }
 
   /**
@@ -294,11 +325,14 @@ export class ExecutionLog {
   /**
    * The actors that could take a step when the execution ended (ready, or waiting on a
    * predicate that holds), as step options; null without a world. Timers are not looked at.
+   * None when the execution completed (see `completed`): daemons left ready or waiting
+   * cannot run after the end, so the last step disabled their options.
    */
   stepsEnabledAtEnd(): number[] | null {
     const world = this.world;
     if (world === null) return null;
     const out: number[] = [];
+    if (world.liveActors === 0) return out;
     for (const a of world.actors) {
       if (a.status === ActorStatus.Ready) out.push(stepOf(a.id));
       else if (a.status === ActorStatus.Waiting && a.until !== null) {
@@ -312,6 +346,14 @@ export class ExecutionLog {
       }
     }
     return out;
+  }
+
+  /**
+   * Whether the execution ended because every non-daemon actor had finished: its last
+   * step ended it, and with it every option a daemon still had (a step or a timer).
+   */
+  completed(): boolean {
+    return this.world !== null && this.world.liveActors === 0;
   }
 
   /**
@@ -454,6 +496,7 @@ export class ExecutionLog {
     // A wait whose deadline is past the horizon still read the clock: it is untimed only
     // because no timer had moved the clock far enough when it started.
     if (!startsTimedWait && hasDeadline(after)) addAccess(acc, CLOCK_OBJECT * 2);
+    if (after !== undefined) this.addEndAccesses(acc, after, info.spawned);
     this.nameNewObjects(actor, info.index);
     this.addStable(acc, info.accesses);
     const checkReads = this.checkReadsOf(info.index);

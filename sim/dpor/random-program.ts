@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import type { Cell } from "../objects/cell.ts";
 import type { Scenario } from "../scenario.ts";
 import type { Actor } from "../types.ts";
 import type { World } from "../world.ts";
@@ -64,6 +65,19 @@ export interface Program {
   readonly actors: readonly (readonly ProgramStep[])[];
   /** Bodies that `spawn` ops start (a child never spawns, so programs stay finite). */
   readonly children: readonly (readonly ProgramStep[])[];
+  /**
+   * Data choices the setup makes, before any step: the first `setup_choices` cells start
+   * at a chosen value, the first among 2 and each next one among 2 plus the value before
+   * it (so that a choice's range depends on an earlier one). Default none.
+   */
+  readonly setup_choices?: number;
+  /**
+   * The last `daemons` actors are daemons: the execution completes when the others have
+   * finished, wherever the daemons are. Default none.
+   */
+  readonly daemons?: number;
+  /** Children are spawned as daemons (by a step, not by the setup). Default false. */
+  readonly daemon_children?: boolean;
 }
 
 function opArb(cells: number, children: number, timeouts: boolean): fc.Arbitrary<Op> {
@@ -130,12 +144,28 @@ export function programArbitrary(
     readonly timeouts?: boolean;
     readonly max_actors?: number;
     readonly max_steps?: number;
+    /** Programs whose setup makes 0 to this many data choices (see Program). Default 0. */
+    readonly max_setup_choices?: number;
+    /** Programs with 0 to this many daemons among their actors (see Program). Default 0. */
+    readonly max_daemons?: number;
   } = {},
 ): fc.Arbitrary<Program> {
   const max_steps = options.max_steps ?? 6;
-  return programsOfAnySize(options.timeouts ?? true, options.max_actors ?? 3).filter(
+  const programs = programsOfAnySize(options.timeouts ?? true, options.max_actors ?? 3).filter(
     (p) => size(p).steps <= max_steps && size(p).choices <= 2,
   );
+  const max_setup = options.max_setup_choices ?? 0;
+  const max_daemons = options.max_daemons ?? 0;
+  if (max_setup === 0 && max_daemons === 0) return programs;
+  return fc
+    .tuple(programs, fc.nat({ max: max_setup }), fc.nat({ max: max_daemons }), fc.boolean())
+    .map(([p, setup, daemons, daemonChildren]) => ({
+      ...p,
+      ...(setup > 0 ? { setup_choices: Math.min(setup, p.cells) } : {}),
+      // At least one actor keeps the execution alive.
+      ...(daemons > 0 ? { daemons: Math.min(daemons, p.actors.length - 1) } : {}),
+      ...(max_daemons > 0 && daemonChildren ? { daemon_children: true } : {}),
+    }));
 }
 
 function size(p: Program): { steps: number; choices: number } {
@@ -218,7 +248,13 @@ export function programScenario(
     defaults: {},
     limits: { max_steps: 200, horizon_ms },
     setup(world: World) {
-      const cells = Array.from({ length: program.cells }, (_, i) => world.cell(`c${i}`, 0));
+      const cells: Cell<number>[] = [];
+      let chosen = 0;
+      for (let i = 0; i < program.cells; i++) {
+        if (i < (program.setup_choices ?? 0)) chosen = world.choose(2 + chosen, "initial");
+        else chosen = 0;
+        cells.push(world.cell(`c${i}`, chosen));
+      }
       const cell = (i: number) => cells[i] as (typeof cells)[number];
       const queue = world.queue<number>("q", { capacity: 2 });
       const log = world.log<number>("log");
@@ -270,12 +306,15 @@ export function programScenario(
             else if (op.op === "row") cell(op.cell).set((log.at(op.index) ?? 0) + 1);
             else if (op.op === "clear") queueOf(op).clear();
             else if (op.op === "spawn")
-              world.spawn(`child-${op.child}`, body(program.children[op.child] ?? []));
+              world.spawn(`child-${op.child}`, body(program.children[op.child] ?? []), {
+                daemon: program.daemon_children === true,
+              });
           }
         }
       }
+      const daemonsFrom = program.actors.length - (program.daemons ?? 0);
       program.actors.forEach((steps, i) => {
-        world.spawn(`actor-${i}`, body(steps));
+        world.spawn(`actor-${i}`, body(steps), { daemon: i >= daemonsFrom });
       });
       if (invariant !== undefined) {
         const holds = (a: Atom): boolean => {

@@ -155,11 +155,15 @@ describe("sharding", () => {
     return { traces, states, exhausted };
   }
 
-  for (const timeouts of [false, true]) {
-    it(`splits dpor so that n shards reach every trace exactly once between them (${timeouts ? "with" : "without"} timeouts)`, () => {
+  for (const [timeouts, extra, what] of [
+    [false, {}, "without timeouts"],
+    [true, {}, "with timeouts"],
+    [true, { max_setup_choices: 2, max_daemons: 2 }, "with setup choices and daemons"],
+  ] as const) {
+    it(`splits dpor so that n shards reach every trace exactly once between them (${what})`, () => {
       fc.assert(
         fc.property(
-          programArbitrary({ timeouts }),
+          programArbitrary({ timeouts, ...extra }),
           fc.integer({ min: 2, max: 3 }),
           fc.integer({ min: 1, max: 5 }),
           fc.option(fc.nat(), { nil: undefined }),

@@ -1,5 +1,13 @@
 import { type ExecutionLimits, execute } from "../execute.ts";
-import { CLOCK_OBJECT, PARTS, PSEUDO_OBJECTS, SUB_OBJECTS } from "../objects/tracked.ts";
+import {
+  CLOCK_OBJECT,
+  DAEMONS_OBJECT,
+  DEADLINE_OBJECTS,
+  LIVE_OBJECT,
+  PARTS,
+  PSEUDO_OBJECTS,
+  SUB_OBJECTS,
+} from "../objects/tracked.ts";
 import type { Scenario } from "../scenario.ts";
 import { DporStrategy } from "../strategies/dpor.ts";
 import type { ExecutionSummary, StepInfo, Strategy } from "../strategy.ts";
@@ -80,15 +88,26 @@ interface Token {
   readonly choices: readonly number[];
 }
 
-function parseTrace(trace: string): Token[] {
+/** A trace's steps, and the setup's data choices that come first when it made any. */
+interface ParsedTrace {
+  readonly setup: readonly number[];
+  readonly steps: readonly Token[];
+}
+
+function parseTrace(trace: string): ParsedTrace {
   const text = trace.trim();
   if (text === "") throw new WalkError("walk: the trace is empty");
-  return text.split(/\s+/).map((t) => {
+  const words = text.split(/\s+/);
+  const setupMatch = /^\[(\d+(?:,\d+)*)\]$/.exec(words[0] as string);
+  const setup = setupMatch === null ? [] : (setupMatch[1] as string).split(",").map(Number);
+  if (setupMatch !== null) words.shift();
+  const steps = words.map((t) => {
     const m = /^([^![\s]+)(!?)(?:\[(\d+(?:,\d+)*)\])?$/.exec(t);
     if (m === null) throw new WalkError(`walk: cannot read trace step '${t}'`);
     const choices = m[3] === undefined ? [] : m[3].split(",").map(Number);
     return { name: m[1] as string, timer: m[2] === "!", choices };
   });
+  return { setup, steps };
 }
 
 /** An event as text with stable names, so that events of different searches compare. */
@@ -115,7 +134,9 @@ class Namer {
     const rw = (c & 1) === 1 ? "w" : "r";
     if (n >= PSEUDO_OBJECTS) {
       if (n === CLOCK_OBJECT) return `clock:${rw}`;
-      return `deadline(${this.log.keys.names[n - CLOCK_OBJECT - 1]}):${rw}`;
+      if (n === LIVE_OBJECT) return `live:${rw}`;
+      if (n === DAEMONS_OBJECT) return `daemons:${rw}`;
+      return `deadline(${this.log.keys.names[n - DEADLINE_OBJECTS]}):${rw}`;
     }
     if (n >= SUB_OBJECTS) {
       const part = n - SUB_OBJECTS;
@@ -132,11 +153,13 @@ class Namer {
 function replayTrace<P extends Params>(
   scenario: Scenario<P>,
   params: P,
-  tokens: readonly Token[],
+  trace: ParsedTrace,
   limits: ExecutionLimits,
 ): { steps: WalkStep[]; before: number[][] } {
   const strategy = new DporStrategy();
   const log = strategy.log;
+  const tokens = trace.steps;
+  let stepping = false;
   let step = 0;
   let choice = 0;
   const choices: number[] = [];
@@ -152,6 +175,8 @@ function replayTrace<P extends Params>(
         const d = enabled[i] as Decision;
         const name = log.keys.names[log.keys.keyOf(decisionSubject(d))];
         if (name === t.name && (decisionKind(d) === 1) === t.timer) {
+          if (!stepping) checkSetupMade();
+          stepping = true;
           log.beforeStep(d);
           choice = 0;
           return i;
@@ -162,6 +187,16 @@ function replayTrace<P extends Params>(
       );
     },
     pickChoice(n: number) {
+      if (!stepping) {
+        const at = log.setupChoices.length;
+        const v = trace.setup[at];
+        if (v === undefined)
+          throw new WalkError(`walk: the trace has ${at} setup choices, the setup makes more`);
+        if (v >= n)
+          throw new WalkError(`walk: the trace's setup choice ${at} is ${v}, not below ${n}`);
+        log.setupChoices.push(v);
+        return v;
+      }
       const v = tokens[step]?.choices[choice++];
       if (v === undefined || v >= n)
         throw new WalkError(`walk: trace step ${step} has no choice ${choice - 1} below ${n}`);
@@ -182,11 +217,18 @@ function replayTrace<P extends Params>(
       step++;
     },
   };
-  log.restart(0);
+  const checkSetupMade = (): void => {
+    if (log.setupChoices.length !== trace.setup.length)
+      throw new WalkError(
+        `walk: the trace has ${trace.setup.length} setup choices, the setup made ${log.setupChoices.length}`,
+      );
+  };
+  log.clear();
   const world = new World(follower, { tracing: false });
   log.observe(world);
   scenario.setup(world, params);
   execute(world, follower, limits);
+  if (!stepping) checkSetupMade();
   if (step !== tokens.length) {
     throw new WalkError(
       `walk: the scenario ended after ${step} of the trace's ${tokens.length} steps`,
@@ -210,14 +252,16 @@ function replayTrace<P extends Params>(
 
 /** Runs dpor on the scenario and reports where it met, or turned away from, `trace`. */
 export function walkTrace<P extends Params>(options: WalkOptions<P>): WalkResult {
-  const tokens = parseTrace(options.trace);
+  const trace = parseTrace(options.trace);
+  const tokens = trace.steps;
   const limits = options.scenario.limits ?? {};
   const { steps, before: happensBefore } = replayTrace(
     options.scenario,
     options.params,
-    tokens,
+    trace,
     limits,
   );
+  const setupText = trace.setup.join(",");
   const n = steps.length;
   const byActor = new Map<string, number[]>();
   for (let k = 0; k < n; k++) {
@@ -246,7 +290,9 @@ export function walkTrace<P extends Params>(options: WalkOptions<P>): WalkResult
       const used = new Map<string, number>();
       const done = new Uint8Array(n);
       const path: number[] = [];
-      for (let m = 0; m < log.length; m++) {
+      // Another vector of the setup's data choices: nothing in common with the trace.
+      const sameSetup = log.setupChoices.join(",") === setupText;
+      for (let m = 0; sameSetup && m < log.length; m++) {
         const e = log.events[m] as Event;
         const name = log.keys.names[e.key] as string;
         const j = used.get(name) ?? 0;

@@ -2,6 +2,7 @@ import { emptyArray, holds, shiftOrNull, truncateArray } from "../arrays.ts";
 import { ActorKeys, dependent, type Event, sameEvent } from "../dpor/event.ts";
 import { HappensBefore } from "../dpor/hb.ts";
 import { ExecutionLog } from "../dpor/log.ts";
+import { SetupChoices } from "../dpor/setup-choices.ts";
 import type { Shard } from "../dpor/shard.ts";
 import { insertSequence, type WakeupNode, weakInitial } from "../dpor/wakeup.ts";
 import { checkSystematicChoice, EngineAssertionError } from "../errors.ts";
@@ -172,6 +173,8 @@ export class DporStrategy implements Strategy {
    * sleeper stands for a race's sequence only if it occurs in it (see sleeperStandsFor).
    */
   private readonly fullSleepers = new WeakSet<Event>();
+  /** The setup's data choices: each vector of them is searched in turn (see SetupChoices). */
+  private readonly setup = new SetupChoices();
 
   constructor(private readonly options: DporOptions = {}) {
     this.bound = options.preemption_bound ?? Number.POSITIVE_INFINITY;
@@ -202,8 +205,13 @@ export class DporStrategy implements Strategy {
       this.branchTarget = null;
       this.guide = [];
     } else if (!this.backtrack()) {
-      return false;
+      // This vector of the setup's data choices is done: the next one is a new search.
+      if (!this.setup.advance()) return false;
+      this.branchPoint = -1;
+      this.branchTarget = null;
+      this.guide = [];
     }
+    this.setup.begin();
     const unchanged = Math.max(0, this.branchPoint);
     if (this.analysed > unchanged) this.analysed = unchanged;
     this.hb.invalidate(unchanged);
@@ -255,6 +263,7 @@ export class DporStrategy implements Strategy {
   }
 
   pickStep(enabled: readonly Decision[], current: number, step: number): number {
+    if (this.setup.open) this.closeSetup();
     if (this.abandoned) return ABANDON;
     let node: SearchNode;
     let wanted: WakeupNode | null = null;
@@ -336,6 +345,15 @@ export class DporStrategy implements Strategy {
     return this.fresh(node, enabled, current);
   }
 
+  /** The setup has made its data choices: the log keeps them for the trace. */
+  private closeSetup(): void {
+    this.setup.close();
+    const kept = this.log.setupChoices;
+    const values = this.setup.values;
+    kept.length = values.length;
+    for (let p = 0; p < values.length; p++) kept[p] = values[p] as number;
+  }
+
   /** The node after `step` steps of a new path, below the current top of the stack. */
   private newNode(step: number): SearchNode {
     const node: SearchNode = {
@@ -398,6 +416,11 @@ export class DporStrategy implements Strategy {
 
   pickChoice(n: number): number {
     checkSystematicChoice("dpor", n);
+    if (this.setup.open) {
+      // Above the units of a shard, the order is the offered one (see branchOnEverything).
+      const first = this.prng === null || this.split > 0 ? 0 : this.prng.below(n);
+      return this.setup.pick(n, first);
+    }
     if (this.abandoned) return 0;
     const j = this.choiceValues.length;
     const t = this.target;
@@ -474,6 +497,7 @@ export class DporStrategy implements Strategy {
   }
 
   endExecution(summary?: ExecutionSummary): void {
+    if (this.setup.open) this.closeSetup();
     if (this.lastKind === "other-shard") return;
     // Sharding: an execution that ended above the units is a unit of its own.
     if (this.split > 0 && !this.inUnit && !this.enterUnit()) {
@@ -971,6 +995,9 @@ export class DporStrategy implements Strategy {
     // The last step's options after it are not logged: they are read off the world as the
     // execution left it (step options only), unless the execution was cut short.
     const atEnd = this.abandoned ? this.enabledAtAbandon : log.stepsEnabledAtEnd();
+    // A daemon's timer, due when the execution completed, could have fired before its
+    // last step (another timer at the end is not known to be disabled: none are logged).
+    const completed = !this.abandoned && log.completed();
     // Before `from`, the steps were replayed and their options inserted already; only a
     // sleeping option's sequence (insertAfterWaker) takes the steps after the branch point,
     // and it is built again when one of them does not happen after the step (as for the
@@ -990,7 +1017,7 @@ export class DporStrategy implements Strategy {
         const actor = decisionSubject(d);
         if (actor === runner || holds(after, d)) continue;
         const timer = decisionKind(d) === 1;
-        if (last && timer && !this.abandoned) continue;
+        if (last && timer && !this.abandoned && !completed) continue;
         const p = opaqueOption(this.keys.keyOf(actor), timer);
         const asleep = node.sleep.find(
           (q) => q.key === p.key && q.timer === timer && q.choices.length === 0,

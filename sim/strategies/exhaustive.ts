@@ -57,6 +57,8 @@ export class ExhaustiveStrategy implements Strategy {
   private readonly stepStart: number[] = [];
   /** Leading steps of this execution that replay the last one's (see checkedSteps). */
   private replayed = 0;
+  /** Whether the running execution has picked a step (choices before it are the setup's). */
+  private stepping = false;
 
   constructor(private readonly options: ExhaustiveOptions = {}) {
     this.bound = options.preemption_bound ?? Number.POSITIVE_INFINITY;
@@ -85,6 +87,7 @@ export class ExhaustiveStrategy implements Strategy {
     this.replayed = this.started ? this.stepsBefore(this.stack.length - 1) : 0;
     this.started = true;
     this.pos = 0;
+    this.stepping = false;
     this.preemptions = 0;
     this.unitDecided = false;
     this.lastSkipped = false;
@@ -106,6 +109,7 @@ export class ExhaustiveStrategy implements Strategy {
     // A unit of another shard: nothing below its split decision is enumerated, and the
     // steps up to it were only run to reach it (see truncateToSplit).
     if (this.lastSkipped) return ABANDON;
+    this.stepping = true;
     this.stepStart[step] = this.pos;
     this.stepStart[step + 1] = -1;
     const stay = current >= 0 ? enabled.indexOf(stepOf(current)) : -1;
@@ -120,6 +124,11 @@ export class ExhaustiveStrategy implements Strategy {
   pickChoice(n: number): number {
     checkSystematicChoice("exhaustive", n);
     const v = this.next(n);
+    // The setup's choices are part of the trace, not of the first step (see SetupChoices).
+    if (!this.stepping) {
+      this.log.setupChoices.push(v);
+      return v;
+    }
     this.choiceValues.push(v);
     this.choiceRanges.push(n);
     return v;

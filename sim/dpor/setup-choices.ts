@@ -1,0 +1,80 @@
+import { EngineAssertionError } from "../errors.ts";
+
+/**
+ * The data choices a scenario's setup makes before the first step, enumerated depth-first:
+ * dpor runs one whole search per vector of values, one after the other.
+ *
+ * They cannot be branched on like a step's choices: those belong to the event of the step
+ * that made them, whose other values become siblings at that step's node, but the setup
+ * is no step and no actor's, so no node of the search sits before it. Attached to the
+ * first step's event (as they once were), the other values were planned at node 0 and
+ * never taken, since the setup had chosen before the plan was read: dpor ran one value
+ * and reported "no failure over all interleavings" where another value broke a check
+ * (the probe found it; sim/dpor/setup-choices.test.ts).
+ */
+export class SetupChoices {
+  /** The values of the vector being searched, in the order the setup asks for them. */
+  readonly values: number[] = [];
+  /** How many values each choice had. */
+  private readonly ranges: number[] = [];
+  /** Per position, the values not yet searched there (for the vector's current prefix). */
+  private readonly left: number[][] = [];
+  /** Choices the running execution's setup has made so far. */
+  private made = 0;
+  /** True while the running execution is in its setup (before its first step). */
+  open = false;
+
+  /** A new execution: its setup makes the vector's choices again. */
+  begin(): void {
+    this.made = 0;
+    this.open = true;
+  }
+
+  /**
+   * The value of the setup's next choice among n: the vector's, or `first` for a choice
+   * no execution of this vector made yet (its other values are searched later).
+   */
+  pick(n: number, first: number): number {
+    const p = this.made++;
+    if (p < this.values.length) {
+      if (this.ranges[p] !== n) {
+        throw new EngineAssertionError(
+          `dpor: the setup's data choice ${p} had ${this.ranges[p]} values and now has ${n} (is the scenario deterministic?)`,
+        );
+      }
+      return this.values[p] as number;
+    }
+    this.values.push(first);
+    this.ranges.push(n);
+    const left: number[] = [];
+    for (let d = 1; d < n; d++) left.push((first + d) % n);
+    this.left.push(left);
+    return first;
+  }
+
+  /** The setup is over (the first step is picked, or the execution ended without one). */
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    if (this.made < this.values.length) {
+      throw new EngineAssertionError(
+        `dpor: the setup made ${this.made} data choices, ${this.values.length} before (is the scenario deterministic?)`,
+      );
+    }
+  }
+
+  /** Moves to the next vector to search; false when every one has been. */
+  advance(): boolean {
+    for (let p = this.values.length - 1; p >= 0; p--) {
+      const left = this.left[p] as number[];
+      const v = left.shift();
+      if (v === undefined) continue;
+      this.values[p] = v;
+      this.values.length = p + 1;
+      this.ranges.length = p + 1;
+      this.left.length = p + 1;
+      return true;
+    }
+    return false;
+  }
+}
