@@ -519,6 +519,16 @@ const inProcess: readonly BadCase[] = [
     says: /^streamsim: unknown command 'frobnicate' \(add --help for usage and examples\)$/,
   },
   {
+    name: "help of a mistyped command, with commander's suggestion",
+    args: ["help", "rn"],
+    says: /^streamsim: unknown command 'rn' \(Did you mean run\?\) \(add --help for usage and examples\)$/,
+  },
+  {
+    name: "help of a mistyped corpus subcommand, with a suggestion",
+    args: ["help", "corpus", "ad"],
+    says: /^streamsim: unknown command 'ad' \(Did you mean add\?\) \(add --help for usage and examples\)$/,
+  },
+  {
     name: "help of an unknown corpus subcommand, asked of corpus",
     args: ["corpus", "help", "frobnicate"],
     says: /^streamsim: unknown command 'frobnicate' \(add --help for usage and examples\)$/,

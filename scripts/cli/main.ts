@@ -7,6 +7,7 @@ import { addRunCommand } from "../commands/run.ts";
 import { addShrinkCommand } from "../commands/shrink.ts";
 import { addVerdictsCommand } from "../commands/verdicts.ts";
 import { OptionValueError } from "./input.ts";
+import { didYouMean } from "./suggest.ts";
 
 /** Exit codes: 0 nothing found (or success), 1 a violation or failure, 2 bad input. */
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -71,9 +72,12 @@ function showHelpOf(command: Command, names: readonly string[]): never {
   for (const name of names) {
     const sub = target.commands.find((c) => c.name() === name || c.aliases().includes(name));
     if (sub === undefined) {
-      // Commander's wording for `streamsim frob` (without its "Did you mean": the function
-      // that finds one is not part of its API).
-      const none = target.commands.length === 0 ? ` ('${target.name()}' has no subcommands)` : "";
+      // Commander's wording for `streamsim frob`.
+      const names = target.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+      const none =
+        target.commands.length === 0
+          ? ` ('${target.name()}' has no subcommands)`
+          : didYouMean(name, names);
       target.error(`error: unknown command '${name}'${none}`, {
         code: "commander.unknownCommand",
       });
