@@ -41,7 +41,10 @@ const program = new Command("check:dpor-walk")
     ]),
   )
   .option("--index <n>", "which trace of that file", whole, 0)
-  .option("--trace <canonical>", "the trace, as a canonical form ('s0 s1.0 s0! ...')")
+  .option(
+    "--trace <canonical>",
+    "the trace, as a canonical form ('s0 s1.0 s0! ...'; '[1,0] s0 ...' when the setup made data choices)",
+  )
   .option("--variant <name>", "protocol variant (with --trace)", "fixed")
   .option("--param <key=value>", "override a parameter of boundedScope (with --trace)", param, {})
   .option(

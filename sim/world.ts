@@ -112,8 +112,6 @@ export class World implements AccessRecorder {
   reached: Set<string> | null = null;
   /** @internal Non-daemon actors not yet finished: the execution completes at zero. */
   liveActors = 0;
-  /** @internal Daemons spawned so far (partial-order reduction orders the end against them). */
-  daemons = 0;
   /** @internal Actors spawned by the running step. */
   readonly spawnedThisStep: number[] = [];
 
@@ -187,7 +185,6 @@ export class World implements AccessRecorder {
       on: "",
     });
     if (!(options.daemon ?? false)) this.liveActors++;
-    else this.daemons++;
     if (this.running >= 0) this.spawnedThisStep.push(id);
     return id;
   }

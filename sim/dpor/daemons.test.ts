@@ -53,9 +53,10 @@ describe("daemons", () => {
     expect(dpor.coverage.failures.length).toBeGreaterThan(0);
   });
 
-  // Found by the property below with other seeds, when a finishing step did not read
-  // DAEMONS_OBJECT: actor-0 finishes before actor-1 spawns a daemon, so it did not write
-  // LIVE_OBJECT, and the order in which actor-1 ends the execution instead was not run.
+  // Found by the property below with other seeds, in a first version in which a finishing
+  // step wrote LIVE_OBJECT only once a daemon existed: actor-0 finishes before actor-1
+  // spawns a daemon, and the order in which actor-1 ends the execution instead, with the
+  // daemon's step before it, was not run.
   it("order a finishing step against a daemon spawned later", () => {
     const program = JSON.parse(
       '{"cells":2,"actors":[[{"wait":null,"timeout_ms":null,"ops":[{"op":"empty","cell":0,"queue":1}]}],[{"wait":null,"timeout_ms":null,"ops":[{"op":"spawn","child":0}]}]],"children":[[{"wait":[0,"queue"],"timeout_ms":2,"ops":[{"op":"row","index":2,"cell":0}]}]],"daemon_children":true}',

@@ -1,12 +1,6 @@
 import { fillArray, truncateArray } from "../arrays.ts";
 import { InputError } from "../errors.ts";
-import {
-  CLOCK_OBJECT,
-  DAEMONS_OBJECT,
-  LIVE_OBJECT,
-  objectOfAccess,
-  renumberAccess,
-} from "../objects/tracked.ts";
+import { CLOCK_OBJECT, LIVE_OBJECT, objectOfAccess, renumberAccess } from "../objects/tracked.ts";
 import type { StepInfo } from "../strategy.ts";
 import { type Decision, decisionKind, decisionSubject, stepOf } from "../types.ts";
 import { type ActorState, ActorStatus, type World } from "../world.ts";
@@ -244,22 +238,13 @@ export class ExecutionLog {
   }
 
   /**
-   * The pseudo-objects that order the end of the execution against daemons (see
-   * LIVE_OBJECT): a daemon's step or timer reads LIVE; a non-daemon actor's finishing step
-   * reads DAEMONS, and writes LIVE once the execution has daemons; a step that spawns a
-   * daemon writes DAEMONS. Without daemons nothing writes either, and no order changes.
+   * The pseudo-object that orders the end of the execution against daemons (see
+   * LIVE_OBJECT): a daemon's step or timer writes it, a non-daemon actor's finishing step
+   * reads it. Without daemons nothing writes it, and no order changes.
    */
-  private addEndAccesses(out: number[], after: ActorState, spawned: readonly number[]): void {
-    const world = this.world as World;
-    if (after.daemon) addAccess(out, LIVE_OBJECT * 2);
-    else if (after.status === ActorStatus.Done) {
-      addAccess(out, DAEMONS_OBJECT * 2);
-      if (world.daemons > 0) addAccess(out, LIVE_OBJECT * 2 + 1);
-    }
-    for (let i = 0; i < spawned.length; i++) {
-      if (world.actors[spawned[i] as number]?.daemon === true)
-        addAccess(out, DAEMONS_OBJECT * 2 + 1);
-    }
+  private addEndAccesses(out: number[], after: ActorState): void {
+    if (after.daemon) addAccess(out, LIVE_OBJECT * 2 + 1);
+    else if (after.status === ActorStatus.Done) addAccess(out, LIVE_OBJECT * 2);
   }
 
   /**
@@ -346,6 +331,35 @@ export class ExecutionLog {
       }
     }
     return out;
+  }
+
+  /** Whether step m finished a non-daemon actor (it reads LIVE_OBJECT). */
+  finishes(m: number): boolean {
+    const acc = (this.events[m] as Event).acc;
+    for (let i = 0; i < acc.length; i++) if (acc[i] === LIVE_OBJECT * 2) return true;
+    return false;
+  }
+
+  /**
+   * Whether a daemon could still have taken a step or fired a timer when the execution
+   * completed: the step that ended it cut that option off.
+   */
+  daemonCouldRun(): boolean {
+    const world = this.world;
+    if (world === null) return false;
+    for (const a of world.actors) {
+      if (!a.daemon || a.status === ActorStatus.Done) continue;
+      if (a.status === ActorStatus.Ready) return true;
+      if (a.status !== ActorStatus.Waiting) continue;
+      if (a.deadline_ms <= world.timeLimit_ms) return true;
+      if (a.until === null) continue;
+      let ready = false;
+      try {
+        ready = a.until();
+      } catch {}
+      if (ready) return true;
+    }
+    return false;
   }
 
   /**
@@ -496,7 +510,7 @@ export class ExecutionLog {
     // A wait whose deadline is past the horizon still read the clock: it is untimed only
     // because no timer had moved the clock far enough when it started.
     if (!startsTimedWait && hasDeadline(after)) addAccess(acc, CLOCK_OBJECT * 2);
-    if (after !== undefined) this.addEndAccesses(acc, after, info.spawned);
+    if (after !== undefined) this.addEndAccesses(acc, after);
     this.nameNewObjects(actor, info.index);
     this.addStable(acc, info.accesses);
     const checkReads = this.checkReadsOf(info.index);

@@ -114,9 +114,30 @@ describe("data choices the setup makes", () => {
 
   it("must be made alike by every execution of a vector", () => {
     let runs = 0;
-    const changing = startingAt((world) => (runs++ === 0 ? world.choose(2, "initial") : 0));
-    expect(() => exploreSystematic({ scenario: changing, params: {} })).toThrow(
-      EngineAssertionError,
+    const fewer = startingAt((world) => (runs++ === 0 ? world.choose(2, "initial") : 0));
+    expect(() => exploreSystematic({ scenario: fewer, params: {} })).toThrow(
+      /the setup made 0 of the 1 data choices of an earlier execution with the same values/,
     );
+    // From the review: one more choice in a later execution of the same vector was taken
+    // as a new position. (a and b race on x here, so each vector takes two executions.)
+    runs = 0;
+    const more = testScenario("more", (world) => {
+      if (runs++ > 0) world.choose(2, "extra");
+      const x = world.cell("x", 0);
+      for (const name of ["a", "b"]) {
+        world.spawn(
+          name,
+          (function* (): Actor {
+            x.set(x.get() + 1);
+            yield "s";
+          })(),
+        );
+      }
+    });
+    expect(() => exploreSystematic({ scenario: more, params: {} })).toThrow(
+      /the setup made more than its 0 data choices of an earlier execution with the same values/,
+    );
+    runs = 0;
+    expect(() => exploreSystematic({ scenario: more, params: {} })).toThrow(EngineAssertionError);
   });
 });

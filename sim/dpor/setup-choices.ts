@@ -21,6 +21,8 @@ export class SetupChoices {
   private readonly left: number[][] = [];
   /** Choices the running execution's setup has made so far. */
   private made = 0;
+  /** How many choices the vector has, once an execution of it has finished its setup. */
+  private settled = -1;
   /** True while the running execution is in its setup (before its first step). */
   open = false;
 
@@ -44,6 +46,11 @@ export class SetupChoices {
       }
       return this.values[p] as number;
     }
+    if (this.settled >= 0) {
+      throw new EngineAssertionError(
+        `dpor: the setup made more than its ${this.settled} data choices of an earlier execution with the same values (is the scenario deterministic?)`,
+      );
+    }
     this.values.push(first);
     this.ranges.push(n);
     const left: number[] = [];
@@ -58,9 +65,10 @@ export class SetupChoices {
     this.open = false;
     if (this.made < this.values.length) {
       throw new EngineAssertionError(
-        `dpor: the setup made ${this.made} data choices, ${this.values.length} before (is the scenario deterministic?)`,
+        `dpor: the setup made ${this.made} of the ${this.values.length} data choices of an earlier execution with the same values (is the scenario deterministic?)`,
       );
     }
+    this.settled = this.values.length;
   }
 
   /** Moves to the next vector to search; false when every one has been. */
@@ -70,6 +78,7 @@ export class SetupChoices {
       const v = left.shift();
       if (v === undefined) continue;
       this.values[p] = v;
+      this.settled = -1;
       this.values.length = p + 1;
       this.ranges.length = p + 1;
       this.left.length = p + 1;

@@ -1,13 +1,13 @@
 import { type ExecutionLimits, execute } from "../execute.ts";
 import {
   CLOCK_OBJECT,
-  DAEMONS_OBJECT,
   DEADLINE_OBJECTS,
   LIVE_OBJECT,
   PARTS,
   PSEUDO_OBJECTS,
   SUB_OBJECTS,
 } from "../objects/tracked.ts";
+import { plural } from "../plural.ts";
 import type { Scenario } from "../scenario.ts";
 import { DporStrategy } from "../strategies/dpor.ts";
 import type { ExecutionSummary, StepInfo, Strategy } from "../strategy.ts";
@@ -135,7 +135,6 @@ class Namer {
     if (n >= PSEUDO_OBJECTS) {
       if (n === CLOCK_OBJECT) return `clock:${rw}`;
       if (n === LIVE_OBJECT) return `live:${rw}`;
-      if (n === DAEMONS_OBJECT) return `daemons:${rw}`;
       return `deadline(${this.log.keys.names[n - DEADLINE_OBJECTS]}):${rw}`;
     }
     if (n >= SUB_OBJECTS) {
@@ -191,7 +190,9 @@ function replayTrace<P extends Params>(
         const at = log.setupChoices.length;
         const v = trace.setup[at];
         if (v === undefined)
-          throw new WalkError(`walk: the trace has ${at} setup choices, the setup makes more`);
+          throw new WalkError(
+            `walk: the trace has ${plural(at, "setup choice")}, the setup makes more`,
+          );
         if (v >= n)
           throw new WalkError(`walk: the trace's setup choice ${at} is ${v}, not below ${n}`);
         log.setupChoices.push(v);
@@ -220,7 +221,7 @@ function replayTrace<P extends Params>(
   const checkSetupMade = (): void => {
     if (log.setupChoices.length !== trace.setup.length)
       throw new WalkError(
-        `walk: the trace has ${trace.setup.length} setup choices, the setup made ${log.setupChoices.length}`,
+        `walk: the trace has ${plural(trace.setup.length, "setup choice")}, the setup made ${log.setupChoices.length}`,
       );
   };
   log.clear();

@@ -28,19 +28,15 @@ export const PSEUDO_OBJECTS = 1 << 28;
 export const CLOCK_OBJECT = PSEUDO_OBJECTS;
 export const CLOCK_READ = CLOCK_OBJECT * 2;
 /**
- * Whether the execution goes on: every step of a daemon reads it, and the finishing step of
- * a non-daemon actor writes it while the execution has daemons (the last such step ends the
- * execution, and with it every daemon's options; which one is last depends on their order).
+ * Whether the execution goes on: the step that finishes the last non-daemon actor ends it,
+ * and with it every option a daemon still had. A daemon's step or timer writes it, a
+ * non-daemon actor's finishing step reads it: a daemon step is ordered against each
+ * finishing step (the last one cuts it off, and which one is last depends on their
+ * order), while finishing steps commute with each other.
  */
 export const LIVE_OBJECT = PSEUDO_OBJECTS + 1;
-/**
- * Whether the execution has daemons: a step that spawns one writes it, the finishing step
- * of a non-daemon actor reads it (so that it is ordered against a daemon spawned later,
- * after which it would write LIVE_OBJECT).
- */
-export const DAEMONS_OBJECT = PSEUDO_OBJECTS + 2;
 /** Actor key k's deadline is pseudo-object DEADLINE_OBJECTS + k. */
-export const DEADLINE_OBJECTS = PSEUDO_OBJECTS + 3;
+export const DEADLINE_OBJECTS = PSEUDO_OBJECTS + 2;
 
 /**
  * Object numbers from SUB_OBJECTS up to PSEUDO_OBJECTS stand for parts of a world object,

@@ -345,6 +345,21 @@ export class DporStrategy implements Strategy {
     return this.fresh(node, enabled, current);
   }
 
+  /**
+   * The execution completed at step `last` while a daemon could still run: had another
+   * finishing step come after it, the daemon could have run in between. Each earlier
+   * finishing step of another actor that does not happen before `last` races with it.
+   */
+  private reverseEnd(last: number): void {
+    const log = this.log;
+    const a = log.actorIds[last];
+    for (let j = last - 1; j >= 0; j--) {
+      if (log.actorIds[j] === a || !log.finishes(j) || this.hb.before(log, j, last)) continue;
+      const e = log.events[j] as Event;
+      this.reverse(j, last, e.timer || log.resumed[j] === true);
+    }
+  }
+
   /** The setup has made its data choices: the log keeps them for the trace. */
   private closeSetup(): void {
     this.setup.close();
@@ -534,6 +549,7 @@ export class DporStrategy implements Strategy {
       const covered = this.reverse(i, k, e.timer || log.resumed[i] === true);
       this.prefixRaces.push(i, k, covered ? 1 : 0);
     }
+    if (!this.abandoned && n > 0 && log.completed() && log.daemonCouldRun()) this.reverseEnd(n - 1);
     this.insertDisabledOptions(Math.max(0, from - 1), n);
     this.insertHeldTimers(from, n);
     this.insertWaitWindows(from);
