@@ -58,6 +58,7 @@ export function execute(
   strategy: Strategy,
   limits: ExecutionLimits = {},
 ): ExecutionResult {
+  world.settingUp = false;
   const max_steps = limits.max_steps ?? defaultLimits.max_steps;
   const horizon_ms = world.horizon_ms ?? limits.horizon_ms ?? defaultLimits.horizon_ms;
   world.timeLimit_ms = horizon_ms;

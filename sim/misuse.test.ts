@@ -318,3 +318,45 @@ describe("a data choice too wide for a search that branches on every value", () 
     }
   });
 });
+
+describe("a data choice outside a step", () => {
+  const said =
+    /choose\('late'\) outside a step: make data choices in an actor's step or in the setup/;
+  it("in a check is that check's violation, not a choice counted against the next step", () => {
+    for (const register of ["atEnd", "invariant"] as const) {
+      const o = outcomeOf((w) => {
+        w.spawn("a", oneStep());
+        w[register]("chooses", () => (w.choose(2, "late") === 0 ? undefined : "one"));
+      });
+      expect(o).toMatchObject({ kind: "violation", property: "chooses" });
+      expect(o.kind === "violation" ? o.message : "").toMatch(said);
+    }
+  });
+
+  it("in a wait predicate is the waiter's crash", () => {
+    const o = outcomeOf((w) => {
+      w.spawn(
+        "a",
+        (function* (): Actor {
+          yield w.until(() => w.choose(2, "late") === 1, { label: "never like this" });
+        })(),
+      );
+    });
+    expect(o).toMatchObject({ kind: "crash", actor: "a" });
+    expect(o.kind === "crash" ? o.message : "").toMatch(said);
+  });
+
+  it("is allowed in the setup and in a step", () => {
+    const o = outcomeOf((w) => {
+      w.choose(2, "setup");
+      w.spawn(
+        "a",
+        (function* (): Actor {
+          w.choose(2, "step");
+          yield "after";
+        })(),
+      );
+    });
+    expect(o.kind).toBe("completed");
+  });
+});

@@ -78,6 +78,8 @@ export class World implements AccessRecorder {
   /** @internal Accesses of the running step: objectId * 2 + (write ? 1 : 0). */
   readonly accesses: number[] = [];
   /** @internal */ recording = false;
+  /** @internal True until the engine starts the execution: the setup may make choices. */
+  settingUp = true;
   /**
    * @internal True while the invariants run after a step (AccessRecorder): what they read,
    * with `get` or `peek` alike, goes into checkReads.
@@ -250,6 +252,15 @@ export class World implements AccessRecorder {
     // Beyond it the random strategies cannot draw a value, and a schedule cannot record one.
     if (n > MAX_CHOICE) throw new ModelError(`choose needs n <= 2^32, got ${n}`);
     if (n === 1) return 0;
+    // A choice belongs to a step (or to the setup), where the schedule records and replays
+    // it. Made in a wait predicate or a check, which the engine runs as often as it likes,
+    // it was counted against the next step (the review of the setup choices found one in
+    // an `atEnd` check carried into the next execution's first step).
+    if (this.running < 0 && !this.settingUp) {
+      throw new ModelError(
+        `choose('${label}') outside a step: make data choices in an actor's step or in the setup, not in a wait predicate or a check`,
+      );
+    }
     const v = this.chooser.pickChoice(n, label);
     if (!Number.isInteger(v) || v < 0 || v >= n) {
       throw new EngineAssertionError(`strategy chose ${v} outside [0, ${n})`);
