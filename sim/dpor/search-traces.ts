@@ -36,3 +36,53 @@ export function searchTraces<P extends Params>(
 export function testScenario(name: string, setup: (world: World) => void): Scenario<Params> {
   return { name, summary: "test", defaults: {}, setup };
 }
+
+/** How one dpor search compares with plain enumeration (see compareWithEnumeration). */
+export interface Comparison {
+  readonly exhausted: boolean;
+  /** Traces dpor completed more than once. */
+  readonly duplicates: number;
+  /** Traces enumeration reached and dpor did not, and the other way round. */
+  readonly missing: readonly string[];
+  readonly extra: readonly string[];
+  readonly same_final_states: boolean;
+}
+
+/** What a sound, optimal dpor search gives: every trace once, nothing else. */
+export const MATCHES_ENUMERATION: Comparison = {
+  exhausted: true,
+  duplicates: 0,
+  missing: [],
+  extra: [],
+  same_final_states: true,
+};
+
+/**
+ * dpor in the default order and in each of `seeds`' orders against plain enumeration of the
+ * same scenario; null when enumeration does not finish within `max_enumerated` executions
+ * (a property test skips those programs).
+ */
+export function compareWithEnumeration<P extends Params>(
+  scenario: Scenario<P>,
+  params: P,
+  seeds: readonly number[],
+  max_enumerated = 20_000,
+): Comparison[] | null {
+  const all = searchTraces(scenario, params, "exhaustive", { max_executions: max_enumerated });
+  if (!all.coverage.exhausted) return null;
+  const wanted = new Set(all.seen);
+  return [undefined, ...seeds].map((seed) => {
+    const dpor = searchTraces(scenario, params, "dpor", {
+      max_executions: 100_000,
+      ...(seed === undefined ? {} : { seed }),
+    });
+    const got = new Set(dpor.seen);
+    return {
+      exhausted: dpor.coverage.exhausted,
+      duplicates: dpor.seen.length - got.size,
+      missing: [...wanted].filter((t) => !got.has(t)).sort(),
+      extra: [...got].filter((t) => !wanted.has(t)).sort(),
+      same_final_states: dpor.coverage.final_states === all.coverage.final_states,
+    };
+  });
+}
