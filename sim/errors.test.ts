@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   EngineAssertionError,
   InputError,
+  NondeterminismError,
   parseSeed,
   ReplayDivergenceError,
   ScenarioParamsError,
@@ -79,5 +80,12 @@ describe("error types", () => {
     expect(divergence).toBeInstanceOf(InputError);
     expect(divergence.step).toBe(3);
     expect(new EngineAssertionError("m")).not.toBeInstanceOf(InputError);
+    // A nondeterministic model is the model's bug: not bad input to the CLI, nor the engine's.
+    const nondeterministic = new NondeterminismError("dpor: replay diverged at step 2");
+    expect(nondeterministic).not.toBeInstanceOf(InputError);
+    expect(nondeterministic).not.toBeInstanceOf(EngineAssertionError);
+    expect(nondeterministic.message).toMatch(
+      /^dpor: replay diverged at step 2: the scenario is not deterministic/,
+    );
   });
 });

@@ -86,6 +86,31 @@ export function checkSystematicChoice(strategy: string, n: number): void {
   );
 }
 
+/**
+ * A scenario that is not deterministic: the same decisions, replayed, led somewhere else (an
+ * actor that ran could not, a choice had another range, the setup made other choices). The
+ * model reads state the world does not track: a variable kept between executions,
+ * `Date.now`, `Math.random`, real timers or I/O. The model's bug, not the engine's, and a
+ * search that replays cannot go on past it.
+ */
+export class NondeterminismError extends StreamsimError {
+  override readonly name = "NondeterminismError";
+  constructor(what: string) {
+    super(
+      `${what}: the scenario is not deterministic (the same decisions led elsewhere; does the model read state the world does not track, kept between executions, Date.now, Math.random or I/O?)`,
+    );
+  }
+}
+
+/**
+ * Whether an error thrown inside model code (a step, a wait predicate, a check) stops the
+ * run instead of becoming the model's crash or violation: the user's bad input (a replay
+ * that diverged inside `choose`), and nondeterminism, which no schedule would reproduce.
+ */
+export function stopsTheRun(e: unknown): boolean {
+  return e instanceof InputError || e instanceof NondeterminismError;
+}
+
 /** A programmer error inside the engine: an assertion that must never fail. */
 export class EngineAssertionError extends StreamsimError {
   override readonly name = "EngineAssertionError";

@@ -1,5 +1,5 @@
 import { emptyArray, holds } from "./arrays.ts";
-import { checkAmount, EngineAssertionError, InputError } from "./errors.ts";
+import { checkAmount, InputError, NondeterminismError, stopsTheRun } from "./errors.ts";
 import { ABANDON, type StepInfo, type Strategy } from "./strategy.ts";
 import { type TraceStep, traceAccesses, traceWrites } from "./trace-step.ts";
 import {
@@ -145,9 +145,7 @@ export function execute(
         actor === undefined
           ? `actor ${actorId} cannot run`
           : whyNot(actors, actor, decision, enabled, horizon_ms);
-      throw new EngineAssertionError(
-        `${strategy.name}: replay diverged at step ${step}: ${why} (is the scenario deterministic?)`,
-      );
+      throw new NondeterminismError(`${strategy.name}: replay diverged at step ${step}: ${why}`);
     }
     if (current >= 0 && actorId !== current && hasStep(options, options.length, current)) {
       preemptions++;
@@ -248,7 +246,7 @@ function collectEnabled(
         try {
           ready = a.until();
         } catch (e) {
-          if (e instanceof InputError) throw e;
+          if (stopsTheRun(e)) throw e;
           return { actor: a.name, message: errorMessage(e) };
         }
       }
@@ -383,8 +381,9 @@ function runStep(world: World, actor: ActorState, firedTimer: boolean): string |
     }
     return null;
   } catch (e) {
-    // The user's input errors (a replay that diverged inside `choose`) are not crashes.
-    if (e instanceof InputError) throw e;
+    // The user's input errors (a replay that diverged inside `choose`) and nondeterminism
+    // are not crashes.
+    if (stopsTheRun(e)) throw e;
     finish(world, actor);
     return errorMessage(e);
   } finally {
@@ -462,7 +461,7 @@ function firstBroken(
       // A check that throws is broken code, not a verdict: said as a violation of that
       // check (it has a name and a schedule, as an actor's crash has), never escaping the
       // search as a bare error.
-      if (e instanceof InputError) throw e;
+      if (stopsTheRun(e)) throw e;
       message = `the check threw: ${errorMessage(e)}`;
     }
     if (message !== undefined && first === null) {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { programArbitrary, programScenario } from "./dpor/random-program.ts";
-import { EngineAssertionError } from "./errors.ts";
+import { NondeterminismError } from "./errors.ts";
 import { filesystemScenario, readersScenario } from "./examples/dpor/index.ts";
 import type { Cell } from "./objects/cell.ts";
 import { explore, runOnce } from "./runner.ts";
@@ -277,7 +277,7 @@ function untracked(
   };
 }
 
-/** The EngineAssertionError that a dpor search of the scenario stops with, as text. */
+/** The NondeterminismError that a dpor search of the scenario stops with, as text. */
 function divergence(scenario: Scenario<Params>): string {
   try {
     explore({
@@ -288,7 +288,8 @@ function divergence(scenario: Scenario<Params>): string {
       stop_on_first: false,
     });
   } catch (e) {
-    expect(e).toBeInstanceOf(EngineAssertionError);
+    expect(e).toBeInstanceOf(NondeterminismError);
+    expect(String(e)).toMatch(/the scenario is not deterministic/);
     return String(e);
   }
   throw new Error("the search did not stop");

@@ -1,5 +1,5 @@
 import { fillArray, truncateArray } from "../arrays.ts";
-import { InputError } from "../errors.ts";
+import { stopsTheRun } from "../errors.ts";
 import { CLOCK_OBJECT, LIVE_OBJECT, objectOfAccess, renumberAccess } from "../objects/tracked.ts";
 import type { StepInfo } from "../strategy.ts";
 import { type Decision, decisionKind, decisionSubject, stepOf } from "../types.ts";
@@ -266,7 +266,7 @@ export class ExecutionLog {
     } catch (e) {
       // The waiter's crash is the engine's to report, when it next evaluates the predicate
       // (as under every other strategy); here only its reads were wanted.
-      if (e instanceof InputError) throw e;
+      if (stopsTheRun(e)) throw e;
     } finally {
       world.recording = false;
     }
@@ -295,7 +295,7 @@ export class ExecutionLog {
       // As in recordWaitStart: the engine reports the crash when it evaluates the predicate
       // next. Taken as false, with the reads it made before it threw: a write to them may
       // make it throw, and the search must try the waiter's resumption before that write.
-      if (e instanceof InputError) throw e;
+      if (stopsTheRun(e)) throw e;
       holds = false;
     } finally {
       world.recording = false;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { EngineAssertionError } from "../errors.ts";
+import { NondeterminismError } from "../errors.ts";
 import type { Actor } from "../types.ts";
 import type { World } from "../world.ts";
 import { verdict } from "./coverage.ts";
@@ -133,6 +133,6 @@ describe("data choices the setup makes", () => {
       /the setup made more than its 0 data choices of an earlier execution with the same values/,
     );
     runs = 0;
-    expect(() => exploreSystematic({ scenario: more, params: {} })).toThrow(EngineAssertionError);
+    expect(() => exploreSystematic({ scenario: more, params: {} })).toThrow(NondeterminismError);
   });
 });

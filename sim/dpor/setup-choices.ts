@@ -1,4 +1,4 @@
-import { EngineAssertionError } from "../errors.ts";
+import { NondeterminismError } from "../errors.ts";
 
 /**
  * The data choices a scenario's setup makes before the first step, enumerated depth-first:
@@ -40,15 +40,15 @@ export class SetupChoices {
     const p = this.made++;
     if (p < this.values.length) {
       if (this.ranges[p] !== n) {
-        throw new EngineAssertionError(
-          `dpor: the setup's data choice ${p} had ${this.ranges[p]} values and now has ${n} (is the scenario deterministic?)`,
+        throw new NondeterminismError(
+          `dpor: the setup's data choice ${p} had ${this.ranges[p]} values and now has ${n}`,
         );
       }
       return this.values[p] as number;
     }
     if (this.settled >= 0) {
-      throw new EngineAssertionError(
-        `dpor: the setup made more than its ${this.settled} data choices of an earlier execution with the same values (is the scenario deterministic?)`,
+      throw new NondeterminismError(
+        `dpor: the setup made more than its ${this.settled} data choices of an earlier execution with the same values`,
       );
     }
     this.values.push(first);
@@ -64,8 +64,8 @@ export class SetupChoices {
     if (!this.open) return;
     this.open = false;
     if (this.made < this.values.length) {
-      throw new EngineAssertionError(
-        `dpor: the setup made ${this.made} of the ${this.values.length} data choices of an earlier execution with the same values (is the scenario deterministic?)`,
+      throw new NondeterminismError(
+        `dpor: the setup made ${this.made} of the ${this.values.length} data choices of an earlier execution with the same values`,
       );
     }
     this.settled = this.values.length;

@@ -5,7 +5,7 @@ import { ExecutionLog } from "../dpor/log.ts";
 import { SetupChoices } from "../dpor/setup-choices.ts";
 import type { Shard } from "../dpor/shard.ts";
 import { insertSequence, type WakeupNode, weakInitial } from "../dpor/wakeup.ts";
-import { checkSystematicChoice, EngineAssertionError } from "../errors.ts";
+import { checkSystematicChoice, EngineAssertionError, NondeterminismError } from "../errors.ts";
 import { Prng } from "../prng.ts";
 import { ABANDON, type ExecutionSummary, type StepInfo, type Strategy } from "../strategy.ts";
 import { type Decision, decisionKind, decisionSubject, stepOf, timerOf } from "../types.ts";
@@ -272,9 +272,7 @@ export class DporStrategy implements Strategy {
       const cur = node.cur as Event;
       const i = this.replayIndex(enabled, cur, step);
       if (i < 0) {
-        throw new EngineAssertionError(
-          `dpor: replay diverged at step ${step} (is the scenario deterministic?)`,
-        );
+        throw new NondeterminismError(`dpor: replay diverged at step ${step}`);
       }
       this.target = cur;
       this.targetPartial = false;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { verdict } from "../dpor/coverage.ts";
 import { exploreSystematic } from "../dpor/systematic.ts";
+import { NondeterminismError } from "../errors.ts";
 import { counterScenario } from "../examples/counter.ts";
 import type { Scenario } from "../scenario.ts";
 
@@ -90,5 +91,34 @@ describe("exhaustive", () => {
     expect(c.exhausted).toBe(false);
     expect(c.bounds).toEqual(["execution bound 5"]);
     expect(verdict(c)).not.toContain("all interleavings");
+  });
+
+  it("refuses a scenario whose choice has another range when replayed, naming the model's bug", () => {
+    // The range comes from a variable kept between executions: state the world does not track.
+    let executions = 0;
+    const drifting: Scenario<Record<string, never>> = {
+      name: "drifting",
+      summary: "a choice whose range grows with every execution",
+      defaults: {},
+      setup(world) {
+        const range = 2 + executions++;
+        world.spawn(
+          "picker",
+          // biome-ignore lint/correctness/useYield: a one-step actor: its whole body is one atomic step
+          (function* () {
+            world.choose(range, "value");
+          })(),
+        );
+      },
+    };
+    expect(() =>
+      exploreSystematic({ scenario: drifting, params: {}, strategy: "exhaustive" }),
+    ).toThrow(NondeterminismError);
+    executions = 0;
+    expect(() =>
+      exploreSystematic({ scenario: drifting, params: {}, strategy: "exhaustive" }),
+    ).toThrow(
+      /exhaustive: decision \d+ had 2 options and now has 3: the scenario is not deterministic/,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { ActorKeys } from "../dpor/event.ts";
 import { HappensBefore } from "../dpor/hb.ts";
 import { ExecutionLog } from "../dpor/log.ts";
-import { checkSystematicChoice, EngineAssertionError } from "../errors.ts";
+import { checkSystematicChoice, NondeterminismError } from "../errors.ts";
 import { ABANDON, type StepInfo, type Strategy } from "../strategy.ts";
 import { type Decision, decisionSubject, stepOf } from "../types.ts";
 import type { World } from "../world.ts";
@@ -156,8 +156,8 @@ export class ExhaustiveStrategy implements Strategy {
     const at = this.stack[p];
     if (at !== undefined) {
       if (at.n !== n) {
-        throw new EngineAssertionError(
-          `exhaustive: decision ${p} had ${at.n} options and now has ${n} (is the scenario deterministic?)`,
+        throw new NondeterminismError(
+          `exhaustive: decision ${p} had ${at.n} options and now has ${n}`,
         );
       }
       return at.i;
