@@ -182,8 +182,43 @@ describe("options of replayed steps, taken from the execution that first ran the
   });
 
   it("stop the search with the same error when the actor to replay was never spawned", () => {
-    // `extra`, spawned in the first execution only, runs step 2 and lets the others race.
+    // `extra`, spawned by `starter`'s step in the first execution only, runs step 1 and
+    // lets the others race. (Spawned by the setup, dpor refuses it sooner: see below.)
     const scenario = untracked("untracked-spawn", (world, execution) => {
+      const go = world.cell("go", false);
+      const a = world.cell("a", 0);
+      world.spawn(
+        "starter",
+        // biome-ignore lint/correctness/useYield: a one-step actor: its whole body is one atomic step
+        (function* () {
+          if (execution !== 1) return;
+          world.spawn(
+            "extra",
+            (function* () {
+              go.set(true);
+              yield "done";
+            })(),
+          );
+        })(),
+      );
+      for (const [name, value] of [
+        ["left", 1],
+        ["right", 2],
+      ] as const) {
+        world.spawn(
+          name,
+          (function* () {
+            yield world.until(() => go.get(), { label: "wait" });
+            a.set(value);
+          })(),
+        );
+      }
+    });
+    expect(divergence(scenario)).toMatch(/dpor: replay diverged at step 3: the scenario is not/);
+  });
+
+  it("refuse a setup that spawns another actor than the execution before, before any replay", () => {
+    const scenario = untracked("untracked-setup-spawn", (world, execution) => {
       const go = world.cell("go", false);
       const a = world.cell("a", 0);
       for (const [name, value] of [
@@ -208,7 +243,9 @@ describe("options of replayed steps, taken from the execution that first ran the
         );
       }
     });
-    expect(divergence(scenario)).toMatch(/dpor: replay diverged at step 2: actor 2 cannot run/);
+    expect(divergence(scenario)).toMatch(
+      /dpor: the setup spawned 2 actors and made 2 tracked objects, where an earlier execution with the same values spawned 3/,
+    );
   });
 });
 

@@ -135,4 +135,57 @@ describe("data choices the setup makes", () => {
     runs = 0;
     expect(() => exploreSystematic({ scenario: more, params: {} })).toThrow(NondeterminismError);
   });
+
+  it("are refused when a later execution's setup spawns another actor or makes another object", () => {
+    // Found in review: dpor offered the extra actor as a new option at the replayed steps
+    // and searched on. (a and b race on x, so the search takes a second execution.)
+    let runs = 0;
+    const growing = (extra: (world: World) => void) =>
+      testScenario("growing", (world) => {
+        const x = world.cell("x", 0);
+        for (const name of ["a", "b"]) {
+          world.spawn(
+            name,
+            (function* (): Actor {
+              x.set(x.get() + 1);
+              yield "s";
+            })(),
+          );
+        }
+        if (runs++ > 0) extra(world);
+      });
+    const actor = growing((world) =>
+      world.spawn(
+        "c",
+        (function* (): Actor {
+          yield "s";
+        })(),
+      ),
+    );
+    expect(() => exploreSystematic({ scenario: actor, params: {} })).toThrow(
+      /dpor: the setup spawned 3 actors and made 1 tracked object, where an earlier execution with the same values spawned 2 and made 1: the scenario is not deterministic/,
+    );
+    runs = 0;
+    const object = growing((world) => world.cell("y", 0));
+    expect(() => exploreSystematic({ scenario: object, params: {} })).toThrow(
+      /spawned 2 actors and made 2 tracked objects, where an earlier execution with the same values spawned 2 and made 1/,
+    );
+    // Each vector of the setup's values may make its own: here the value decides the spawn.
+    const deciding = testScenario("deciding", (world) => {
+      const x = world.cell("x", 0);
+      const n = 1 + world.choose(2, "actors");
+      for (let i = 0; i < n; i++) {
+        world.spawn(
+          `w${i}`,
+          (function* (): Actor {
+            x.set(x.get() + 1);
+            yield "s";
+          })(),
+        );
+      }
+    });
+    const c = exploreSystematic({ scenario: deciding, params: {}, stop_on_first: false });
+    expect(c.exhausted).toBe(true);
+    expect(c.executions).toBe(3);
+  });
 });

@@ -1,4 +1,5 @@
 import { NondeterminismError } from "../errors.ts";
+import { plural } from "../plural.ts";
 
 /**
  * The data choices a scenario's setup makes before the first step, enumerated depth-first:
@@ -23,6 +24,13 @@ export class SetupChoices {
   private made = 0;
   /** How many choices the vector has, once an execution of it has finished its setup. */
   private settled = -1;
+  /**
+   * The actors and tracked objects the vector's setup made, once an execution of it has
+   * finished its setup. A later execution that makes others is nondeterministic: its extra
+   * actor would be offered as a new option at every replayed step, silently.
+   */
+  private settledActors = -1;
+  private settledObjects = -1;
   /** True while the running execution is in its setup (before its first step). */
   open = false;
 
@@ -59,8 +67,11 @@ export class SetupChoices {
     return first;
   }
 
-  /** The setup is over (the first step is picked, or the execution ended without one). */
-  close(): void {
+  /**
+   * The setup is over (the first step is picked, or the execution ended without one), having
+   * spawned `actors` actors and made `objects` tracked objects (-1: not known).
+   */
+  close(actors: number, objects: number): void {
     if (!this.open) return;
     this.open = false;
     if (this.made < this.values.length) {
@@ -68,7 +79,14 @@ export class SetupChoices {
         `dpor: the setup made ${this.made} of the ${this.values.length} data choices of an earlier execution with the same values`,
       );
     }
+    if (this.settled >= 0 && (actors !== this.settledActors || objects !== this.settledObjects)) {
+      throw new NondeterminismError(
+        `dpor: the setup spawned ${plural(actors, "actor")} and made ${plural(objects, "tracked object")}, where an earlier execution with the same values spawned ${this.settledActors} and made ${this.settledObjects}`,
+      );
+    }
     this.settled = this.values.length;
+    this.settledActors = actors;
+    this.settledObjects = objects;
   }
 
   /** Moves to the next vector to search; false when every one has been. */

@@ -97,6 +97,8 @@ export class DporStrategy implements Strategy {
    */
   divergentReplays = 0;
 
+  /** The world the engine runs (see observe): the setup's actors and objects are counted. */
+  private world: World | null = null;
   private readonly keys = new ActorKeys();
   private readonly bound: number;
   private stack: SearchNode[] = [];
@@ -195,6 +197,7 @@ export class DporStrategy implements Strategy {
    * which stays sound but explores more (reported as blocked or infeasible executions).
    */
   observe(world: World): void {
+    this.world = world;
     this.log.observe(world);
   }
 
@@ -360,7 +363,8 @@ export class DporStrategy implements Strategy {
 
   /** The setup has made its data choices: the log keeps them for the trace. */
   private closeSetup(): void {
-    this.setup.close();
+    const world = this.world;
+    this.setup.close(world?.actors.length ?? -1, world?.objects.length ?? -1);
     const kept = this.log.setupChoices;
     const values = this.setup.values;
     kept.length = values.length;
