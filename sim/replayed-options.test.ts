@@ -217,6 +217,76 @@ describe("options of replayed steps, taken from the execution that first ran the
     expect(divergence(scenario)).toMatch(/dpor: replay diverged at step 3: the scenario is not/);
   });
 
+  it("stop the search when a replayed step's data choice has another range", () => {
+    // From review: a range that shrank after the 7th execution turned the replayed value
+    // into an "infeasible" branch, and dpor said "no failure over all interleavings" where
+    // exhaustive finds the violation; a range that grew was replayed silently.
+    // (The range changes at the first execution that replays p's step with that many values.)
+    const cases = [
+      { before: 5, after: 4, from: 8 },
+      { before: 2, after: 3, from: 2 },
+    ];
+    for (const { before, after, from } of cases) {
+      const scenario = untracked("drifting-range", (world, execution) => {
+        const range = execution >= from ? after : before;
+        const y = world.cell("y", 0);
+        const x = world.cell("x", 0);
+        world.spawn(
+          "p",
+          (function* () {
+            y.set(world.choose(range, "v"));
+            yield "s";
+          })(),
+        );
+        for (const [name, value] of [
+          ["a", 1],
+          ["b", 2],
+        ] as const) {
+          world.spawn(
+            name,
+            (function* () {
+              x.set(value);
+              yield "s";
+            })(),
+          );
+        }
+      });
+      expect(divergence(scenario)).toContain(
+        `dpor: a replayed step's data choice 0 had ${before} values when the step first ran and now has ${after}`,
+      );
+    }
+  });
+
+  it("stop the search when a replayed step makes fewer data choices than when it first ran", () => {
+    // p's step is replayed by the second execution, which reverses a and b's race.
+    const scenario = untracked("fewer-choices", (world, execution) => {
+      const x = world.cell("x", 0);
+      const y = world.cell("y", 0);
+      world.spawn(
+        "p",
+        (function* () {
+          y.set(execution > 1 ? 0 : world.choose(2, "v"));
+          yield "s";
+        })(),
+      );
+      for (const [name, value] of [
+        ["a", 1],
+        ["b", 2],
+      ] as const) {
+        world.spawn(
+          name,
+          (function* () {
+            x.set(value);
+            yield "s";
+          })(),
+        );
+      }
+    });
+    expect(divergence(scenario)).toMatch(
+      /dpor: replayed step 0 made 0 data choices, and 1 when it first ran/,
+    );
+  });
+
   it("refuse a setup that spawns another actor than the execution before, before any replay", () => {
     const scenario = untracked("untracked-setup-spawn", (world, execution) => {
       const go = world.cell("go", false);
@@ -244,7 +314,7 @@ describe("options of replayed steps, taken from the execution that first ran the
       }
     });
     expect(divergence(scenario)).toMatch(
-      /dpor: the setup spawned 2 actors and made 2 tracked objects, where an earlier execution with the same values spawned 3/,
+      /dpor: the setup made actors \[left, right\] and objects \[go, a\], where an earlier execution made \[left, right, extra\] and \[go, a\]/,
     );
   });
 });

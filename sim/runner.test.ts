@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { exploreSystematic } from "./dpor/systematic.ts";
+import { NondeterminismError } from "./errors.ts";
 import { counterScenario } from "./examples/counter.ts";
 import { explore, hashDecisions, type Progress, runOnce } from "./runner.ts";
 import type { Scenario } from "./scenario.ts";
@@ -204,5 +206,59 @@ describe("explore with stop_when", () => {
     });
     expect(r.outcomes.violation).toBe(3);
     expect(r.failures.at(-1)?.execution).toBe(r.executions - 1);
+  });
+});
+
+describe("failures kept by explore and exploreSystematic", () => {
+  it("refuses a failure that does not come back when its schedule is replayed", () => {
+    // From review: an invariant over untracked state failed in the second execution only;
+    // its schedule was reported, and replaying it passed (or diverged, said as bad input).
+    let runs = 0;
+    const flaky: Scenario<Record<string, never>> = {
+      name: "flaky",
+      summary: "an end check that fails in the second execution only",
+      defaults: {},
+      setup(world: World) {
+        const second = ++runs === 2;
+        const x = world.cell("x", 0);
+        for (const [name, value] of [
+          ["a", 1],
+          ["b", 2],
+        ] as const) {
+          world.spawn(
+            name,
+            (function* (): Actor {
+              x.set(value);
+              yield "s";
+            })(),
+          );
+        }
+        world.atEnd("not second", () => (second ? "the second execution" : undefined));
+      },
+    };
+    const message =
+      /^a failure did not come back when its schedule was replayed \(not second violated after 4 steps: the second execution; then completed after 4 steps\): the scenario is not deterministic/;
+    expect(() =>
+      explore({ scenario: flaky, params: {}, strategy: new RandomStrategy(1), max_executions: 5 }),
+    ).toThrow(message);
+    for (const strategy of ["dpor", "exhaustive"] as const) {
+      runs = 0;
+      let thrown: unknown = null;
+      try {
+        exploreSystematic({ scenario: flaky, params: {}, strategy });
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(NondeterminismError);
+      expect(String((thrown as Error).message)).toMatch(message);
+    }
+    // Deterministic failures are kept as before, each confirmed by one replay.
+    const c = exploreSystematic({
+      scenario: counterScenario,
+      params: { workers: 2 },
+      strategy: "dpor",
+      stop_on_first: false,
+    });
+    expect(c.failures.length).toBeGreaterThan(0);
   });
 });

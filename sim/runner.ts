@@ -1,10 +1,12 @@
-import { checkAmount } from "./errors.ts";
+import { checkAmount, NondeterminismError, ReplayDivergenceError } from "./errors.ts";
 import { checkLimits, type ExecutionLimits, type ExecutionResult, execute } from "./execute.ts";
 import type { Scenario } from "./scenario.ts";
 import type { Schedule } from "./schedule.ts";
+import { ReplayStrategy } from "./strategies/replay.ts";
 import type { Strategy } from "./strategy.ts";
 import {
   type Decision,
+  describeOutcome,
   isFailure,
   type Outcome,
   type OutcomeKind,
@@ -142,6 +144,9 @@ export function explore<P extends Params>(options: ExploreOptions<P>): ExploreRe
     const failed = isFailure(r.outcome);
     const stops = stop_on_first && failed && (options.stop_when?.(r.outcome) ?? true);
     if (failed && (failures.length < max_failures || stops)) {
+      if (!(options.strategy instanceof ReplayStrategy)) {
+        confirmFailure(options.scenario, options.params, r, options.limits);
+      }
       failures.push(failureOf(options.scenario, options.params, r, executions - 1));
     }
     if (stops) break;
@@ -169,6 +174,36 @@ export function explore<P extends Params>(options: ExploreOptions<P>): ExploreRe
 }
 
 /** The record of a failing execution, with the schedule that reproduces it. */
+/**
+ * Replays a failing execution's decisions in a fresh world and checks that it fails the
+ * same way. A failure that does not come back came from a model that is not deterministic
+ * (state kept between executions, say): its schedule would send the user chasing nothing,
+ * and a search that replays (dpor, exhaustive, shrinking) rests on it. One execution per
+ * failure kept.
+ */
+export function confirmFailure<P extends Params>(
+  scenario: Scenario<P>,
+  params: P,
+  r: ExecutionResult,
+  limits: ExecutionLimits | undefined,
+): void {
+  let again: ExecutionResult | null;
+  try {
+    again = runOnce(scenario, params, new ReplayStrategy(r.decisions), {
+      ...(limits === undefined ? {} : { limits }),
+    });
+  } catch (e) {
+    if (!(e instanceof ReplayDivergenceError)) throw e;
+    throw new NondeterminismError(
+      `a failure's schedule does not replay (${describeOutcome(r.outcome)}; then ${e.message})`,
+    );
+  }
+  if (again !== null && JSON.stringify(again.outcome) === JSON.stringify(r.outcome)) return;
+  throw new NondeterminismError(
+    `a failure did not come back when its schedule was replayed (${describeOutcome(r.outcome)}; then ${again === null ? "nothing" : describeOutcome(again.outcome)})`,
+  );
+}
+
 export function failureOf<P extends Params>(
   scenario: Scenario<P>,
   params: P,

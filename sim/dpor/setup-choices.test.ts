@@ -111,7 +111,7 @@ describe("data choices the setup makes", () => {
     let runs = 0;
     const fewer = startingAt((world) => (runs++ === 0 ? world.choose(2, "initial") : 0));
     expect(() => exploreSystematic({ scenario: fewer, params: {} })).toThrow(
-      /the setup made 0 of the 1 data choices of an earlier execution with the same values/,
+      /the setup made 0 data choices, where earlier executions made 1 \(this one was to take the values 1\)/,
     );
     // From the review: one more choice in a later execution of the same vector was taken
     // as a new position. (a and b race on x here, so each vector takes two executions.)
@@ -130,13 +130,13 @@ describe("data choices the setup makes", () => {
       }
     });
     expect(() => exploreSystematic({ scenario: more, params: {} })).toThrow(
-      /the setup made more than its 0 data choices of an earlier execution with the same values/,
+      /the setup made more than 0 data choices, where an earlier execution made 0/,
     );
     runs = 0;
     expect(() => exploreSystematic({ scenario: more, params: {} })).toThrow(NondeterminismError);
   });
 
-  it("are refused when a later execution's setup spawns another actor or makes another object", () => {
+  it("are refused when a later execution's setup makes other actors or objects, or others in another order", () => {
     // Found in review: dpor offered the extra actor as a new option at the replayed steps
     // and searched on. (a and b race on x, so the search takes a second execution.)
     let runs = 0;
@@ -163,12 +163,30 @@ describe("data choices the setup makes", () => {
       ),
     );
     expect(() => exploreSystematic({ scenario: actor, params: {} })).toThrow(
-      /dpor: the setup spawned 3 actors and made 1 tracked object, where an earlier execution with the same values spawned 2 and made 1: the scenario is not deterministic/,
+      /dpor: the setup made actors \[a, b, c\] and objects \[x\], where an earlier execution made \[a, b\] and \[x\]: the scenario is not deterministic/,
     );
     runs = 0;
     const object = growing((world) => world.cell("y", 0));
     expect(() => exploreSystematic({ scenario: object, params: {} })).toThrow(
-      /spawned 2 actors and made 2 tracked objects, where an earlier execution with the same values spawned 2 and made 1/,
+      /made actors \[a, b\] and objects \[x, y\], where an earlier execution made \[a, b\] and \[x\]/,
+    );
+    // The same number in another order (from review: dpor said "no failure" where the
+    // deterministic scenario fails): the actors' ids, and so every replayed pick, swap.
+    runs = 0;
+    const swapped = testScenario("swapped", (world) => {
+      const x = world.cell("x", 0);
+      for (const name of runs++ < 1 ? ["a", "b"] : ["b", "a"]) {
+        world.spawn(
+          name,
+          (function* (): Actor {
+            x.set(name === "a" ? 1 : 2);
+            yield "s";
+          })(),
+        );
+      }
+    });
+    expect(() => exploreSystematic({ scenario: swapped, params: {} })).toThrow(
+      /made actors \[b, a\] and objects \[x\], where an earlier execution made \[a, b\] and \[x\]/,
     );
     // Each vector of the setup's values may make its own: here the value decides the spawn.
     const deciding = testScenario("deciding", (world) => {

@@ -1,5 +1,6 @@
 import { NondeterminismError } from "../errors.ts";
 import { plural } from "../plural.ts";
+import type { World } from "../world.ts";
 
 /**
  * The data choices a scenario's setup makes before the first step, enumerated depth-first:
@@ -25,12 +26,13 @@ export class SetupChoices {
   /** How many choices the vector has, once an execution of it has finished its setup. */
   private settled = -1;
   /**
-   * The actors and tracked objects the vector's setup made, once an execution of it has
-   * finished its setup. A later execution that makes others is nondeterministic: its extra
-   * actor would be offered as a new option at every replayed step, silently.
+   * The names of the actors and tracked objects the vector's setup made, in order, once an
+   * execution of it has finished its setup (empty before). A later execution that makes
+   * others is nondeterministic: an extra actor would be offered as a new option at every
+   * replayed step, and actors or objects in another order would swap their ids, silently.
    */
+  private readonly settledNames: string[] = [];
   private settledActors = -1;
-  private settledObjects = -1;
   /** True while the running execution is in its setup (before its first step). */
   open = false;
 
@@ -56,7 +58,7 @@ export class SetupChoices {
     }
     if (this.settled >= 0) {
       throw new NondeterminismError(
-        `dpor: the setup made more than its ${this.settled} data choices of an earlier execution with the same values`,
+        `dpor: the setup made more than ${plural(this.settled, "data choice")}, where an earlier execution${this.sameValues()} made ${this.settled}`,
       );
     }
     this.values.push(first);
@@ -69,24 +71,51 @@ export class SetupChoices {
 
   /**
    * The setup is over (the first step is picked, or the execution ended without one), having
-   * spawned `actors` actors and made `objects` tracked objects (-1: not known).
+   * made `world`'s actors and tracked objects (null: not known).
    */
-  close(actors: number, objects: number): void {
+  close(world: World | null): void {
     if (!this.open) return;
     this.open = false;
     if (this.made < this.values.length) {
       throw new NondeterminismError(
-        `dpor: the setup made ${this.made} of the ${this.values.length} data choices of an earlier execution with the same values`,
+        `dpor: the setup made ${plural(this.made, "data choice")}, where earlier executions made ${this.values.length} (this one was to take the values ${this.values.join(", ")})`,
       );
     }
-    if (this.settled >= 0 && (actors !== this.settledActors || objects !== this.settledObjects)) {
-      throw new NondeterminismError(
-        `dpor: the setup spawned ${plural(actors, "actor")} and made ${plural(objects, "tracked object")}, where an earlier execution with the same values spawned ${this.settledActors} and made ${this.settledObjects}`,
-      );
-    }
+    if (world !== null) this.settle(world);
     this.settled = this.values.length;
-    this.settledActors = actors;
-    this.settledObjects = objects;
+  }
+
+  /** Records the setup's actors and objects, or checks them against the vector's. */
+  private settle(world: World): void {
+    const names = this.settledNames;
+    const actors = world.actors;
+    const objects = world.objects;
+    if (this.settled < 0) {
+      names.length = 0;
+      for (const a of actors) names.push(a.name);
+      for (const o of objects) names.push(o.name);
+      this.settledActors = actors.length;
+      return;
+    }
+    let same =
+      actors.length === this.settledActors && names.length === actors.length + objects.length;
+    for (let i = 0; same && i < actors.length; i++)
+      same = names[i] === (actors[i] as { name: string }).name;
+    for (let i = 0; same && i < objects.length; i++) {
+      same = names[actors.length + i] === (objects[i] as { name: string }).name;
+    }
+    if (same) return;
+    const now = [...actors.map((a) => a.name), ...objects.map((o) => o.name)];
+    throw new NondeterminismError(
+      `dpor: the setup made actors [${now.slice(0, actors.length).join(", ")}] and objects [${now.slice(actors.length).join(", ")}], where an earlier execution${this.sameValues()} made [${names.slice(0, this.settledActors).join(", ")}] and [${names.slice(this.settledActors).join(", ")}]`,
+    );
+  }
+
+  /** " with the same setup choices (…)", or nothing to add when the setup makes none. */
+  private sameValues(): string {
+    return this.values.length === 0
+      ? ""
+      : ` with the same setup choices (${this.values.join(", ")})`;
   }
 
   /** Moves to the next vector to search; false when every one has been. */

@@ -1,6 +1,6 @@
 import { checkAmount, InputError } from "../errors.ts";
 import { checkLimits, type ExecutionLimits, type ExecutionResult, execute } from "../execute.ts";
-import { type Failure, failureOf } from "../runner.ts";
+import { confirmFailure, type Failure, failureOf } from "../runner.ts";
 import type { Scenario } from "../scenario.ts";
 import { DporStrategy } from "../strategies/dpor.ts";
 import { ExhaustiveStrategy } from "../strategies/exhaustive.ts";
@@ -183,6 +183,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
     if (isFailure(r.outcome)) {
       if (first_failure === null) first_failure = runs;
       if (failures.length < max_failures) {
+        confirmFailure(options.scenario, options.params, r, limits);
         failures.push(failureOf(options.scenario, options.params, r, runs - 1));
       }
       if (stop_on_first && (options.stop_when?.(r.outcome) ?? true)) {

@@ -6,6 +6,7 @@ import { SetupChoices } from "../dpor/setup-choices.ts";
 import type { Shard } from "../dpor/shard.ts";
 import { insertSequence, type WakeupNode, weakInitial } from "../dpor/wakeup.ts";
 import { checkSystematicChoice, EngineAssertionError, NondeterminismError } from "../errors.ts";
+import { plural } from "../plural.ts";
 import { Prng } from "../prng.ts";
 import { ABANDON, type ExecutionSummary, type StepInfo, type Strategy } from "../strategy.ts";
 import { type Decision, decisionKind, decisionSubject, stepOf, timerOf } from "../types.ts";
@@ -110,6 +111,8 @@ export class DporStrategy implements Strategy {
   private pendingSleep: Event[] = NOTHING_ASLEEP;
   private target: Event | null = null;
   private targetPartial = false;
+  /** Whether the target is a replayed step's own event: its data choices must recur. */
+  private targetReplayed = false;
   private abandoned = false;
   /** Steps of the abandoned execution that are worth learning races from. */
   private abandonedAt = 0;
@@ -279,9 +282,11 @@ export class DporStrategy implements Strategy {
       }
       this.target = cur;
       this.targetPartial = false;
+      this.targetReplayed = true;
       this.countPreemption(enabled, current, i);
       return i;
     }
+    this.targetReplayed = false;
     if (step === this.branchPoint) {
       node = this.stack[step] as SearchNode;
       wanted = this.branchTarget;
@@ -363,8 +368,7 @@ export class DporStrategy implements Strategy {
 
   /** The setup has made its data choices: the log keeps them for the trace. */
   private closeSetup(): void {
-    const world = this.world;
-    this.setup.close(world?.actors.length ?? -1, world?.objects.length ?? -1);
+    this.setup.close(this.world);
     const kept = this.log.setupChoices;
     const values = this.setup.values;
     kept.length = values.length;
@@ -442,6 +446,12 @@ export class DporStrategy implements Strategy {
     const j = this.choiceValues.length;
     const t = this.target;
     let v = 0;
+    if (this.targetReplayed && (t === null || j >= t.choices.length || t.ranges[j] !== n)) {
+      // (At the branch point a value out of range can be legitimate: infeasible below.)
+      throw new NondeterminismError(
+        `dpor: a replayed step's data choice ${j} had ${t === null || j >= t.ranges.length ? "no value" : `${t.ranges[j]} values`} when the step first ran and now has ${n}`,
+      );
+    }
     if (t !== null && j < t.choices.length) {
       v = t.choices[j] as number;
       if (v >= n) {
@@ -471,6 +481,11 @@ export class DporStrategy implements Strategy {
     }
     const replaying = info.index < this.branchPoint;
     const known = replaying ? (this.stack[info.index] as SearchNode).cur : null;
+    if (known !== null && known.choices.length !== this.choiceValues.length) {
+      throw new NondeterminismError(
+        `dpor: replayed step ${info.index} made ${plural(this.choiceValues.length, "data choice")}, and ${known.choices.length} when it first ran`,
+      );
+    }
     const ev = this.log.record(info, this.choiceValues, this.choiceRanges, known);
     if (this.choiceValues.length > 0) {
       this.choiceValues.length = 0;
