@@ -1,6 +1,8 @@
 import { Worker } from "node:worker_threads";
+import { InputError, NondeterminismError } from "../errors.ts";
 import type { Params } from "../types.ts";
 import { wallNow_ms } from "../wallclock.ts";
+import { ModelError } from "../world.ts";
 import { type Coverage, mergeCoverage } from "./coverage.ts";
 import { BoundError } from "./systematic.ts";
 
@@ -23,10 +25,22 @@ export interface PoolTask {
   readonly progress_every?: number;
 }
 
-/** What a worker posts: its executions so far now and then, and its coverage at the end. */
+/**
+ * Which family of error a worker's search stopped with: the classes a caller tells apart
+ * (the CLI exits 2 on input, names nondeterminism), which a thread boundary would lose.
+ */
+export type ErrorFamily = "input" | "nondeterminism" | "model" | "other";
+
+/** What a worker posts: its executions so far now and then, its coverage or its error. */
 export type WorkerMessage =
   | { readonly kind: "progress"; readonly executions: number }
-  | { readonly kind: "done"; readonly coverage: Coverage };
+  | { readonly kind: "done"; readonly coverage: Coverage }
+  | {
+      readonly kind: "error";
+      readonly name: string;
+      readonly message: string;
+      readonly family: ErrorFamily;
+    };
 
 export interface PoolOptions extends PoolTask {
   /** Worker threads, each exploring shard k of `workers`. Default 2. */
@@ -66,26 +80,67 @@ export async function explorePool(options: PoolOptions): Promise<Coverage> {
       wallNow_ms() - started,
     );
   };
-  const parts = await Promise.all(
-    Array.from({ length: workers }, (_, index) =>
-      runWorker(task, { index, count: workers }, (n) => report(index, n)),
-    ),
-  );
-  return mergeCoverage(parts);
+  // The first worker to fail stops the others: their shards' results would be dropped,
+  // and a search on a big scope would hold the process for minutes before it could exit.
+  const threads: Worker[] = [];
+  try {
+    const parts = await Promise.all(
+      Array.from({ length: workers }, (_, index) =>
+        runWorker(task, { index, count: workers }, threads, (n) => report(index, n)),
+      ),
+    );
+    return mergeCoverage(parts);
+  } catch (e) {
+    await Promise.all(threads.map((t) => t.terminate()));
+    throw e;
+  }
+}
+
+/**
+ * A worker's error as the caller would have met it in one thread: of its family's class
+ * (instanceof InputError, NondeterminismError, ModelError), with its name and message.
+ */
+export function reviveError(name: string, message: string, family: ErrorFamily): Error {
+  const base =
+    family === "input"
+      ? InputError
+      : family === "nondeterminism"
+        ? NondeterminismError
+        : family === "model"
+          ? ModelError
+          : Error;
+  const e = Object.create(base.prototype) as Error;
+  Object.defineProperties(e, {
+    name: { value: name, enumerable: true },
+    message: { value: message, enumerable: true },
+    stack: { value: `${name}: ${message}\n    (thrown in a worker thread)` },
+  });
+  return e;
+}
+
+/** The family of an error, as a worker reports it (see reviveError). */
+export function errorFamily(e: unknown): ErrorFamily {
+  if (e instanceof InputError) return "input";
+  if (e instanceof NondeterminismError) return "nondeterminism";
+  if (e instanceof ModelError) return "model";
+  return "other";
 }
 
 function runWorker(
   task: PoolTask,
   shard: { readonly index: number; readonly count: number },
+  threads: Worker[],
   onProgress: (executions: number) => void,
 ): Promise<Coverage> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./worker-boot.mjs", import.meta.url), {
       workerData: { task, shard },
     });
+    threads.push(worker);
     let result: Coverage | null = null;
     worker.on("message", (m: WorkerMessage) => {
       if (m.kind === "progress") onProgress(m.executions);
+      else if (m.kind === "error") reject(reviveError(m.name, m.message, m.family));
       else result = m.coverage;
     });
     worker.once("error", reject);

@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { boundedScope, protocolScenario } from "../../src/index.ts";
+import { InputError, NondeterminismError } from "../errors.ts";
 import { counterScenario } from "../examples/counter.ts";
 import { runOnce } from "../runner.ts";
 import type { Scenario } from "../scenario.ts";
@@ -298,5 +299,39 @@ describe("sharding", () => {
         }),
       ).rejects.toThrow(/^progress_every must be a whole number of at least 1, got /);
     }
+  });
+
+  it("stops every worker at the first one's error, which keeps its class", async () => {
+    const drifting = {
+      module: fileURLToPath(new URL("./pool-fixture.ts", import.meta.url)),
+      export_name: "driftingInOneThread",
+      strategy: "dpor",
+      stop_on_first: false,
+      workers: 2,
+      progress_every: 10,
+    } as const;
+    // The two workers' thread ids are consecutive: one of them has the parity that drifts.
+    let progress = 0;
+    let thrown: unknown = null;
+    try {
+      await explorePool({
+        ...drifting,
+        params: { workers: 7, first_thread: 1 },
+        onProgress: () => progress++,
+      });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(NondeterminismError);
+    expect((thrown as Error).message).toMatch(/^dpor: the setup made actors \[worker-0, /);
+    // The other worker's search (7 workers' lost updates, over a million executions) was
+    // stopped, not left to run on: nothing more is reported once the pool has failed.
+    const after = progress;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(progress).toBe(after);
+    // Bad input in a worker stays bad input (the CLI's exit code 2).
+    await expect(
+      explorePool({ ...counterPool, params: { workers: 3 }, max_depth: -1 }),
+    ).rejects.toBeInstanceOf(InputError);
   });
 });

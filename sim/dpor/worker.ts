@@ -1,7 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Scenario } from "../scenario.ts";
-import type { PoolTask, WorkerMessage } from "./pool.ts";
+import { errorFamily, type PoolTask, type WorkerMessage } from "./pool.ts";
 import type { Shard } from "./shard.ts";
 import { exploreSystematic } from "./systematic.ts";
 
@@ -27,18 +27,29 @@ const counted: Scenario = {
     scenario.setup(world, params);
   },
 };
-const coverage = exploreSystematic({
-  scenario: counted,
-  params: task.params,
-  strategy: task.strategy,
-  shard,
-  keep_hashes: true,
-  ...(task.preemption_bound === undefined ? {} : { preemption_bound: task.preemption_bound }),
-  ...(task.max_depth === undefined ? {} : { max_depth: task.max_depth }),
-  ...(task.max_executions === undefined ? {} : { max_executions: task.max_executions }),
-  ...(task.stop_on_first === undefined ? {} : { stop_on_first: task.stop_on_first }),
-  ...(task.split_depth === undefined ? {} : { split_depth: task.split_depth }),
-  ...(task.seed === undefined ? {} : { seed: task.seed }),
-});
-// Failures carry their schedules as plain data; the rest of Coverage is plain data too.
-parentPort?.postMessage({ kind: "done", coverage } satisfies WorkerMessage);
+try {
+  const coverage = exploreSystematic({
+    scenario: counted,
+    params: task.params,
+    strategy: task.strategy,
+    shard,
+    keep_hashes: true,
+    ...(task.preemption_bound === undefined ? {} : { preemption_bound: task.preemption_bound }),
+    ...(task.max_depth === undefined ? {} : { max_depth: task.max_depth }),
+    ...(task.max_executions === undefined ? {} : { max_executions: task.max_executions }),
+    ...(task.stop_on_first === undefined ? {} : { stop_on_first: task.stop_on_first }),
+    ...(task.split_depth === undefined ? {} : { split_depth: task.split_depth }),
+    ...(task.seed === undefined ? {} : { seed: task.seed }),
+  });
+  // Failures carry their schedules as plain data; the rest of Coverage is plain data too.
+  parentPort?.postMessage({ kind: "done", coverage } satisfies WorkerMessage);
+} catch (e) {
+  // Posted with its family: thrown, it would reach the pool as a plain Error.
+  const error = e instanceof Error ? e : new Error(String(e));
+  parentPort?.postMessage({
+    kind: "error",
+    name: error.name,
+    message: error.message,
+    family: errorFamily(e),
+  } satisfies WorkerMessage);
+}
