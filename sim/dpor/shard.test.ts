@@ -327,6 +327,8 @@ describe("sharding", () => {
     // The other worker's search (7 workers' lost updates, over a million executions) was
     // stopped, not left to run on: nothing more is reported once the pool has failed.
     const after = progress;
+    // Real time, in a test of real threads (no simulated code runs here).
+    // biome-ignore lint/style/noRestrictedGlobals: waits for worker messages that must not come
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(progress).toBe(after);
     // Bad input in a worker stays bad input (the CLI's exit code 2).
