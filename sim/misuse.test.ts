@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { exploreSystematic } from "./dpor/systematic.ts";
 import { OptionError, ScenarioParamsError, SeedError } from "./errors.ts";
 import { explore, runOnce } from "./runner.ts";
-import { resolveParams, type Scenario } from "./scenario.ts";
+import { resolveParams, type Scenario, ScenarioRegistry } from "./scenario.ts";
 import { RandomStrategy } from "./strategies/random.ts";
 import { checkDeterminism } from "./trace.ts";
 import type { Actor, Outcome } from "./types.ts";
@@ -358,5 +358,25 @@ describe("a data choice outside a step", () => {
       );
     });
     expect(o.kind).toBe("completed");
+  });
+});
+
+describe("a scenario name that a schedule cannot carry", () => {
+  it("is refused where the scenario is explored or registered, naming the rule", () => {
+    // From review: "My Counter:x" ran, and its failures' schedules did not parse back.
+    for (const name of ["My Counter:x", "a b", "", "-lead", "Caps"]) {
+      const bad = { ...scenario((w) => w.spawn("a", oneStep())), name };
+      const rule = new RegExp(
+        `^scenario name ${JSON.stringify(name).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} must be lower-case letters, digits and '-'`,
+      );
+      expect(() =>
+        explore({ scenario: bad, params: {}, strategy: new RandomStrategy(0), max_executions: 1 }),
+      ).toThrow(rule);
+      expect(() => exploreSystematic({ scenario: bad, params: {} })).toThrow(OptionError);
+      expect(() => new ScenarioRegistry().add(bad)).toThrow(rule);
+    }
+    expect(() =>
+      new ScenarioRegistry().add({ ...scenario(() => {}), name: "my-counter-2" }),
+    ).not.toThrow();
   });
 });

@@ -1,6 +1,6 @@
 import { checkAmount, NondeterminismError, ReplayDivergenceError } from "./errors.ts";
 import { checkLimits, type ExecutionLimits, type ExecutionResult, execute } from "./execute.ts";
-import type { Scenario } from "./scenario.ts";
+import { checkScenarioName, type Scenario } from "./scenario.ts";
 import type { Schedule } from "./schedule.ts";
 import { ReplayStrategy } from "./strategies/replay.ts";
 import type { Strategy } from "./strategy.ts";
@@ -107,6 +107,7 @@ export interface ExploreResult {
 export function explore<P extends Params>(options: ExploreOptions<P>): ExploreResult {
   checkAmount("max_executions", options.max_executions, true);
   checkAmount("budget_ms", options.budget_ms, false);
+  checkScenarioName(options.scenario);
   const max_executions = options.max_executions ?? 1_000;
   const stop_on_first = options.stop_on_first ?? true;
   const max_failures = options.max_failures ?? 100;

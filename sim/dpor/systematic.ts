@@ -1,7 +1,7 @@
 import { checkAmount, InputError } from "../errors.ts";
 import { checkLimits, type ExecutionLimits, type ExecutionResult, execute } from "../execute.ts";
 import { confirmFailure, type Failure, failureOf } from "../runner.ts";
-import type { Scenario } from "../scenario.ts";
+import { checkScenarioName, type Scenario } from "../scenario.ts";
 import { DporStrategy } from "../strategies/dpor.ts";
 import { ExhaustiveStrategy } from "../strategies/exhaustive.ts";
 import type { Strategy } from "../strategy.ts";
@@ -275,6 +275,7 @@ function checkOptions<P extends Params>(options: SystematicOptions<P>): void {
   checkAmount("max_executions", options.max_executions, true);
   checkAmount("budget_ms", options.budget_ms, false);
   checkAmount("probe", options.probe, true);
+  checkScenarioName(options.scenario);
   checkLimits(options.scenario.limits);
   if (bound !== undefined && !(Number.isInteger(bound) && bound >= 0)) {
     throw new BoundError(`preemption bound must be a whole number >= 0, got ${bound}`);
