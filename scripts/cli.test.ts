@@ -209,7 +209,10 @@ describe("streamsim CLI, end to end", () => {
     expect(lastLine(r.stdout)).toBe(`Reproduce: npx streamsim replay '${shrunk.schedule}'`);
     const again = await runMain(["shrink", long]);
     expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/already exists; pass --force/);
+    // No --out was given: the message names the default, not an option the user passed.
+    expect(again.stderr).toMatch(
+      /^streamsim: the default --out '.*long\.shrunk\.json' already exists; pass --force to replace it\n$/,
+    );
   });
 
   it("corpus add, list, replay and prune keep and check cases", async () => {
@@ -458,6 +461,21 @@ describe("streamsim CLI, end to end", () => {
       shards.push(JSON.parse((await runMain([...args, "--shard", k])).stdout));
     }
     expect(shards[0].executions + shards[1].executions).toBe(whole.executions);
+    // Only dpor abandons executions: exhaustive's line has no "0 pruned by the bound"
+    // (read as "the bound cut nothing" under --preemption-bound).
+    const text = await runMain([
+      "run",
+      "--scenario",
+      "lastzero",
+      "--param",
+      "n=2",
+      "--strategy",
+      "exhaustive",
+      "--preemption-bound",
+      "1",
+    ]);
+    expect(text.stdout).toMatch(/coverage: \d+ executions, \d+ Mazurkiewicz traces/);
+    expect(text.stdout).not.toMatch(/pruned by the bound|sleep-blocked/);
   });
 
   it("--workers and --shard split a dpor search too: the same traces, each in one shard", async () => {

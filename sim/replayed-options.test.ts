@@ -214,7 +214,9 @@ describe("options of replayed steps, taken from the execution that first ran the
         );
       }
     });
-    expect(divergence(scenario)).toMatch(/dpor: replay diverged at step 3: the scenario is not/);
+    expect(divergence(scenario)).toMatch(
+      /dpor: replay diverged at step 3: actor 3, which this execution has not spawned, cannot run there now: the scenario is not/,
+    );
   });
 
   it("stop the search when a replayed step's data choice has another range", () => {

@@ -66,8 +66,10 @@ async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
     flags.out ?? (r.recorded === null ? undefined : input.replace(/(\.json)?$/, ".shrunk.json"));
   // A shrunk schedule is only printed unless --out names a file: --force alone would do nothing.
   checkForceHasOutput(flags.force, [target], "--out");
-  checkNotInput(target, "--out", input, "shrunk");
-  checkOutputPath(target, "--out", flags.force === true);
+  // Named as the user knows it: no --out given, the file is the default one beside the input.
+  const outLabel = flags.out === undefined ? "the default --out" : "--out";
+  checkNotInput(target, outLabel, input, "shrunk");
+  checkOutputPath(target, outLabel, flags.force === true);
   const max_attempts =
     flags.attempts === undefined ? 5_000 : parseWholeNumber("--attempts", flags.attempts, 1, 1e7);
   const original = replayFaithfully(r, input);

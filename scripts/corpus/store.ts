@@ -23,7 +23,9 @@ export type Entry =
 
 export function checkCorpusDir(dir: string, options: { readonly write?: boolean } = {}): void {
   if (!existsSync(dir)) {
-    throw new FileInputError(`corpus directory '${dir}' does not exist; create it or pass --dir`);
+    throw new FileInputError(
+      `corpus directory '${dir}' does not exist; create it, or pass --dir an existing one`,
+    );
   }
   if (!statSync(dir).isDirectory()) {
     throw new FileInputError(

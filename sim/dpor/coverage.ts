@@ -12,7 +12,10 @@ export interface Coverage {
   readonly sleep_blocked: number;
   /** Executions abandoned because a reversed race proved impossible on replay. */
   readonly infeasible: number;
-  /** Executions abandoned because they would exceed the preemption bound. */
+  /**
+   * Executions dpor abandoned because they would exceed the preemption bound. (exhaustive
+   * never starts one: it enumerates only the options within the bound, so this is 0.)
+   */
   readonly pruned_by_bound: number;
   /** Executions cut at the depth bound (counted in `executions`, never failures). */
   readonly cut_by_depth: number;

@@ -278,7 +278,16 @@ export class DporStrategy implements Strategy {
       const cur = node.cur as Event;
       const i = this.replayIndex(enabled, cur, step);
       if (i < 0) {
-        throw new NondeterminismError(`dpor: replay diverged at step ${step}`);
+        // The actor of the step as logged (its id in the execution that first ran it).
+        const id = this.log.actorIds[step] as number;
+        const a = this.world?.actors[id];
+        const who =
+          a === undefined
+            ? `actor ${id}, which this execution has not spawned,`
+            : `${a.name}${cur.timer ? "'s timer" : ""}`;
+        throw new NondeterminismError(
+          `dpor: replay diverged at step ${step}: ${who} cannot run there now`,
+        );
       }
       this.target = cur;
       this.targetPartial = false;
