@@ -277,18 +277,7 @@ export class DporStrategy implements Strategy {
       node = this.stack[step] as SearchNode;
       const cur = node.cur as Event;
       const i = this.replayIndex(enabled, cur, step);
-      if (i < 0) {
-        // The actor of the step as logged (its id in the execution that first ran it).
-        const id = this.log.actorIds[step] as number;
-        const a = this.world?.actors[id];
-        const who =
-          a === undefined
-            ? `actor ${id}, which this execution has not spawned,`
-            : `${a.name}${cur.timer ? "'s timer" : ""}`;
-        throw new NondeterminismError(
-          `dpor: replay diverged at step ${step}: ${who} cannot run there now`,
-        );
-      }
+      if (i < 0) this.replayDiverged(step, cur);
       this.target = cur;
       this.targetPartial = false;
       this.targetReplayed = true;
@@ -457,9 +446,7 @@ export class DporStrategy implements Strategy {
     let v = 0;
     if (this.targetReplayed && (t === null || j >= t.choices.length || t.ranges[j] !== n)) {
       // (At the branch point a value out of range can be legitimate: infeasible below.)
-      throw new NondeterminismError(
-        `dpor: a replayed step's data choice ${j} had ${t === null || j >= t.ranges.length ? "no value" : `${t.ranges[j]} values`} when the step first ran and now has ${n}`,
-      );
+      this.choiceDiverged(t, j, n);
     }
     if (t !== null && j < t.choices.length) {
       v = t.choices[j] as number;
@@ -491,9 +478,7 @@ export class DporStrategy implements Strategy {
     const replaying = info.index < this.branchPoint;
     const known = replaying ? (this.stack[info.index] as SearchNode).cur : null;
     if (known !== null && known.choices.length !== this.choiceValues.length) {
-      throw new NondeterminismError(
-        `dpor: replayed step ${info.index} made ${plural(this.choiceValues.length, "data choice")}, and ${known.choices.length} when it first ran`,
-      );
+      this.choiceCountDiverged(info.index, known);
     }
     const ev = this.log.record(info, this.choiceValues, this.choiceRanges, known);
     if (this.choiceValues.length > 0) {
@@ -1124,6 +1109,35 @@ export class DporStrategy implements Strategy {
     index: number,
   ): { readonly cur: Event | null; readonly sleep: readonly Event[] } | undefined {
     return this.stack[index];
+  }
+
+  // The nondeterminism errors, out of the hot methods that meet them (a throw with its
+  // message built inline made pickStep and onStep bigger, and V8 inlines less of them).
+
+  private replayDiverged(step: number, cur: Event): never {
+    // The actor of the step as logged (its id in the execution that first ran it).
+    const id = this.log.actorIds[step] as number;
+    const a = this.world?.actors[id];
+    const who =
+      a === undefined
+        ? `actor ${id}, which this execution has not spawned,`
+        : `${a.name}${cur.timer ? "'s timer" : ""}`;
+    throw new NondeterminismError(
+      `dpor: replay diverged at step ${step}: ${who} cannot run there now`,
+    );
+  }
+
+  private choiceDiverged(t: Event | null, j: number, n: number): never {
+    const had = t === null || j >= t.ranges.length ? "no value" : `${t.ranges[j]} values`;
+    throw new NondeterminismError(
+      `dpor: a replayed step's data choice ${j} had ${had} when the step first ran and now has ${n}`,
+    );
+  }
+
+  private choiceCountDiverged(step: number, known: Event): never {
+    throw new NondeterminismError(
+      `dpor: replayed step ${step} made ${plural(this.choiceValues.length, "data choice")}, and ${known.choices.length} when it first ran`,
+    );
   }
 
   describe(): string {
