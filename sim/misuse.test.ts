@@ -3,6 +3,7 @@ import { exploreSystematic } from "./dpor/systematic.ts";
 import { OptionError, ScenarioParamsError, SeedError } from "./errors.ts";
 import { explore, runOnce } from "./runner.ts";
 import { resolveParams, type Scenario, ScenarioRegistry } from "./scenario.ts";
+import { formatSchedule } from "./schedule.ts";
 import { RandomStrategy } from "./strategies/random.ts";
 import { checkDeterminism } from "./trace.ts";
 import type { Actor, Outcome } from "./types.ts";
@@ -361,6 +362,39 @@ describe("a data choice outside a step", () => {
   });
 });
 
+describe("a violation reported outside a step", () => {
+  const said = /fail\('monitor'\) outside a step: report a violation from an actor's step/;
+  it("in a wait predicate is the waiter's crash, in a check that check's violation", () => {
+    // From review: a predicate that called fail() made dpor's log, which evaluates
+    // predicates where a plain run does not, report the violation a step early.
+    const waiting = outcomeOf((w) => {
+      w.spawn(
+        "a",
+        (function* (): Actor {
+          yield w.until(
+            () => {
+              w.fail("monitor", "saw it");
+              return true;
+            },
+            { label: "watch" },
+          );
+        })(),
+      );
+    });
+    expect(waiting).toMatchObject({ kind: "crash", actor: "a" });
+    expect(waiting.kind === "crash" ? waiting.message : "").toMatch(said);
+    const checking = outcomeOf((w) => {
+      w.spawn("a", oneStep());
+      w.atEnd("watches", () => {
+        w.fail("monitor", "saw it");
+        return undefined;
+      });
+    });
+    expect(checking).toMatchObject({ kind: "violation", property: "watches" });
+    expect(checking.kind === "violation" ? checking.message : "").toMatch(said);
+  });
+});
+
 describe("a scenario name that a schedule cannot carry", () => {
   it("is refused where the scenario is explored or registered, naming the rule", () => {
     // From review: "My Counter:x" ran, and its failures' schedules did not parse back.
@@ -378,5 +412,9 @@ describe("a scenario name that a schedule cannot carry", () => {
     expect(() =>
       new ScenarioRegistry().add({ ...scenario(() => {}), name: "my-counter-2" }),
     ).not.toThrow();
+    // Nor is such a schedule written, whatever wrote it (runOnce does not check names).
+    expect(() => formatSchedule({ scenario: "My Counter:x", params: {}, decisions: [] })).toThrow(
+      /^scenario name "My Counter:x" must be/,
+    );
   });
 });

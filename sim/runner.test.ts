@@ -252,6 +252,34 @@ describe("failures kept by explore and exploreSystematic", () => {
       expect(thrown).toBeInstanceOf(NondeterminismError);
       expect(String((thrown as Error).message)).toMatch(message);
     }
+    // A failure found by the probe (exploreSystematic's random sample after the search)
+    // is confirmed too: here the third setup, the probe's first execution, fails.
+    let setups = 0;
+    const late: Scenario<Record<string, never>> = {
+      name: "late",
+      summary: "an end check that fails in the third execution only",
+      defaults: {},
+      setup(world: World) {
+        const third = ++setups === 3;
+        const x = world.cell("x", 0);
+        for (const [name, value] of [
+          ["a", 1],
+          ["b", 2],
+        ] as const) {
+          world.spawn(
+            name,
+            (function* (): Actor {
+              x.set(value);
+              yield "s";
+            })(),
+          );
+        }
+        world.atEnd("not third", () => (third ? "the third execution" : undefined));
+      },
+    };
+    expect(() => exploreSystematic({ scenario: late, params: {}, probe: 5 })).toThrow(
+      /^a failure did not come back when its schedule was replayed \(not third violated/,
+    );
     // Deterministic failures are kept as before, each confirmed by one replay.
     const c = exploreSystematic({
       scenario: counterScenario,

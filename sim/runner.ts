@@ -1,7 +1,7 @@
 import { checkAmount, NondeterminismError, ReplayDivergenceError } from "./errors.ts";
 import { checkLimits, type ExecutionLimits, type ExecutionResult, execute } from "./execute.ts";
-import { checkScenarioName, type Scenario } from "./scenario.ts";
-import type { Schedule } from "./schedule.ts";
+import type { Scenario } from "./scenario.ts";
+import { checkScenarioName, type Schedule } from "./schedule.ts";
 import { ReplayStrategy } from "./strategies/replay.ts";
 import type { Strategy } from "./strategy.ts";
 import {
@@ -185,7 +185,7 @@ export function explore<P extends Params>(options: ExploreOptions<P>): ExploreRe
 export function confirmFailure<P extends Params>(
   scenario: Scenario<P>,
   params: P,
-  r: ExecutionResult,
+  r: { readonly decisions: readonly Decision[]; readonly outcome: Outcome },
   limits: ExecutionLimits | undefined,
 ): void {
   let again: ExecutionResult | null;

@@ -1,5 +1,6 @@
-import { OptionError, ScenarioParamsError, UnknownScenarioError } from "./errors.ts";
+import { ScenarioParamsError, UnknownScenarioError } from "./errors.ts";
 import type { ExecutionLimits } from "./execute.ts";
+import { checkScenarioName } from "./schedule.ts";
 import type { Json, Params } from "./types.ts";
 import type { World } from "./world.ts";
 
@@ -69,20 +70,6 @@ export function resolveParams<P extends Params>(scenario: Scenario<P>, raw: Para
     }
   }
   return merged as P;
-}
-
-/** What a scenario's name may be: it is written into every schedule (`ss1:<name>:…`). */
-const SCENARIO_NAME = /^[a-z0-9][a-z0-9-]*$/;
-
-/**
- * Refuses a scenario whose name a schedule cannot carry (a space, a colon, a capital):
- * its failures' schedules would be written, and then refused when read back.
- */
-export function checkScenarioName(scenario: { readonly name: unknown }): void {
-  if (typeof scenario.name === "string" && SCENARIO_NAME.test(scenario.name)) return;
-  throw new OptionError(
-    `scenario name ${JSON.stringify(scenario.name)} must be lower-case letters, digits and '-' (it is written into every schedule), e.g. "my-counter"`,
-  );
 }
 
 /** A set of scenarios by name. */

@@ -1,4 +1,4 @@
-import { ScheduleSyntaxError, SchemaVersionError } from "./errors.ts";
+import { OptionError, ScheduleSyntaxError, SchemaVersionError } from "./errors.ts";
 import {
   choiceOf,
   type Decision,
@@ -43,7 +43,22 @@ export function formatDecision(d: Decision): string {
   }
 }
 
+/** What a scenario's name may be: schedule text carries it between colons. */
+export const SCENARIO_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+/**
+ * Refuses a scenario whose name a schedule cannot carry (a space, a colon, a capital):
+ * its schedules would be written, and then refused when read back.
+ */
+export function checkScenarioName(scenario: { readonly name: unknown }): void {
+  if (typeof scenario.name === "string" && SCENARIO_NAME.test(scenario.name)) return;
+  throw new OptionError(
+    `scenario name ${JSON.stringify(scenario.name)} must be lower-case letters, digits and '-' (it is written into every schedule), e.g. "my-counter"`,
+  );
+}
+
 export function formatSchedule(s: Schedule): string {
+  checkScenarioName({ name: s.scenario });
   return [SCHEDULE_VERSION, s.scenario, formatParams(s.params), formatDecisions(s.decisions)].join(
     ":",
   );
@@ -164,7 +179,7 @@ export function parseSchedule(text: string): Schedule {
     );
   }
   const [, scenario, params, decisions] = parts as [string, string, string, string];
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(scenario)) {
+  if (!SCENARIO_NAME.test(scenario)) {
     throw new ScheduleSyntaxError(
       `schedule names scenario '${scenario}', which is not a scenario name`,
     );

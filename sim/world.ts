@@ -290,6 +290,14 @@ export class World implements AccessRecorder {
 
   /** Reports a violation from inside a step; the execution stops after the step. */
   fail(property: string, message: string): void {
+    // As choose: a wait predicate or a check runs as often as the engine (or dpor's log)
+    // likes, so a violation reported there landed a step early or late, and a failure's
+    // replay did not come back the same (found in review).
+    if (this.running < 0 && !this.settingUp) {
+      throw new ModelError(
+        `fail('${property}') outside a step: report a violation from an actor's step; a wait predicate returns whether it holds, and a check returns its message`,
+      );
+    }
     if (this.violation === null) this.violation = { property, message };
   }
 

@@ -39,6 +39,7 @@ export type WorkerMessage =
       readonly kind: "error";
       readonly name: string;
       readonly message: string;
+      readonly stack: string | undefined;
       readonly family: ErrorFamily;
     };
 
@@ -100,7 +101,12 @@ export async function explorePool(options: PoolOptions): Promise<Coverage> {
  * A worker's error as the caller would have met it in one thread: of its family's class
  * (instanceof InputError, NondeterminismError, ModelError), with its name and message.
  */
-export function reviveError(name: string, message: string, family: ErrorFamily): Error {
+export function reviveError(
+  name: string,
+  message: string,
+  family: ErrorFamily,
+  stack?: string,
+): Error {
   const base =
     family === "input"
       ? InputError
@@ -110,10 +116,12 @@ export function reviveError(name: string, message: string, family: ErrorFamily):
           ? ModelError
           : Error;
   const e = Object.create(base.prototype) as Error;
+  // As an Error's own: writable, and the worker's stack (STREAMSIM_DEBUG=1 prints it).
+  const own = { writable: true, configurable: true };
   Object.defineProperties(e, {
-    name: { value: name, enumerable: true },
-    message: { value: message, enumerable: true },
-    stack: { value: `${name}: ${message}\n    (thrown in a worker thread)` },
+    name: { value: name, enumerable: true, ...own },
+    message: { value: message, ...own },
+    stack: { value: stack ?? `${name}: ${message}\n    (thrown in a worker thread)`, ...own },
   });
   return e;
 }
@@ -140,7 +148,7 @@ function runWorker(
     let result: Coverage | null = null;
     worker.on("message", (m: WorkerMessage) => {
       if (m.kind === "progress") onProgress(m.executions);
-      else if (m.kind === "error") reject(reviveError(m.name, m.message, m.family));
+      else if (m.kind === "error") reject(reviveError(m.name, m.message, m.family, m.stack));
       else result = m.coverage;
     });
     worker.once("error", reject);

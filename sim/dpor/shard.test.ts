@@ -324,6 +324,8 @@ describe("sharding", () => {
     }
     expect(thrown).toBeInstanceOf(NondeterminismError);
     expect((thrown as Error).message).toMatch(/^dpor: the setup made actors \[worker-0, /);
+    // The worker's own stack, for STREAMSIM_DEBUG=1 (from review: it was lost).
+    expect(String((thrown as Error).stack)).toContain("setup-choices.ts");
     // The other worker's search (7 workers' lost updates, over a million executions) was
     // stopped, not left to run on: nothing more is reported once the pool has failed.
     const after = progress;

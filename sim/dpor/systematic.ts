@@ -1,7 +1,8 @@
 import { checkAmount, InputError } from "../errors.ts";
 import { checkLimits, type ExecutionLimits, type ExecutionResult, execute } from "../execute.ts";
 import { confirmFailure, type Failure, failureOf } from "../runner.ts";
-import { checkScenarioName, type Scenario } from "../scenario.ts";
+import type { Scenario } from "../scenario.ts";
+import { checkScenarioName } from "../schedule.ts";
 import { DporStrategy } from "../strategies/dpor.ts";
 import { ExhaustiveStrategy } from "../strategies/exhaustive.ts";
 import type { Strategy } from "../strategy.ts";
@@ -235,6 +236,12 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
     isFailure(probeRun.outcome) &&
     ((probe?.differing ?? 0) > 0 || missed)
   ) {
+    confirmFailure(
+      options.scenario,
+      options.params,
+      { decisions: probeRun.schedule.decisions, outcome: probeRun.outcome },
+      limits,
+    );
     failures.push({ ...probeRun, execution: runs + probeRun.execution });
     outcomes[probeRun.outcome.kind]++;
     first_failure = runs + probeRun.execution + 1;

@@ -50,6 +50,7 @@ try {
     kind: "error",
     name: error.name,
     message: error.message,
+    stack: error.stack,
     family: errorFamily(e),
   } satisfies WorkerMessage);
 }
