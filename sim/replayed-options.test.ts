@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { programArbitrary, programScenario } from "./dpor/random-program.ts";
+import { spawnWriters } from "./dpor/search-traces.ts";
 import { NondeterminismError } from "./errors.ts";
 import { filesystemScenario, readersScenario } from "./examples/dpor/index.ts";
 import type { Cell } from "./objects/cell.ts";
@@ -240,18 +241,7 @@ describe("options of replayed steps, taken from the execution that first ran the
             yield "s";
           })(),
         );
-        for (const [name, value] of [
-          ["a", 1],
-          ["b", 2],
-        ] as const) {
-          world.spawn(
-            name,
-            (function* () {
-              x.set(value);
-              yield "s";
-            })(),
-          );
-        }
+        spawnWriters(world, x);
       });
       expect(divergence(scenario)).toContain(
         `dpor: a replayed step's data choice 0 had ${before} values when the step first ran and now has ${after}`,
@@ -271,18 +261,7 @@ describe("options of replayed steps, taken from the execution that first ran the
           yield "s";
         })(),
       );
-      for (const [name, value] of [
-        ["a", 1],
-        ["b", 2],
-      ] as const) {
-        world.spawn(
-          name,
-          (function* () {
-            x.set(value);
-            yield "s";
-          })(),
-        );
-      }
+      spawnWriters(world, x);
     });
     expect(divergence(scenario)).toMatch(
       /dpor: replayed step 0 made 0 data choices, and 1 when it first ran/,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { spawnWriters } from "./dpor/search-traces.ts";
 import { exploreSystematic } from "./dpor/systematic.ts";
 import { NondeterminismError } from "./errors.ts";
 import { counterScenario } from "./examples/counter.ts";
@@ -221,18 +222,7 @@ describe("failures kept by explore and exploreSystematic", () => {
       setup(world: World) {
         const second = ++runs === 2;
         const x = world.cell("x", 0);
-        for (const [name, value] of [
-          ["a", 1],
-          ["b", 2],
-        ] as const) {
-          world.spawn(
-            name,
-            (function* (): Actor {
-              x.set(value);
-              yield "s";
-            })(),
-          );
-        }
+        spawnWriters(world, x);
         world.atEnd("not second", () => (second ? "the second execution" : undefined));
       },
     };
@@ -262,18 +252,7 @@ describe("failures kept by explore and exploreSystematic", () => {
       setup(world: World) {
         const third = ++setups === 3;
         const x = world.cell("x", 0);
-        for (const [name, value] of [
-          ["a", 1],
-          ["b", 2],
-        ] as const) {
-          world.spawn(
-            name,
-            (function* (): Actor {
-              x.set(value);
-              yield "s";
-            })(),
-          );
-        }
+        spawnWriters(world, x);
         world.atEnd("not third", () => (third ? "the third execution" : undefined));
       },
     };

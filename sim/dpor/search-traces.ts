@@ -1,5 +1,6 @@
+import type { Cell } from "../objects/cell.ts";
 import type { Scenario } from "../scenario.ts";
-import type { Params } from "../types.ts";
+import type { Actor, Params } from "../types.ts";
 import type { World } from "../world.ts";
 import type { Coverage } from "./coverage.ts";
 import { exploreSystematic, type SystematicKind } from "./systematic.ts";
@@ -35,6 +36,22 @@ export function searchTraces<P extends Params>(
 /** A scenario for a test: no parameters, only a setup. */
 export function testScenario(name: string, setup: (world: World) => void): Scenario<Params> {
   return { name, summary: "test", defaults: {}, setup };
+}
+
+/**
+ * Actors `a` and `b` (or the names given), each writing its number (1, 2, …) to `x` in one
+ * step: the smallest race, two traces, for tests that need a search to replay a prefix.
+ */
+export function spawnWriters(world: World, x: Cell<number>, names = ["a", "b"]): void {
+  names.forEach((name, i) => {
+    world.spawn(
+      name,
+      (function* (): Actor {
+        x.set(i + 1);
+        yield "s";
+      })(),
+    );
+  });
 }
 
 /** How one dpor search compares with plain enumeration (see compareWithEnumeration). */

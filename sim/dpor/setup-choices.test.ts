@@ -9,6 +9,7 @@ import {
   compareWithEnumeration,
   MATCHES_ENUMERATION,
   searchTraces,
+  spawnWriters,
   testScenario,
 } from "./search-traces.ts";
 import { exploreSystematic } from "./systematic.ts";
@@ -119,15 +120,7 @@ describe("data choices the setup makes", () => {
     const more = testScenario("more", (world) => {
       if (runs++ > 0) world.choose(2, "extra");
       const x = world.cell("x", 0);
-      for (const name of ["a", "b"]) {
-        world.spawn(
-          name,
-          (function* (): Actor {
-            x.set(x.get() + 1);
-            yield "s";
-          })(),
-        );
-      }
+      spawnWriters(world, x);
     });
     expect(() => exploreSystematic({ scenario: more, params: {} })).toThrow(
       /the setup made more than 0 data choices, where an earlier execution made 0/,
@@ -143,15 +136,7 @@ describe("data choices the setup makes", () => {
     const growing = (extra: (world: World) => void) =>
       testScenario("growing", (world) => {
         const x = world.cell("x", 0);
-        for (const name of ["a", "b"]) {
-          world.spawn(
-            name,
-            (function* (): Actor {
-              x.set(x.get() + 1);
-              yield "s";
-            })(),
-          );
-        }
+        spawnWriters(world, x);
         if (runs++ > 0) extra(world);
       });
     const actor = growing((world) =>
