@@ -463,17 +463,7 @@ describe("streamsim CLI, end to end", () => {
     expect(shards[0].executions + shards[1].executions).toBe(whole.executions);
     // Only dpor abandons executions: exhaustive's line has no "0 pruned by the bound"
     // (read as "the bound cut nothing" under --preemption-bound).
-    const text = await runMain([
-      "run",
-      "--scenario",
-      "lastzero",
-      "--param",
-      "n=2",
-      "--strategy",
-      "exhaustive",
-      "--preemption-bound",
-      "1",
-    ]);
+    const text = await runMain([...args.slice(0, -1), "--preemption-bound", "1"]);
     expect(text.stdout).toMatch(/coverage: \d+ executions, \d+ Mazurkiewicz traces/);
     expect(text.stdout).not.toMatch(/pruned by the bound|sleep-blocked/);
   });

@@ -202,18 +202,7 @@ describe("options of replayed steps, taken from the execution that first ran the
           );
         })(),
       );
-      for (const [name, value] of [
-        ["left", 1],
-        ["right", 2],
-      ] as const) {
-        world.spawn(
-          name,
-          (function* () {
-            yield world.until(() => go.get(), { label: "wait" });
-            a.set(value);
-          })(),
-        );
-      }
+      spawnWaiters(world, go, a);
     });
     expect(divergence(scenario)).toMatch(
       /dpor: replay diverged at step 3: actor 3, which this execution has not spawned, cannot run there now: the scenario is not/,
@@ -272,18 +261,7 @@ describe("options of replayed steps, taken from the execution that first ran the
     const scenario = untracked("untracked-setup-spawn", (world, execution) => {
       const go = world.cell("go", false);
       const a = world.cell("a", 0);
-      for (const [name, value] of [
-        ["left", 1],
-        ["right", 2],
-      ] as const) {
-        world.spawn(
-          name,
-          (function* () {
-            yield world.until(() => go.get(), { label: "wait" });
-            a.set(value);
-          })(),
-        );
-      }
+      spawnWaiters(world, go, a);
       if (execution === 1) {
         world.spawn(
           "extra",
@@ -363,6 +341,22 @@ function untracked(
       build(world, execution);
     },
   };
+}
+
+/** `left` and `right` wait for `go`, then write 1 and 2 to `a`: they race once woken. */
+function spawnWaiters(world: World, go: Cell<boolean>, a: Cell<number>): void {
+  for (const [name, value] of [
+    ["left", 1],
+    ["right", 2],
+  ] as const) {
+    world.spawn(
+      name,
+      (function* () {
+        yield world.until(() => go.get(), { label: "wait" });
+        a.set(value);
+      })(),
+    );
+  }
 }
 
 /** The NondeterminismError that a dpor search of the scenario stops with, as text. */
