@@ -174,7 +174,6 @@ export function explore<P extends Params>(options: ExploreOptions<P>): ExploreRe
   };
 }
 
-/** The record of a failing execution, with the schedule that reproduces it. */
 /**
  * Replays a failing execution's decisions in a fresh world and checks that it fails the
  * same way. A failure that does not come back came from a model that is not deterministic
@@ -205,6 +204,7 @@ export function confirmFailure<P extends Params>(
   );
 }
 
+/** The record of a failing execution, with the schedule that reproduces it. */
 export function failureOf<P extends Params>(
   scenario: Scenario<P>,
   params: P,

@@ -44,7 +44,7 @@ export function formatDecision(d: Decision): string {
 }
 
 /** What a scenario's name may be: schedule text carries it between colons. */
-export const SCENARIO_NAME = /^[a-z0-9][a-z0-9-]*$/;
+const SCENARIO_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 /**
  * Refuses a scenario whose name a schedule cannot carry (a space, a colon, a capital):
