@@ -5,6 +5,32 @@ import type { Actor } from "../types.ts";
 import type { World } from "../world.ts";
 
 /**
+ * For sim/dpor/shard.test.ts: counterScenario's 7 workers whose end check fails in the
+ * worker thread of one parity only (at its first execution) and never in the other, whose
+ * search of its shard would take minutes.
+ */
+export const failingInOneThread: Scenario<{ first_thread: number }> = {
+  name: "failing-in-one-thread",
+  summary: "a long search in one worker thread, a failure at once in the other",
+  defaults: { first_thread: 1 },
+  setup(world: World, params) {
+    const counter = world.cell("counter", 0);
+    for (let i = 0; i < 7; i++) {
+      world.spawn(
+        `worker-${i}`,
+        (function* (): Actor {
+          const seen = counter.get();
+          yield "write";
+          counter.set(seen + 1);
+        })(),
+      );
+    }
+    const failing = threadId % 2 === params.first_thread % 2;
+    world.atEnd("other thread", () => (failing ? "this thread fails" : undefined));
+  },
+};
+
+/**
  * For sim/dpor/shard.test.ts: a scenario whose setup, in the worker thread with the lower
  * id, spawns one more actor from its second execution on (nondeterminism, which dpor
  * refuses there at once), while the other thread runs counterScenario's long search.

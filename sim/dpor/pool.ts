@@ -84,10 +84,13 @@ export async function explorePool(options: PoolOptions): Promise<Coverage> {
   // The first worker to fail stops the others: their shards' results would be dropped,
   // and a search on a big scope would hold the process for minutes before it could exit.
   const threads: Worker[] = [];
+  // Raised when a worker ends with a failure under stop_on_first: the others stop at their
+  // next check (every 64 executions) instead of searching their shards to the end.
+  const failed = new Int32Array(new SharedArrayBuffer(4));
   try {
     const parts = await Promise.all(
       Array.from({ length: workers }, (_, index) =>
-        runWorker(task, { index, count: workers }, threads, (n) => report(index, n)),
+        runWorker(task, { index, count: workers }, threads, failed, (n) => report(index, n)),
       ),
     );
     return mergeCoverage(parts);
@@ -138,18 +141,22 @@ function runWorker(
   task: PoolTask,
   shard: { readonly index: number; readonly count: number },
   threads: Worker[],
+  failed: Int32Array,
   onProgress: (executions: number) => void,
 ): Promise<Coverage> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./worker-boot.mjs", import.meta.url), {
-      workerData: { task, shard },
+      workerData: { task, shard, failed },
     });
     threads.push(worker);
     let result: Coverage | null = null;
     worker.on("message", (m: WorkerMessage) => {
       if (m.kind === "progress") onProgress(m.executions);
       else if (m.kind === "error") reject(reviveError(m.name, m.message, m.family, m.stack));
-      else result = m.coverage;
+      else {
+        result = m.coverage;
+        if ((task.stop_on_first ?? true) && result.failures.length > 0) Atomics.store(failed, 0, 1);
+      }
     });
     worker.once("error", reject);
     worker.once("exit", (code) => {

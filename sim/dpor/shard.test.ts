@@ -338,4 +338,18 @@ describe("sharding", () => {
       explorePool({ ...counterPool, params: { workers: 3 }, max_depth: -1 }),
     ).rejects.toBeInstanceOf(InputError);
   });
+
+  it("stops the other workers once one has found a failure, under stop_on_first", async () => {
+    // From review: the pool waited for every other shard to be searched to its end.
+    const c = await explorePool({
+      module: fileURLToPath(new URL("./pool-fixture.ts", import.meta.url)),
+      export_name: "failingInOneThread",
+      params: { first_thread: 1 },
+      strategy: "dpor",
+      workers: 2,
+    });
+    expect(c.failures.length).toBeGreaterThan(0);
+    expect(c.exhausted).toBe(false);
+    expect(c.bounds).toContain("stopped: another worker found a failure");
+  });
 });

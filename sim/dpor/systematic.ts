@@ -42,6 +42,12 @@ export interface SystematicOptions<P extends Params> {
   readonly stop_when?: (outcome: Outcome) => boolean;
   /** Stop starting executions after this much wall-clock time. Default: none. */
   readonly budget_ms?: number;
+  /**
+   * A reason from outside to stop, asked every 64 executions: when `now()` is true the
+   * search ends there, not exhausted, with `reason` among its bounds. (explorePool stops
+   * its other workers so once one has found a failure, under stop_on_first.)
+   */
+  readonly halt?: { readonly now: () => boolean; readonly reason: string };
   /** Keep at most this many failures. Default 20. */
   readonly max_failures?: number;
   /** Count distinct Mazurkiewicz traces (costs a canonical form per execution). Default true. */
@@ -127,11 +133,16 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
     options.budget_ms === undefined ? Number.POSITIVE_INFINITY : started + options.budget_ms;
   let stoppedByBudget = false;
   let stoppedOnFailure = false;
+  let halted = false;
   let known_gap = false;
   while (runs < max_executions) {
     // The clock only under a budget (a read costs a share of an execution: see explore).
     if (runs > 0 && options.budget_ms !== undefined && wallNow_ms() >= deadline_ms) {
       stoppedByBudget = true;
+      break;
+    }
+    if ((runs & 63) === 63 && options.halt?.now() === true) {
+      halted = true;
       break;
     }
     const r = runObserved(options.scenario, options.params, strategy, runs, limits);
@@ -199,6 +210,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
     !exhausted &&
     !stoppedByBudget &&
     !stoppedOnFailure &&
+    !halted &&
     runs >= max_executions &&
     !(strategy as Strategy).beginExecution(runs)
   ) {
@@ -206,6 +218,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
   }
   const bounds: string[] = [];
   if (stoppedByBudget) bounds.push(`time budget ${options.budget_ms} ms`);
+  if (halted) bounds.push(options.halt?.reason ?? "halted");
   if (bound !== undefined) bounds.push(`preemption bound ${bound}`);
   if (depthCut) bounds.push(`depth bound ${options.max_depth}`);
   if (!exhausted && runs >= max_executions) bounds.push(`execution bound ${max_executions}`);

@@ -6,7 +6,12 @@ import type { Shard } from "./shard.ts";
 import { exploreSystematic } from "./systematic.ts";
 
 /** One shard of an explorePool run: loads the scenario by module path and export name. */
-const { task, shard } = workerData as { task: PoolTask; shard: Shard };
+const { task, shard, failed } = workerData as {
+  task: PoolTask;
+  shard: Shard;
+  /** Set by the pool once another worker has ended with a failure (under stop_on_first). */
+  failed: Int32Array;
+};
 const url = task.module.startsWith("file:") ? task.module : pathToFileURL(task.module).href;
 const mod = (await import(url)) as Record<string, unknown>;
 const scenario = mod[task.export_name] as Scenario | undefined;
@@ -40,6 +45,14 @@ try {
     ...(task.stop_on_first === undefined ? {} : { stop_on_first: task.stop_on_first }),
     ...(task.split_depth === undefined ? {} : { split_depth: task.split_depth }),
     ...(task.seed === undefined ? {} : { seed: task.seed }),
+    ...(task.stop_on_first === false
+      ? {}
+      : {
+          halt: {
+            now: () => Atomics.load(failed, 0) === 1,
+            reason: "stopped: another worker found a failure",
+          },
+        }),
   });
   // Failures carry their schedules as plain data; the rest of Coverage is plain data too.
   parentPort?.postMessage({ kind: "done", coverage } satisfies WorkerMessage);
