@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
+import { NondeterminismError } from "../sim/index.ts";
 import { runProgram } from "./cli/main.ts";
 import { capture, runMain } from "./testing/in-process.ts";
 import { type CliResult, lastLine, streamsim } from "./testing/spawn-cli.ts";
@@ -839,5 +840,14 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
     );
     expect(debug.code).toBe(1);
     expect(debug.stderr).toMatch(/\n\s+at /);
+    // A nondeterministic model's error says whose bug it is: one explanation, not two.
+    const drifting = new Command("streamsim").exitOverride().action(() => {
+      throw new NondeterminismError("dpor: replay diverged at step 3: a cannot run there now");
+    });
+    const said = await capture(() => runProgram(drifting, exit, ["node", "streamsim"], {}));
+    expect(said.code).toBe(1);
+    expect(said.stderr).toMatch(
+      /^streamsim: internal error: dpor: replay diverged at step 3: a cannot run there now: the scenario is not deterministic \(.*\); a bug in a built-in model: rerun with STREAMSIM_DEBUG=1 for the stack trace\n$/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { HARNESS_VERSION, InputError } from "../../sim/index.ts";
+import { HARNESS_VERSION, InputError, NondeterminismError } from "../../sim/index.ts";
 import { addCorpusCommand } from "../commands/corpus.ts";
 import { addListCommand } from "../commands/list.ts";
 import { addReplayCommand } from "../commands/replay.ts";
@@ -153,9 +153,12 @@ export async function runProgram(
       return EXIT.badInput;
     }
     const message = e instanceof Error ? e.message : String(e);
-    process.stderr.write(
-      `streamsim: internal error: ${message.split("\n")[0]} (a bug in streamsim or in a model; rerun with STREAMSIM_DEBUG=1 for the stack trace)\n`,
-    );
+    // A nondeterministic model says whose bug it is already; the CLI's models are built in.
+    const hint =
+      e instanceof NondeterminismError
+        ? "; a bug in a built-in model: rerun with STREAMSIM_DEBUG=1 for the stack trace"
+        : " (a bug in streamsim or in a model; rerun with STREAMSIM_DEBUG=1 for the stack trace)";
+    process.stderr.write(`streamsim: internal error: ${message.split("\n")[0]}${hint}\n`);
     if (env.STREAMSIM_DEBUG === "1" && e instanceof Error && e.stack !== undefined) {
       process.stderr.write(`${e.stack}\n`);
     }
