@@ -1,9 +1,11 @@
 import { Worker } from "node:worker_threads";
+import * as errors from "../errors.ts";
 import { InputError, NondeterminismError } from "../errors.ts";
 import type { Params } from "../types.ts";
 import { wallNow_ms } from "../wallclock.ts";
 import { ModelError } from "../world.ts";
 import { type Coverage, mergeCoverage } from "./coverage.ts";
+import { ShardSyntaxError } from "./shard.ts";
 import { BoundError } from "./systematic.ts";
 
 /** What a worker needs to run its shard: everything is plain data (structured-cloneable). */
@@ -100,6 +102,14 @@ export async function explorePool(options: PoolOptions): Promise<Coverage> {
   }
 }
 
+/** The engine's own error classes by name: a revived error keeps its class, not only its family. */
+const KNOWN_ERRORS = new Map<string, { prototype: Error }>();
+for (const c of [...Object.values(errors), BoundError, ShardSyntaxError, ModelError] as unknown[]) {
+  if (typeof c === "function" && c.prototype instanceof Error) {
+    KNOWN_ERRORS.set(c.name, c as { prototype: Error });
+  }
+}
+
 /**
  * A worker's error as the caller would have met it in one thread: of its family's class
  * (instanceof InputError, NondeterminismError, ModelError), with its name and message.
@@ -111,13 +121,14 @@ export function reviveError(
   stack?: string,
 ): Error {
   const base =
-    family === "input"
+    KNOWN_ERRORS.get(name) ??
+    (family === "input"
       ? InputError
       : family === "nondeterminism"
         ? NondeterminismError
         : family === "model"
           ? ModelError
-          : Error;
+          : Error);
   const e = Object.create(base.prototype) as Error;
   // As an Error's own: writable, and the worker's stack (STREAMSIM_DEBUG=1 prints it).
   const own = { writable: true, configurable: true };

@@ -333,10 +333,10 @@ describe("sharding", () => {
     // biome-ignore lint/style/noRestrictedGlobals: waits for worker messages that must not come
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(progress).toBe(after);
-    // Bad input in a worker stays bad input (the CLI's exit code 2).
-    await expect(
-      explorePool({ ...counterPool, params: { workers: 3 }, max_depth: -1 }),
-    ).rejects.toBeInstanceOf(InputError);
+    // Bad input in a worker stays bad input (the CLI's exit code 2), of its own class.
+    const bad = explorePool({ ...counterPool, params: { workers: 3 }, max_depth: -1 });
+    await expect(bad).rejects.toBeInstanceOf(InputError);
+    await expect(bad).rejects.toBeInstanceOf(BoundError);
   });
 
   it("stops the other workers once one has found a failure, under stop_on_first", async () => {
