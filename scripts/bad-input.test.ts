@@ -841,8 +841,10 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
     expect(debug.code).toBe(1);
     expect(debug.stderr).toMatch(/\n\s+at /);
     // A nondeterministic model's error says whose bug it is: one explanation, not two.
+    // (Its message on one line: the explanation comes last, after a crash's message that
+    // may span lines.)
     const drifting = new Command("streamsim").exitOverride().action(() => {
-      throw new NondeterminismError("dpor: replay diverged at step 3: a cannot run there now");
+      throw new NondeterminismError("dpor: replay diverged at step 3:\na cannot run there now");
     });
     const said = await capture(() => runProgram(drifting, exit, ["node", "streamsim"], {}));
     expect(said.code).toBe(1);

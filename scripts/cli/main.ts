@@ -158,7 +158,10 @@ export async function runProgram(
       e instanceof NondeterminismError
         ? "; a bug in a built-in model: rerun with STREAMSIM_DEBUG=1 for the stack trace"
         : " (a bug in streamsim or in a model; rerun with STREAMSIM_DEBUG=1 for the stack trace)";
-    process.stderr.write(`streamsim: internal error: ${message.split("\n")[0]}${hint}\n`);
+    // Its own explanation ends the message: kept on the one line, not cut at a newline.
+    const line =
+      e instanceof NondeterminismError ? message.replace(/\s*\n\s*/g, " ") : message.split("\n")[0];
+    process.stderr.write(`streamsim: internal error: ${line}${hint}\n`);
     if (env.STREAMSIM_DEBUG === "1" && e instanceof Error && e.stack !== undefined) {
       process.stderr.write(`${e.stack}\n`);
     }

@@ -120,15 +120,19 @@ export function reviveError(
   family: ErrorFamily,
   stack?: string,
 ): Error {
+  // A name's class only when its family agrees: a model's own error named "OptionError"
+  // (family "other") must not come back as bad input.
+  const known = KNOWN_ERRORS.get(name);
   const base =
-    KNOWN_ERRORS.get(name) ??
-    (family === "input"
-      ? InputError
-      : family === "nondeterminism"
-        ? NondeterminismError
-        : family === "model"
-          ? ModelError
-          : Error);
+    known !== undefined && errorFamily(Object.create(known.prototype)) === family
+      ? known
+      : family === "input"
+        ? InputError
+        : family === "nondeterminism"
+          ? NondeterminismError
+          : family === "model"
+            ? ModelError
+            : Error;
   const e = Object.create(base.prototype) as Error;
   // As an Error's own: writable, and the worker's stack (STREAMSIM_DEBUG=1 prints it).
   const own = { writable: true, configurable: true };

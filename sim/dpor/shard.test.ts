@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { boundedScope, protocolScenario } from "../../src/index.ts";
-import { InputError, NondeterminismError } from "../errors.ts";
+import { InputError, NondeterminismError, OptionError } from "../errors.ts";
 import { counterScenario } from "../examples/counter.ts";
 import { runOnce } from "../runner.ts";
 import type { Scenario } from "../scenario.ts";
@@ -10,7 +10,7 @@ import { formatDecisions } from "../schedule.ts";
 import { RandomStrategy } from "../strategies/random.ts";
 import type { Params } from "../types.ts";
 import { mergeCoverage } from "./coverage.ts";
-import { explorePool } from "./pool.ts";
+import { explorePool, reviveError } from "./pool.ts";
 import { programArbitrary, programScenario } from "./random-program.ts";
 import {
   IndexShardedStrategy,
@@ -337,6 +337,10 @@ describe("sharding", () => {
     const bad = explorePool({ ...counterPool, params: { workers: 3 }, max_depth: -1 });
     await expect(bad).rejects.toBeInstanceOf(InputError);
     await expect(bad).rejects.toBeInstanceOf(BoundError);
+    // A model's own error that shares a name with one of the engine's keeps its family
+    // (from review: a model's "OptionError" came back as bad input).
+    expect(reviveError("OptionError", "m", "other")).not.toBeInstanceOf(InputError);
+    expect(reviveError("OptionError", "m", "input")).toBeInstanceOf(OptionError);
   });
 
   it("stops the other workers once one has found a failure, under stop_on_first", async () => {

@@ -164,4 +164,41 @@ describe("exploreSystematic", () => {
     expect(c.exhausted).toBe(false);
     expect(c.bounds).toEqual(["time budget 0 ms"]);
   });
+
+  it("stops when halted from outside, says why, and skips the probe, unless the space was done", () => {
+    // One actor choosing among `values`: as many executions as values. The halt is asked
+    // every 64 executions (here, always true).
+    const choosing = (values: number): Scenario<Record<string, never>> => ({
+      name: "choosing",
+      summary: "one step that chooses",
+      defaults: {},
+      setup(world) {
+        world.spawn(
+          "p",
+          // biome-ignore lint/correctness/useYield: a one-step actor: its whole body is one atomic step
+          (function* (): Actor {
+            world.choose(values, "v");
+          })(),
+        );
+      },
+    });
+    const halt = { now: () => true, reason: "stopped from outside" };
+    for (const strategy of ["dpor", "exhaustive"] as const) {
+      const cut = exploreSystematic({
+        scenario: choosing(200),
+        params: {},
+        strategy,
+        halt,
+        probe: 50,
+      });
+      expect(cut.executions).toBe(63);
+      expect(cut.exhausted).toBe(false);
+      expect(cut.bounds).toEqual(["stopped from outside"]);
+      expect(cut.probe).toBeUndefined();
+      // From review: a space of exactly 63 executions was done, not halted.
+      const done = exploreSystematic({ scenario: choosing(63), params: {}, strategy, halt });
+      expect(done.exhausted).toBe(true);
+      expect(done.bounds).toEqual([]);
+    }
+  });
 });

@@ -204,30 +204,29 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
       }
     }
   }
-  // Stopped by the execution bound right after the last execution of the space: only
-  // asking for the next one tells (the strategy is not used after this).
+  // Stopped by the execution bound, or halted, right after the last execution of the
+  // space: only asking for the next one tells (the strategy is not used after this).
   if (
     !exhausted &&
     !stoppedByBudget &&
     !stoppedOnFailure &&
-    !halted &&
-    runs >= max_executions &&
+    (halted || runs >= max_executions) &&
     !(strategy as Strategy).beginExecution(runs)
   ) {
     exhausted = true;
   }
   const bounds: string[] = [];
   if (stoppedByBudget) bounds.push(`time budget ${options.budget_ms} ms`);
-  if (halted) bounds.push(options.halt?.reason ?? "halted");
+  if (halted && !exhausted) bounds.push(options.halt?.reason ?? "halted");
   if (bound !== undefined) bounds.push(`preemption bound ${bound}`);
   if (depthCut) bounds.push(`depth bound ${options.max_depth}`);
   if (!exhausted && runs >= max_executions) bounds.push(`execution bound ${max_executions}`);
   const keep = options.keep_hashes ?? false;
   // The search's own time: the probe's executions are not the search's.
   const elapsed_ms = wallNow_ms() - started;
-  // Not after a failure: the search has its answer.
+  // Not after a failure (the search has its answer), nor once halted (it ends there).
   const probe =
-    probing && first_failure === null
+    probing && first_failure === null && !halted
       ? probeUntracked({
           scenario: options.scenario,
           params: options.params,
