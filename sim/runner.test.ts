@@ -214,28 +214,22 @@ describe("failures kept by explore and exploreSystematic", () => {
   it("refuses a failure that does not come back when its schedule is replayed", () => {
     // From review: an invariant over untracked state failed in the second execution only;
     // its schedule was reported, and replaying it passed (or diverged, said as bad input).
-    let runs = 0;
-    const flaky: Scenario<Record<string, never>> = {
-      name: "flaky",
-      summary: "an end check that fails in the second execution only",
-      defaults: {},
-      setup(world: World) {
-        const second = ++runs === 2;
-        const x = world.cell("x", 0);
-        spawnWriters(world, x);
-        world.atEnd("not second", () => (second ? "the second execution" : undefined));
-      },
-    };
+    const flaky = failingOnlyAt(2, "second");
     const message =
       /^a failure did not come back when its schedule was replayed \(not second violated after 4 steps: the second execution; then completed after 4 steps\): the scenario is not deterministic/;
     expect(() =>
-      explore({ scenario: flaky, params: {}, strategy: new RandomStrategy(1), max_executions: 5 }),
+      explore({
+        scenario: flaky.scenario,
+        params: {},
+        strategy: new RandomStrategy(1),
+        max_executions: 5,
+      }),
     ).toThrow(message);
     for (const strategy of ["dpor", "exhaustive"] as const) {
-      runs = 0;
+      flaky.restart();
       let thrown: unknown = null;
       try {
-        exploreSystematic({ scenario: flaky, params: {}, strategy });
+        exploreSystematic({ scenario: flaky.scenario, params: {}, strategy });
       } catch (e) {
         thrown = e;
       }
@@ -244,18 +238,7 @@ describe("failures kept by explore and exploreSystematic", () => {
     }
     // A failure found by the probe (exploreSystematic's random sample after the search)
     // is confirmed too: here the third setup, the probe's first execution, fails.
-    let setups = 0;
-    const late: Scenario<Record<string, never>> = {
-      name: "late",
-      summary: "an end check that fails in the third execution only",
-      defaults: {},
-      setup(world: World) {
-        const third = ++setups === 3;
-        const x = world.cell("x", 0);
-        spawnWriters(world, x);
-        world.atEnd("not third", () => (third ? "the third execution" : undefined));
-      },
-    };
+    const late = failingOnlyAt(3, "third").scenario;
     expect(() => exploreSystematic({ scenario: late, params: {}, probe: 5 })).toThrow(
       /^a failure did not come back when its schedule was replayed \(not third violated/,
     );
@@ -269,3 +252,23 @@ describe("failures kept by explore and exploreSystematic", () => {
     expect(c.failures.length).toBeGreaterThan(0);
   });
 });
+
+/**
+ * Two writers racing on x, and an end check that fails in the n-th execution only (state the
+ * world does not track: the count of setups). `restart` counts from the first again.
+ */
+function failingOnlyAt(n: number, nth: string) {
+  let setups = 0;
+  const scenario: Scenario<Record<string, never>> = {
+    name: `failing-at-${n}`,
+    summary: `an end check that fails in the ${nth} execution only`,
+    defaults: {},
+    setup(world: World) {
+      const failing = ++setups === n;
+      const x = world.cell("x", 0);
+      spawnWriters(world, x);
+      world.atEnd(`not ${nth}`, () => (failing ? `the ${nth} execution` : undefined));
+    },
+  };
+  return { scenario, restart: () => (setups = 0) };
+}

@@ -5,9 +5,10 @@ import type { Actor } from "../types.ts";
 import type { World } from "../world.ts";
 
 /**
- * For sim/dpor/shard.test.ts: counterScenario's 7 workers whose end check fails in the
- * worker thread of one parity only (at its first execution) and never in the other, whose
- * search of its shard would take minutes.
+ * For sim/dpor/shard.test.ts: counterScenario's 7 workers (written out: its own end check,
+ * the lost update, would fail at once in both threads) with an end check that fails in
+ * the worker thread of one parity only, at its first execution, and never in the other,
+ * whose search of its shard would take minutes.
  */
 export const failingInOneThread: Scenario<{ first_thread: number }> = {
   name: "failing-in-one-thread",
@@ -31,8 +32,8 @@ export const failingInOneThread: Scenario<{ first_thread: number }> = {
 };
 
 /**
- * For sim/dpor/shard.test.ts: a scenario whose setup, in the worker thread with the lower
- * id, spawns one more actor from its second execution on (nondeterminism, which dpor
+ * For sim/dpor/shard.test.ts: a scenario whose setup, in the worker thread of one parity
+ * of thread id, spawns one more actor from its second execution on (nondeterminism, which dpor
  * refuses there at once), while the other thread runs counterScenario's long search.
  * (The threads' ids are set by Node: which one fails does not matter, only that one does.)
  */

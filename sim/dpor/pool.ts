@@ -111,8 +111,9 @@ for (const c of [...Object.values(errors), BoundError, ShardSyntaxError, ModelEr
 }
 
 /**
- * A worker's error as the caller would have met it in one thread: of its family's class
- * (instanceof InputError, NondeterminismError, ModelError), with its name and message.
+ * A worker's error as the caller would have met it in one thread: of its own class when
+ * that is one of the engine's, else of its family's (InputError, NondeterminismError,
+ * ModelError), with its name, message and stack.
  */
 export function reviveError(
   name: string,
