@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ModelError } from "./errors.ts";
 import { runOnce } from "./runner.ts";
 import type { Scenario } from "./scenario.ts";
 import { parseDecisions } from "./schedule.ts";
@@ -7,7 +8,7 @@ import { RandomStrategy } from "./strategies/random.ts";
 import { ReplayStrategy } from "./strategies/replay.ts";
 import type { Strategy } from "./strategy.ts";
 import { type Actor, type Decision, type Resume, stepOf, timerOf } from "./types.ts";
-import { ModelError, World } from "./world.ts";
+import { World } from "./world.ts";
 
 function scenario(setup: (world: World) => void): Scenario {
   return { name: "t", summary: "test", defaults: {}, setup };

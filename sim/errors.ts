@@ -102,6 +102,11 @@ export class NondeterminismError extends StreamsimError {
   }
 }
 
+/** Raised inside the engine when user model code misuses the world. */
+export class ModelError extends StreamsimError {
+  override readonly name = "ModelError";
+}
+
 /**
  * Whether an error thrown inside model code (a step, a wait predicate, a check) stops the
  * run instead of becoming the model's crash or violation: the user's bad input (a replay

@@ -1,5 +1,5 @@
 import { emptyArray, holds } from "./arrays.ts";
-import { checkAmount, InputError, NondeterminismError, stopsTheRun } from "./errors.ts";
+import { checkAmount, InputError, ModelError, NondeterminismError, stopsTheRun } from "./errors.ts";
 import { ABANDON, type StepInfo, type Strategy } from "./strategy.ts";
 import { type TraceStep, traceAccesses, traceWrites } from "./trace-step.ts";
 import {
@@ -12,7 +12,7 @@ import {
   stepOf,
   timerOf,
 } from "./types.ts";
-import { type ActorState, ActorStatus, describeValue, ModelError, type World } from "./world.ts";
+import { type ActorState, ActorStatus, describeValue, type World } from "./world.ts";
 
 /**
  * Refuses limits that would lift a bound (a NaN step budget never ends an actor that
@@ -353,6 +353,8 @@ function complete(world: World): Outcome {
 function runStep(world: World, actor: ActorState, firedTimer: boolean): string | null {
   emptyArray(world.accesses);
   emptyArray(world.spawnedThisStep);
+  world.acquiredThisStep = -1;
+  if (world.releasedThisStep.length > 0) emptyArray(world.releasedThisStep);
   world.running = actor.id;
   world.recording = true;
   try {
@@ -362,6 +364,10 @@ function runStep(world: World, actor: ActorState, firedTimer: boolean): string |
     // have woken the waiter before its timer, is dependent with it.
     if (actor.status === ActorStatus.Waiting && actor.until !== null) actor.until();
     if (firedTimer) readHeldWaiters(world, actor);
+    // A mutex's acquire: the step that resumes the waiter takes it (its predicate, the
+    // mutex is free, held when the step was offered). A timeout resumes without it.
+    else if (actor.acquires !== null) actor.acquires.take(actor.id);
+    actor.acquires = null;
     const r = actor.gen.next(firedTimer ? "timeout" : "ok");
     if (r.done === true) {
       finish(world, actor);
@@ -376,6 +382,7 @@ function runStep(world: World, actor: ActorState, firedTimer: boolean): string |
       actor.status = ActorStatus.Waiting;
       actor.label = w.label;
       actor.until = w.until;
+      actor.acquires = w.acquires ?? null;
       actor.deadline_ms = world.clock_ms + w.timeout_ms;
       actor.on = w.on;
     }

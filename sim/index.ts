@@ -36,6 +36,7 @@ export { choicesArbitrary } from "./fastcheck.ts";
 export type { Cell } from "./objects/cell.ts";
 export type { Log } from "./objects/log.ts";
 export type { TrackedMap } from "./objects/map.ts";
+export type { AcquireOptions, Mutex } from "./objects/mutex.ts";
 export type { OverflowPolicy, Queue, QueueOptions } from "./objects/queue.ts";
 export { toJson } from "./objects/tracked.ts";
 export { plural } from "./plural.ts";
@@ -94,7 +95,6 @@ export * from "./types.ts";
 export { HARNESS_VERSION } from "./version.ts";
 export {
   type Check,
-  ModelError,
   type SpawnOptions,
   type UntilOptions,
   World,

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { exploreSystematic } from "./dpor/systematic.ts";
-import { OptionError, ScenarioParamsError, SeedError } from "./errors.ts";
+import { ModelError, OptionError, ScenarioParamsError, SeedError } from "./errors.ts";
 import { explore, runOnce } from "./runner.ts";
 import { resolveParams, type Scenario, ScenarioRegistry } from "./scenario.ts";
 import { formatSchedule } from "./schedule.ts";
 import { RandomStrategy } from "./strategies/random.ts";
 import { checkDeterminism } from "./trace.ts";
 import type { Actor, Outcome } from "./types.ts";
-import { ModelError, type World } from "./world.ts";
+import type { World } from "./world.ts";
 
 // What a user who writes a scenario gets wrong, said in words about their code, not as a
 // TypeError from inside the engine that reads as their model's own crash.

@@ -23,6 +23,13 @@ export interface Wait {
   readonly timeout_ms: number;
   /** Free text naming what is waited on, shown in deadlock reports. */
   readonly on: string;
+  /** A mutex's acquire (Mutex.acquire): the resuming step takes it, unless the wait timed out. */
+  readonly acquires?: Acquirable;
+}
+
+/** What a wait can take when its actor resumes: a mutex (see sim/objects/mutex.ts). */
+export interface Acquirable {
+  take(actor: number): void;
 }
 
 export type Yielded = string | Wait;

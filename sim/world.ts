@@ -1,10 +1,18 @@
-import { EngineAssertionError, StreamsimError } from "./errors.ts";
+import { EngineAssertionError, ModelError } from "./errors.ts";
 import { Cell } from "./objects/cell.ts";
 import { Log } from "./objects/log.ts";
 import { TrackedMap } from "./objects/map.ts";
+import { Mutex } from "./objects/mutex.ts";
 import { Queue, type QueueOptions } from "./objects/queue.ts";
 import { type AccessRecorder, CLOCK_READ, type Tracked } from "./objects/tracked.ts";
-import { type Actor, choiceOf, type Decision, type Json, type Wait } from "./types.ts";
+import {
+  type Acquirable,
+  type Actor,
+  choiceOf,
+  type Decision,
+  type Json,
+  type Wait,
+} from "./types.ts";
 
 /** A property check: returns a description of the violation, or undefined when it holds. */
 export type Check = () => string | undefined;
@@ -46,6 +54,8 @@ export interface ActorState {
   status: ActorStatus;
   label: string;
   until: (() => boolean) | null;
+  /** The mutex the actor's wait acquires when it resumes (Wait.acquires), or null. */
+  acquires: Acquirable | null;
   deadline_ms: number;
   on: string;
 }
@@ -116,6 +126,10 @@ export class World implements AccessRecorder {
   liveActors = 0;
   /** @internal Actors spawned by the running step. */
   readonly spawnedThisStep: number[] = [];
+  /** @internal The mutex the running step took when it resumed its actor, or -1. */
+  acquiredThisStep = -1;
+  /** @internal Mutexes the running step released (ids; see noteMutex). */
+  readonly releasedThisStep: number[] = [];
 
   constructor(
     private readonly chooser: ChoiceSource,
@@ -142,6 +156,11 @@ export class World implements AccessRecorder {
     return this.register(new Log<T>(this, this.objects.length, name));
   }
 
+  /** A lock held across steps: `yield m.acquire()`, then `m.release()` (see Mutex). */
+  mutex(name: string): Mutex {
+    return this.register(new Mutex(this, this, this.objects.length, name));
+  }
+
   private register<O extends Tracked>(object: O): O {
     this.objects.push(object);
     return object;
@@ -160,6 +179,17 @@ export class World implements AccessRecorder {
       );
     }
     acc.push(code);
+  }
+
+  /** @internal A mutex taken or released by the running step (MutexHost), for dpor. */
+  noteMutex(id: number, acquired: boolean): void {
+    if (acquired) this.acquiredThisStep = id;
+    else this.releasedThisStep.push(id);
+  }
+
+  /** @internal An actor's name (MutexHost). */
+  actorName(id: number): string {
+    return this.actors[id]?.name ?? `actor ${id}`;
   }
 
   /** @internal A read that steps do not record, made by an invariant (AccessRecorder). */
@@ -183,6 +213,7 @@ export class World implements AccessRecorder {
       status: ActorStatus.Ready,
       label: options.label ?? "start",
       until: null,
+      acquires: null,
       deadline_ms: Number.POSITIVE_INFINITY,
       on: "",
     });
@@ -329,11 +360,6 @@ export class World implements AccessRecorder {
 
 /** The most values a data choice may have (see World.choose). */
 const MAX_CHOICE = 2 ** 32;
-
-/** Raised inside the engine when user model code misuses the world. */
-export class ModelError extends StreamsimError {
-  override readonly name = "ModelError";
-}
 
 /**
  * An actor is a generator object: the engine steps it with next(). A generator function

@@ -47,6 +47,13 @@ export interface Event {
   readonly waitReads?: readonly number[];
   /** objectMask of waitReads: a step whose wmask misses it writes none of them. */
   readonly waitMask?: number;
+  /**
+   * The mutex (a stable object number, as in `acc`) that this step took as it resumed its
+   * actor from `Mutex.acquire`. Absent: none.
+   */
+  readonly acquires?: number;
+  /** The mutexes this step released (`Mutex.release`), as stable object numbers. Absent: none. */
+  readonly releases?: readonly number[];
   /** A hash of the accesses as the step recorded them (checks that a replay agrees). */
   readonly raw?: number;
   /**
@@ -121,6 +128,19 @@ export function dependentOnObjects(a: Event, b: Event): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Step `a` released the mutex that step `b` took, and had not taken it itself: `b` can
+ * never run before `a`, as the mutex was held until `a` (by `a`'s actor, the only one that
+ * may release it). Their race is not reversed; the search looks past it for the acquire
+ * behind the release (see HappensBefore.compute). A step that both takes and releases the
+ * mutex found it free, and `b` may come first (the property test lost the trace where `b`
+ * takes it and never gives it back).
+ */
+export function lockHandoff(a: Event, b: Event): boolean {
+  const m = b.acquires;
+  return m !== undefined && a.acquires !== m && a.releases !== undefined && a.releases.includes(m);
 }
 
 /** Same actor and same data choices: the same event when met at the same point. */

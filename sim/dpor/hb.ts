@@ -1,6 +1,6 @@
 import { holds } from "../arrays.ts";
 import { stepOf, timerOf } from "../types.ts";
-import { dependent, type Event } from "./event.ts";
+import { dependent, type Event, lockHandoff } from "./event.ts";
 import type { ExecutionLog } from "./log.ts";
 
 /**
@@ -84,7 +84,9 @@ export class HappensBefore {
         const ai = ids[i] as number;
         if (ai === a || (rc[ai] as number) > i) continue;
         if (!dependent(events[i] as (typeof events)[number], ek)) continue;
-        const rev = reversible(log, i, k, prev) || this.otherWaker(log, i, k);
+        const ei = events[i] as (typeof events)[number];
+        const rev =
+          !lockHandoff(ei, ek) && (reversible(log, i, k, prev) || this.otherWaker(log, i, k));
         if (onRace !== undefined && rev && k >= racesFrom) onRace(i, k);
         if (rev && !resumed) {
           this.join(rc, 0, i * w);

@@ -160,6 +160,24 @@ export class ExecutionLog {
     }
   }
 
+  /** The mutex the step just run took (see World.noteMutex), as a stable object number. */
+  private acquiredBy(): number | undefined {
+    const id = this.world?.acquiredThisStep ?? -1;
+    return id < 0 ? undefined : this.stableObject(id);
+  }
+
+  /** The mutexes the step just run released, as stable object numbers. */
+  private releasedBy(): number[] | undefined {
+    const ids = this.world?.releasedThisStep;
+    if (ids === undefined || ids.length === 0) return undefined;
+    return ids.map((id) => this.stableObject(id));
+  }
+
+  /** An object's number as `addStable` writes it into accesses. */
+  private stableObject(id: number): number {
+    return this.renamed ? (this.objectKey[id] ?? id) : id;
+  }
+
   private bumpCreated(actor: number): number {
     const n = this.createdBy[actor] ?? 0;
     this.createdBy[actor] = n + 1;
@@ -534,6 +552,8 @@ export class ExecutionLog {
       waitReads,
       waitMask: waitReads === undefined ? undefined : objectMask(waitReads),
       opaque: timer && this.world === null ? true : undefined,
+      acquires: this.acquiredBy(),
+      releases: this.releasedBy(),
       raw,
       step: info.index,
     };

@@ -1,9 +1,8 @@
 import { Worker } from "node:worker_threads";
 import * as errors from "../errors.ts";
-import { InputError, NondeterminismError } from "../errors.ts";
+import { InputError, ModelError, NondeterminismError } from "../errors.ts";
 import type { Params } from "../types.ts";
 import { wallNow_ms } from "../wallclock.ts";
-import { ModelError } from "../world.ts";
 import { type Coverage, mergeCoverage } from "./coverage.ts";
 import { ShardSyntaxError } from "./shard.ts";
 import { BoundError } from "./systematic.ts";

@@ -36,7 +36,9 @@ export type Op =
   | { readonly op: "row"; readonly index: number; readonly cell: number }
   | { readonly op: "spawn"; readonly child: number }
   /** Empties the queue (as the channel drops its offline buffer once a tab listens). */
-  | { readonly op: "clear"; readonly queue?: 1 };
+  | { readonly op: "clear"; readonly queue?: 1 }
+  /** Releases mutex `mutex`, if the actor holds it (a timed acquire may have given up). */
+  | { readonly op: "unlock"; readonly mutex: number };
 
 export type Wait =
   | number
@@ -56,6 +58,11 @@ export interface ProgramStep {
   readonly wait: Wait | null;
   /** Timeout of that wait in virtual ms (null: none). */
   readonly timeout_ms: number | null;
+  /**
+   * Before the step, instead of `wait`: acquire mutex `lock` (with `timeout_ms`, if any),
+   * as a thread takes a lock it holds across later steps. Absent: none.
+   */
+  readonly lock?: number;
   readonly ops: readonly Op[];
 }
 
@@ -78,6 +85,8 @@ export interface Program {
   readonly daemons?: number;
   /** Children are spawned as daemons (by a step, not by the setup). Default false. */
   readonly daemon_children?: boolean;
+  /** Mutexes that steps `lock` and `unlock` (see withMutexes). Default none. */
+  readonly mutexes?: number;
 }
 
 function opArb(cells: number, children: number, timeouts: boolean): fc.Arbitrary<Op> {
@@ -148,12 +157,15 @@ export function programArbitrary(
     readonly max_setup_choices?: number;
     /** Programs with 0 to this many daemons among their actors (see Program). Default 0. */
     readonly max_daemons?: number;
+    /** Programs whose steps lock and unlock this many mutexes (see withMutexes). Default 0. */
+    readonly mutexes?: number;
   } = {},
 ): fc.Arbitrary<Program> {
   const max_steps = options.max_steps ?? 6;
-  const programs = programsOfAnySize(options.timeouts ?? true, options.max_actors ?? 3).filter(
+  const sized = programsOfAnySize(options.timeouts ?? true, options.max_actors ?? 3).filter(
     (p) => size(p).steps <= max_steps && size(p).choices <= 2,
   );
+  const programs = (options.mutexes ?? 0) > 0 ? withMutexes(sized, options.mutexes ?? 0) : sized;
   const max_setup = options.max_setup_choices ?? 0;
   const max_daemons = options.max_daemons ?? 0;
   if (max_setup === 0 && max_daemons === 0) return programs;
@@ -166,6 +178,52 @@ export function programArbitrary(
       ...(daemons > 0 ? { daemons: Math.min(daemons, p.actors.length - 1) } : {}),
       ...(max_daemons > 0 && daemonChildren ? { daemon_children: true } : {}),
     }));
+}
+
+/**
+ * The programs of `programs` with locks: each step may instead of its wait acquire one of
+ * `mutexes` mutexes, and may release one after its ops. Per body, a step never acquires a
+ * mutex it may already hold (it would wait on itself forever), and releases only one it
+ * may hold (at run time only if it does: a timed acquire may have given up). A body may
+ * end holding one, and then whoever waits for it deadlocks, which the search reports
+ * like any other outcome.
+ */
+function withMutexes(programs: fc.Arbitrary<Program>, mutexes: number): fc.Arbitrary<Program> {
+  const perStep = fc.record({
+    lock: fc.nat({ max: mutexes * 2 }),
+    unlock: fc.nat({ max: mutexes }),
+  });
+  return programs.chain((p) => {
+    const bodies = [...p.actors, ...p.children];
+    const steps = bodies.reduce((n, body) => n + body.length, 0);
+    return fc.array(perStep, { minLength: steps, maxLength: steps }).map((extras) => {
+      let next = 0;
+      const lockBody = (body: readonly ProgramStep[]): ProgramStep[] => {
+        const held = new Set<number>();
+        return body.map((step) => {
+          const { lock, unlock } = extras[next++] as { lock: number; unlock: number };
+          let out: ProgramStep = step;
+          // Half the draws take no lock, so that locked steps and plain waits mix.
+          if (lock < mutexes && !held.has(lock)) {
+            held.add(lock);
+            out = { ...out, wait: null, lock };
+          }
+          const m = unlock - 1;
+          if (m >= 0 && held.has(m)) {
+            held.delete(m);
+            out = { ...out, ops: [...out.ops, { op: "unlock", mutex: m }] };
+          }
+          return out;
+        });
+      };
+      return {
+        ...p,
+        mutexes,
+        actors: p.actors.map(lockBody),
+        children: p.children.map(lockBody),
+      };
+    });
+  });
 }
 
 function size(p: Program): { steps: number; choices: number } {
@@ -256,6 +314,8 @@ export function programScenario(
         cells.push(world.cell(`c${i}`, chosen));
       }
       const cell = (i: number) => cells[i] as (typeof cells)[number];
+      const mutexes = Array.from({ length: program.mutexes ?? 0 }, (_, i) => world.mutex(`m${i}`));
+      const mutex = (i: number) => mutexes[i] as (typeof mutexes)[number];
       const queue = world.queue<number>("q", { capacity: 2 });
       const log = world.log<number>("log");
       const otherQueue = world.queue<number>("q1", { capacity: 2 });
@@ -280,8 +340,11 @@ export function programScenario(
       function* body(steps: readonly ProgramStep[]): Actor {
         for (let s = 0; s < steps.length; s++) {
           const step = steps[s] as ProgramStep;
-          if (s > 0 || step.wait !== null) {
-            if (step.wait !== null) {
+          if (s > 0 || step.wait !== null || step.lock !== undefined) {
+            if (step.lock !== undefined) {
+              const timeout_ms = step.timeout_ms ?? undefined;
+              yield mutex(step.lock).acquire({ label: `step ${s}`, timeout_ms });
+            } else if (step.wait !== null) {
               yield world.until(readiness(step.wait), {
                 label: `step ${s}`,
                 timeout_ms: step.timeout_ms ?? Number.POSITIVE_INFINITY,
@@ -305,7 +368,9 @@ export function programScenario(
             else if (op.op === "append") log.append(op.value);
             else if (op.op === "row") cell(op.cell).set((log.at(op.index) ?? 0) + 1);
             else if (op.op === "clear") queueOf(op).clear();
-            else if (op.op === "spawn")
+            else if (op.op === "unlock") {
+              if (mutex(op.mutex).heldByMe()) mutex(op.mutex).release();
+            } else if (op.op === "spawn")
               world.spawn(`child-${op.child}`, body(program.children[op.child] ?? []), {
                 daemon: program.daemon_children === true,
               });

@@ -68,7 +68,7 @@ export function renumberAccess(code: number, objectId: number): number {
   return subAccess(objectId, (n - SUB_OBJECTS) % PARTS, (code & 1) === 1);
 }
 
-export type ObjectKind = "cell" | "queue" | "map" | "log";
+export type ObjectKind = "cell" | "queue" | "map" | "log" | "mutex";
 
 export abstract class Tracked {
   abstract readonly kind: ObjectKind;

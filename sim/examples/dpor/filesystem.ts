@@ -4,7 +4,6 @@ import type { World } from "../../world.ts";
 
 const NUMBLOCKS = 26;
 const NUMINODE = 32;
-const FREE = -1;
 
 /**
  * filesystem(N), from Flanagan and Godefroid (POPL 2005): N threads each allocate a disk
@@ -22,23 +21,22 @@ export const filesystemScenario: Scenario<{ n: number }> = {
   defaults: { n: 14 },
   ranges: { n: [1, 24] },
   setup(world: World, { n }) {
-    const inodeLock = Array.from({ length: NUMINODE }, (_, i) => world.cell(`li[${i}]`, FREE));
-    const blockLock = Array.from({ length: NUMBLOCKS }, (_, i) => world.cell(`lb[${i}]`, FREE));
+    const inodeLock = Array.from({ length: NUMINODE }, (_, i) => world.mutex(`li[${i}]`));
+    const blockLock = Array.from({ length: NUMBLOCKS }, (_, i) => world.mutex(`lb[${i}]`));
     const inode = Array.from({ length: NUMINODE }, (_, i) => world.cell(`inode[${i}]`, 0));
     const busy = Array.from({ length: NUMBLOCKS }, (_, i) => world.cell(`busy[${i}]`, false));
     type C<T> = ReturnType<typeof world.cell<T>>;
+    type M = ReturnType<typeof world.mutex>;
     function* thread(tid: number): Actor {
       const i = tid % NUMINODE;
-      const li = inodeLock[i] as C<number>;
-      yield world.until(() => li.get() === FREE, { label: `acquire li[${i}]`, on: `li[${i}]` });
-      li.set(tid);
+      const li = inodeLock[i] as M;
+      yield li.acquire();
       yield `read inode[${i}]`;
       if ((inode[i] as C<number>).get() === 0) {
         let b = (i * 2) % NUMBLOCKS;
         for (let tries = 0; tries < NUMBLOCKS; tries++) {
-          const lb = blockLock[b] as C<number>;
-          yield world.until(() => lb.get() === FREE, { label: `acquire lb[${b}]`, on: `lb[${b}]` });
-          lb.set(tid);
+          const lb = blockLock[b] as M;
+          yield lb.acquire();
           yield `read busy[${b}]`;
           const isBusy = (busy[b] as C<boolean>).get();
           if (!isBusy) {
@@ -47,16 +45,16 @@ export const filesystemScenario: Scenario<{ n: number }> = {
             yield `write inode[${i}]`;
             (inode[i] as C<number>).set(b + 1);
             yield `release lb[${b}]`;
-            lb.set(FREE);
+            lb.release();
             break;
           }
           yield `release lb[${b}]`;
-          lb.set(FREE);
+          lb.release();
           b = (b + 1) % NUMBLOCKS;
         }
       }
       yield `release li[${i}]`;
-      li.set(FREE);
+      li.release();
     }
     for (let tid = 0; tid < n; tid++) {
       world.spawn(`thread-${tid}`, thread(tid), { label: `acquire li[${tid % NUMINODE}]` });
