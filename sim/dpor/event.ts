@@ -140,7 +140,7 @@ export function dependentOnObjects(a: Event, b: Event): boolean {
  */
 export function lockHandoff(a: Event, b: Event): boolean {
   const m = b.acquires;
-  return m !== undefined && a.acquires !== m && a.releases !== undefined && a.releases.includes(m);
+  return m !== undefined && a.acquires !== m && a.releases?.includes(m) === true;
 }
 
 /** Same actor and same data choices: the same event when met at the same point. */
