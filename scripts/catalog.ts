@@ -1,8 +1,10 @@
 import { existsSync, readdirSync } from "node:fs";
+import { isAbsolute, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   counterScenario,
   InputError,
+  OptionError,
   type Params,
   type Scenario,
   ScenarioRegistry,
@@ -19,6 +21,17 @@ export type { InvariantInfo, MinimalCase, Variant } from "./catalog/variant.ts";
 /** A name the catalog does not know. */
 export class UnknownNameError extends InputError {
   override readonly name = "UnknownNameError";
+}
+
+/** Two scenarios with one name: a schedule names its scenario, and could not tell them apart. */
+export class DuplicateScenarioError extends InputError {
+  override readonly name = "DuplicateScenarioError";
+}
+
+/** A scenario found in a module, and where: worker threads load it from there. */
+export interface FoundScenario {
+  readonly scenario: Scenario;
+  readonly source: ScenarioSource;
 }
 
 /**
@@ -57,11 +70,7 @@ export async function loadCatalog(): Promise<Catalog> {
   });
   variants.push(...protocol.variants);
   invariants.push(...protocol.invariants);
-  for (const { scenario, source } of await loadDporExamples()) {
-    if (scenarios.has(scenario.name)) continue;
-    scenarios.add(scenario);
-    sources.set(scenario.name, source);
-  }
+  addFoundScenarios(scenarios, sources, await loadDporExamples());
   const strategies = [...builtinStrategies, ...(await loadSystematicStrategies())];
   return makeCatalog(scenarios, variants, invariants, strategies, sources);
 }
@@ -113,11 +122,51 @@ function makeCatalog(
   };
 }
 
+/**
+ * Registers scenarios found in modules, and where each came from. A module that exports
+ * one scenario under two names registers it once. A name the registry refuses, or taken by
+ * another scenario, is bad input whose message names the file(s): without them, every
+ * command would stop on a scenario name the user cannot find.
+ */
+export function addFoundScenarios(
+  scenarios: ScenarioRegistry,
+  sources: Map<string, ScenarioSource>,
+  found: readonly FoundScenario[],
+): void {
+  for (const { scenario, source } of found) {
+    const file = repoPath(source.module);
+    if (scenarios.has(scenario.name)) {
+      if (scenarios.get(scenario.name) === scenario) continue;
+      const first = sources.get(scenario.name);
+      const other = first === undefined ? "a built-in scenario" : repoPath(first.module);
+      throw new DuplicateScenarioError(
+        `${file}: scenario name "${scenario.name}" is already taken by another scenario in ${other}; rename one of them`,
+      );
+    }
+    try {
+      scenarios.add(scenario);
+    } catch (e) {
+      // Re-thrown of its own class (bad input, the CLI's exit code 2), with the file.
+      if (e instanceof OptionError) throw new OptionError(`${file}: ${e.message}`, { cause: e });
+      throw e;
+    }
+    sources.set(scenario.name, source);
+  }
+}
+
+/** A module's path as the user would find it: from the repository's root when inside it. */
+function repoPath(module: string): string {
+  const path = module.startsWith("file:") ? fileURLToPath(module) : module;
+  const from_root = relative(here("../"), path);
+  const outside = from_root === ".." || from_root.startsWith(`..${sep}`) || isAbsolute(from_root);
+  return outside ? path : from_root;
+}
+
 /** The classic DPOR benchmark scenarios, one or more per file under sim/examples/dpor/. */
-async function loadDporExamples(): Promise<{ scenario: Scenario; source: ScenarioSource }[]> {
+async function loadDporExamples(): Promise<FoundScenario[]> {
   const dir = here("../sim/examples/dpor/");
   if (!existsSync(dir)) return [];
-  const found: { scenario: Scenario; source: ScenarioSource }[] = [];
+  const found: FoundScenario[] = [];
   // index.ts only re-exports; each scenario is taken from the file that defines it.
   const files = readdirSync(dir)
     .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && f !== "index.ts")
