@@ -1,4 +1,5 @@
 import { threadId } from "node:worker_threads";
+import { ReplayDivergenceError } from "../errors.ts";
 import { counterScenario } from "../examples/counter.ts";
 import type { Scenario } from "../scenario.ts";
 import type { Actor } from "../types.ts";
@@ -52,5 +53,28 @@ export const driftingInOneThread: Scenario<{ workers: number; first_thread: numb
         })(),
       );
     }
+  },
+};
+
+/** For sim/dpor/shard.test.ts: a model's own error, with fields of every kind. */
+export class FieldedError extends Error {
+  override readonly name = "FieldedError";
+  readonly step = 4;
+  readonly where = { file: "model.ts", lines: [1, 2], note: null, fatal: true };
+  readonly retry = () => 1;
+  readonly seen = new Map([["a", 1]]);
+}
+
+/**
+ * For sim/dpor/shard.test.ts: a setup that throws, in the worker thread, an error whose
+ * constructor set fields: the engine's ReplayDivergenceError (its step), or a FieldedError.
+ */
+export const throwingWithFields: Scenario<{ error: string }> = {
+  name: "throwing-with-fields",
+  summary: "a setup that throws an error with fields",
+  defaults: { error: "replay" },
+  setup(_world: World, params) {
+    if (params.error === "replay") throw new ReplayDivergenceError("diverged at step 3", 3);
+    throw new FieldedError("a model's own error");
   },
 };

@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import * as errors from "../errors.ts";
 import { InputError, ModelError, NondeterminismError } from "../errors.ts";
-import type { Params } from "../types.ts";
+import type { Json, Params } from "../types.ts";
 import { wallNow_ms } from "../wallclock.ts";
 import { type Coverage, mergeCoverage } from "./coverage.ts";
 import { ShardSyntaxError } from "./shard.ts";
@@ -42,7 +42,12 @@ export type WorkerMessage =
       readonly message: string;
       readonly stack: string | undefined;
       readonly family: ErrorFamily;
+      /** The error's own fields (ReplayDivergenceError's step, ...), see errorData. */
+      readonly data: ErrorData;
     };
+
+/** An error's own data fields, as plain data that crosses a thread boundary. */
+export type ErrorData = Readonly<Record<string, Json>>;
 
 export interface PoolOptions extends PoolTask {
   /** Worker threads, each exploring shard k of `workers`. Default 2. */
@@ -112,13 +117,14 @@ for (const c of [...Object.values(errors), BoundError, ShardSyntaxError, ModelEr
 /**
  * A worker's error as the caller would have met it in one thread: of its own class when
  * that is one of the engine's, else of its family's (InputError, NondeterminismError,
- * ModelError), with its name, message and stack.
+ * ModelError), with its name, message, stack and the data fields its constructor set.
  */
 export function reviveError(
   name: string,
   message: string,
   family: ErrorFamily,
   stack?: string,
+  data: ErrorData = {},
 ): Error {
   // A name's class only when its family agrees: a model's own error named "OptionError"
   // (family "other") must not come back as bad input.
@@ -141,7 +147,58 @@ export function reviveError(
     message: { value: message, ...own },
     stack: { value: stack ?? `${name}: ${message}\n    (thrown in a worker thread)`, ...own },
   });
+  for (const [key, value] of Object.entries(data)) {
+    // Defined, not assigned: a class's getter of that name would refuse an assignment.
+    if (!ERROR_TEXT.has(key)) Object.defineProperty(e, key, { value, enumerable: true, ...own });
+  }
   return e;
+}
+
+/** Posted on their own (see WorkerMessage): never taken from, or written as, data. */
+const ERROR_TEXT = new Set(["name", "message", "stack"]);
+
+/**
+ * How many values, all fields together, errorData takes from one error: a field holding a
+ * whole trace is still posted, a cyclic or runaway structure is not followed forever.
+ */
+const ERROR_DATA_MAX_VALUES = 100_000;
+
+/**
+ * An error's own enumerable data fields that are plain data (numbers, strings, booleans,
+ * null, and plain arrays and objects of those), which structured clone keeps as they are:
+ * a thread boundary would otherwise drop the fields its constructor set. Accessors,
+ * functions and any other value (a Map, a class instance, a cycle) are left out.
+ */
+export function errorData(e: Error): ErrorData {
+  const data: Record<string, Json> = {};
+  const budget = { values: ERROR_DATA_MAX_VALUES };
+  for (const [key, d] of Object.entries(Object.getOwnPropertyDescriptors(e))) {
+    if (ERROR_TEXT.has(key) || !d.enumerable || !("value" in d)) continue;
+    if (isPlainData(d.value, budget, new Set())) data[key] = d.value as Json;
+  }
+  return data;
+}
+
+function isPlainData(v: unknown, budget: { values: number }, open: Set<object>): boolean {
+  if (--budget.values < 0) return false;
+  if (v === null || typeof v === "string" || typeof v === "boolean" || typeof v === "number") {
+    return true;
+  }
+  if (typeof v !== "object" || open.has(v) || !isPlainContainer(v)) return false;
+  open.add(v);
+  // Own data properties only: an accessor would run code, and a clone reads only own ones.
+  const plain = Object.values(Object.getOwnPropertyDescriptors(v)).every(
+    (d) => !d.enumerable || ("value" in d && isPlainData(d.value, budget, open)),
+  );
+  open.delete(v);
+  return plain;
+}
+
+/** An array or an object literal's kind of object: not a Map, a Date, a class instance. */
+function isPlainContainer(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  if (Array.isArray(v)) return proto === Array.prototype;
+  return proto === Object.prototype || proto === null;
 }
 
 /** The family of an error, as a worker reports it (see reviveError). */
@@ -167,8 +224,9 @@ function runWorker(
     let result: Coverage | null = null;
     worker.on("message", (m: WorkerMessage) => {
       if (m.kind === "progress") onProgress(m.executions);
-      else if (m.kind === "error") reject(reviveError(m.name, m.message, m.family, m.stack));
-      else {
+      else if (m.kind === "error") {
+        reject(reviveError(m.name, m.message, m.family, m.stack, m.data));
+      } else {
         result = m.coverage;
         if ((task.stop_on_first ?? true) && result.failures.length > 0) Atomics.store(failed, 0, 1);
       }

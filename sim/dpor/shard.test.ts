@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { boundedScope, protocolScenario } from "../../src/index.ts";
-import { InputError, NondeterminismError, OptionError } from "../errors.ts";
+import { InputError, NondeterminismError, OptionError, ReplayDivergenceError } from "../errors.ts";
 import { counterScenario } from "../examples/counter.ts";
 import { runOnce } from "../runner.ts";
 import type { Scenario } from "../scenario.ts";
@@ -341,6 +341,32 @@ describe("sharding", () => {
     // (from review: a model's "OptionError" came back as bad input).
     expect(reviveError("OptionError", "m", "other")).not.toBeInstanceOf(InputError);
     expect(reviveError("OptionError", "m", "input")).toBeInstanceOf(OptionError);
+  });
+
+  it("revives a worker's error with the data fields its constructor set", async () => {
+    // From review: ReplayDivergenceError's step was lost on the way out of the worker.
+    const throwing = {
+      module: fileURLToPath(new URL("./pool-fixture.ts", import.meta.url)),
+      export_name: "throwingWithFields",
+      strategy: "dpor",
+      workers: 1,
+    } as const;
+    const replay = await explorePool({ ...throwing, params: { error: "replay" } }).catch((e) => e);
+    expect(replay).toBeInstanceOf(ReplayDivergenceError);
+    expect(replay).toMatchObject({ message: "diverged at step 3", step: 3 });
+    // A model's own error keeps its plain-data fields; a function or a Map is left out.
+    const own = await explorePool({ ...throwing, params: { error: "own" } }).catch((e) => e);
+    expect(own).toMatchObject({
+      name: "FieldedError",
+      message: "a model's own error",
+      step: 4,
+      where: { file: "model.ts", lines: [1, 2], note: null, fatal: true },
+    });
+    expect(Object.keys(own)).not.toContain("retry");
+    expect(Object.keys(own)).not.toContain("seen");
+    // Data never overwrites the error's own text.
+    const revived = reviveError("E", "m", "other", "s", { name: "x", message: "y", stack: "z" });
+    expect([revived.name, revived.message, revived.stack]).toEqual(["E", "m", "s"]);
   });
 
   it("stops the other workers once one has found a failure, under stop_on_first", async () => {

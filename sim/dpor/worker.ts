@@ -1,7 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Scenario } from "../scenario.ts";
-import { errorFamily, type PoolTask, type WorkerMessage } from "./pool.ts";
+import { errorData, errorFamily, type PoolTask, type WorkerMessage } from "./pool.ts";
 import type { Shard } from "./shard.ts";
 import { exploreSystematic } from "./systematic.ts";
 
@@ -65,5 +65,6 @@ try {
     message: error.message,
     stack: error.stack,
     family: errorFamily(e),
+    data: errorData(error),
   } satisfies WorkerMessage);
 }
