@@ -10,7 +10,7 @@ import { formatDecisions } from "../schedule.ts";
 import { RandomStrategy } from "../strategies/random.ts";
 import type { Params } from "../types.ts";
 import { mergeCoverage } from "./coverage.ts";
-import { explorePool, reviveError } from "./pool.ts";
+import { explorePool, reviveError, reviveThrown } from "./pool.ts";
 import { programArbitrary, programScenario } from "./random-program.ts";
 import {
   IndexShardedStrategy,
@@ -367,6 +367,31 @@ describe("sharding", () => {
     // Data never overwrites the error's own text.
     const revived = reviveError("E", "m", "other", "s", { name: "x", message: "y", stack: "z" });
     expect([revived.name, revived.message, revived.stack]).toEqual(["E", "m", "s"]);
+  });
+
+  it("revives an engine error thrown while a worker loads its scenario, with its class", async () => {
+    // From review: it reached the CLI as a plain Error, an internal error instead of exit 2.
+    const thrown = await explorePool({
+      module: fileURLToPath(new URL("./pool-fixture-throws.ts", import.meta.url)),
+      export_name: "none",
+      params: {},
+      strategy: "dpor",
+      workers: 1,
+    }).catch((e) => e);
+    expect(thrown).toBeInstanceOf(ReplayDivergenceError);
+    expect(thrown).toMatchObject({
+      message: "pool-fixture-throws: thrown while the module loads",
+      step: 5,
+    });
+    expect(String(thrown.stack)).toContain("pool-fixture-throws.ts");
+    // Anything else stays as it came: a bug, which the CLI reports as one.
+    const plain = new Error("m");
+    expect(reviveThrown(plain)).toBe(plain);
+    expect(reviveThrown("text")).toBe("text");
+    // A family it carries decides, as for a posted error.
+    expect(reviveThrown(Object.assign(new Error("m"), { family: "input" }))).toBeInstanceOf(
+      InputError,
+    );
   });
 
   it("stops the other workers once one has found a failure, under stop_on_first", async () => {
