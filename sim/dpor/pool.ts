@@ -201,31 +201,6 @@ function isPlainContainer(v: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-/**
- * An error thrown at a worker's top level (its scenario module failed to load, say). Node
- * hands it to the 'error' event structured-cloned: a plain Error that kept the name,
- * message, stack and fields. One that names an engine class or carries a family is revived
- * like a posted error (bad input stays bad input); anything else is left as it came.
- */
-export function reviveThrown(e: unknown): unknown {
-  if (!(e instanceof Error)) return e;
-  const carried = (e as { family?: unknown }).family;
-  const known = KNOWN_ERRORS.get(e.name);
-  const family = isErrorFamily(carried)
-    ? carried
-    : known === undefined
-      ? undefined
-      : errorFamily(Object.create(known.prototype));
-  if (family === undefined) return e;
-  return reviveError(e.name, e.message, family, e.stack, errorData(e));
-}
-
-const ERROR_FAMILIES: readonly unknown[] = ["input", "nondeterminism", "model", "other"];
-
-function isErrorFamily(v: unknown): v is ErrorFamily {
-  return ERROR_FAMILIES.includes(v);
-}
-
 /** The family of an error, as a worker reports it (see reviveError). */
 export function errorFamily(e: unknown): ErrorFamily {
   if (e instanceof InputError) return "input";
@@ -256,7 +231,9 @@ function runWorker(
         if ((task.stop_on_first ?? true) && result.failures.length > 0) Atomics.store(failed, 0, 1);
       }
     });
-    worker.once("error", (e) => reject(reviveThrown(e)));
+    // Only an error outside the worker's try (worker.ts itself failing to load) comes this
+    // way: the engine's bug, reported as one.
+    worker.once("error", reject);
     worker.once("exit", (code) => {
       if (result !== null) resolve(result);
       else

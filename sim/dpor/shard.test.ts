@@ -10,7 +10,7 @@ import { formatDecisions } from "../schedule.ts";
 import { RandomStrategy } from "../strategies/random.ts";
 import type { Params } from "../types.ts";
 import { mergeCoverage } from "./coverage.ts";
-import { explorePool, reviveError, reviveThrown } from "./pool.ts";
+import { explorePool, reviveError } from "./pool.ts";
 import { programArbitrary, programScenario } from "./random-program.ts";
 import {
   IndexShardedStrategy,
@@ -384,14 +384,6 @@ describe("sharding", () => {
       step: 5,
     });
     expect(String(thrown.stack)).toContain("pool-fixture-throws.ts");
-    // Anything else stays as it came: a bug, which the CLI reports as one.
-    const plain = new Error("m");
-    expect(reviveThrown(plain)).toBe(plain);
-    expect(reviveThrown("text")).toBe("text");
-    // A family it carries decides, as for a posted error.
-    expect(reviveThrown(Object.assign(new Error("m"), { family: "input" }))).toBeInstanceOf(
-      InputError,
-    );
   });
 
   it("stops the other workers once one has found a failure, under stop_on_first", async () => {

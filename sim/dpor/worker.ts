@@ -12,27 +12,41 @@ const { task, shard, failed } = workerData as {
   /** Set by the pool once another worker has ended with a failure (under stop_on_first). */
   failed: Int32Array;
 };
-const url = task.module.startsWith("file:") ? task.module : pathToFileURL(task.module).href;
-const mod = (await import(url)) as Record<string, unknown>;
-const scenario = mod[task.export_name] as Scenario | undefined;
-if (scenario === undefined || typeof scenario.setup !== "function") {
-  throw new Error(`module ${task.module} has no scenario export '${task.export_name}'`);
+/** Loads the scenario; a module that fails to load fails here, inside the try below. */
+async function loadScenario(): Promise<Scenario> {
+  const url = task.module.startsWith("file:") ? task.module : pathToFileURL(task.module).href;
+  const mod = (await import(url)) as Record<string, unknown>;
+  const scenario = mod[task.export_name] as Scenario | undefined;
+  if (scenario === undefined || typeof scenario.setup !== "function") {
+    throw new Error(`module ${task.module} has no scenario export '${task.export_name}'`);
+  }
+  return scenario;
 }
-// Every execution starts with the scenario's setup: counting setups tells the pool how far
-// this worker has got (a count, not exact complete executions: enough for a progress line).
-const every = task.progress_every ?? 500;
-let runs = 0;
-const counted: Scenario = {
-  ...scenario,
-  setup(world, params) {
-    runs++;
-    if (runs % every === 0) {
-      parentPort?.postMessage({ kind: "progress", executions: runs } satisfies WorkerMessage);
-    }
-    scenario.setup(world, params);
-  },
-};
+
+/**
+ * The scenario, with its setups counted: every execution starts with the setup, so the
+ * count tells the pool how far this worker has got (a count, not exact complete
+ * executions: enough for a progress line).
+ */
+function counting(scenario: Scenario): Scenario {
+  const every = task.progress_every ?? 500;
+  let runs = 0;
+  return {
+    ...scenario,
+    setup(world, params) {
+      runs++;
+      if (runs % every === 0) {
+        parentPort?.postMessage({ kind: "progress", executions: runs } satisfies WorkerMessage);
+      }
+      scenario.setup(world, params);
+    },
+  };
+}
+
+// Errors are posted with their family, the module's own while it loads included: thrown
+// out of the worker, any error would reach the pool as a plain Error.
 try {
+  const counted = counting(await loadScenario());
   const coverage = exploreSystematic({
     scenario: counted,
     params: task.params,
@@ -57,7 +71,6 @@ try {
   // Failures carry their schedules as plain data; the rest of Coverage is plain data too.
   parentPort?.postMessage({ kind: "done", coverage } satisfies WorkerMessage);
 } catch (e) {
-  // Posted with its family: thrown, it would reach the pool as a plain Error.
   const error = e instanceof Error ? e : new Error(String(e));
   parentPort?.postMessage({
     kind: "error",
