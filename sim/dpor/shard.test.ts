@@ -160,6 +160,7 @@ describe("sharding", () => {
     [false, {}, "without timeouts"],
     [true, {}, "with timeouts"],
     [true, { max_setup_choices: 2, max_daemons: 2 }, "with setup choices and daemons"],
+    [true, { mutexes: 2 }, "with mutexes"],
   ] as const) {
     it(`splits dpor so that n shards reach every trace exactly once between them (${what})`, () => {
       fc.assert(

@@ -633,6 +633,9 @@ describe("dpor", () => {
     expect(fs.executions).toBe(4);
     expect(fs.traces).toBe(4);
     expect(fs.final_states).toBe(4);
+    // Its locks are mutexes, whose handoffs dpor does not reverse: 1 blocked execution,
+    // where locks written as cells and waits took 9 (README, *locks*).
+    expect(fs.sleep_blocked + fs.infeasible).toBe(1);
   });
 
   it("under a preemption bound says it was bounded and explores fewer traces", () => {
