@@ -74,60 +74,42 @@ function expectEveryOrderReaches(
 describe("dpor", () => {
   // Timeouts are 1–3 ms: under a 2 ms horizon some timers can never fire, and their waits
   // count as untimed (see timedWait in log.ts).
-  for (const [timeouts, horizon_ms, what] of [
-    [false, 1_000, "without timeouts"],
-    [true, 1_000, "with timeouts"],
-    [true, 2, "with timeouts past the time horizon"],
+  for (const [timeouts, horizon_ms, what, mutexes] of [
+    [false, 1_000, "without timeouts", 0],
+    [true, 1_000, "with timeouts", 0],
+    [true, 2, "with timeouts past the time horizon", 0],
+    // dpor does not reverse the race of a mutex's release with the acquire it made
+    // possible (lockHandoff in event.ts), and must still reach every trace.
+    [false, 1_000, "without timeouts, with mutexes held across steps", 2],
+    [true, 1_000, "with timeouts and mutexes held across steps", 2],
   ] as const) {
     it(`reaches exactly the Mazurkiewicz traces that exhaustive enumeration reaches, once each (${what})`, () => {
       fc.assert(
-        fc.property(programArbitrary({ timeouts, ...WIDER }), fc.nat(), (program, orderSeed) => {
-          const scenario = programScenario(program, horizon_ms);
-          const all = traces(scenario, {}, "exhaustive");
-          // Plain enumeration of the biggest programs can run long: skip those.
-          fc.pre(all.coverage.exhausted);
-          // In the first-option order, and in a random one (the seed only reorders).
-          for (const seed of [undefined, orderSeed]) {
-            // dpor's runs include blocked ones: where timers order nearly every step, it
-            // can need more runs than plain enumeration (seeds 1 and 7 at 1,000 runs found
-            // such programs with ~19,000 traces and ~12,000 blocked runs).
-            const dpor = traces(scenario, {}, "dpor", 100_000, seed);
-            expect(dpor.coverage.exhausted).toBe(true);
-            // One complete execution per trace: no two dpor executions are equivalent.
-            expect(new Set(dpor.seen).size).toBe(dpor.seen.length);
-            expect([...new Set(dpor.seen)].sort()).toEqual([...new Set(all.seen)].sort());
-            expect(dpor.coverage.final_states).toBe(all.coverage.final_states);
-          }
-        }),
-        // A fixed seed keeps CI deterministic and failures reproducible (other seeds have
-        // found misses: see the regression tests below); set
-        // STREAMSIM_PROPERTY_SEED and STREAMSIM_PROPERTY_RUNS to explore others.
-        { numRuns: RUNS, seed: SEED },
-      );
-    });
-  }
-
-  // Mutexes: dpor does not reverse the race of a release with the acquire it made
-  // possible (lockHandoff in event.ts), and must still reach every trace.
-  for (const timeouts of [false, true]) {
-    it(`reaches exactly the traces that exhaustive enumeration reaches, once each, with mutexes held across steps (${timeouts ? "with" : "without"} timeouts)`, () => {
-      fc.assert(
         fc.property(
-          programArbitrary({ timeouts, mutexes: 2, ...WIDER }),
+          programArbitrary({ timeouts, mutexes, ...WIDER }),
           fc.nat(),
           (program, orderSeed) => {
-            const scenario = programScenario(program);
+            const scenario = programScenario(program, horizon_ms);
             const all = traces(scenario, {}, "exhaustive");
+            // Plain enumeration of the biggest programs can run long: skip those.
             fc.pre(all.coverage.exhausted);
+            // In the first-option order, and in a random one (the seed only reorders).
             for (const seed of [undefined, orderSeed]) {
+              // dpor's runs include blocked ones: where timers order nearly every step, it
+              // can need more runs than plain enumeration (seeds 1 and 7 at 1,000 runs found
+              // such programs with ~19,000 traces and ~12,000 blocked runs).
               const dpor = traces(scenario, {}, "dpor", 100_000, seed);
               expect(dpor.coverage.exhausted).toBe(true);
+              // One complete execution per trace: no two dpor executions are equivalent.
               expect(new Set(dpor.seen).size).toBe(dpor.seen.length);
               expect([...new Set(dpor.seen)].sort()).toEqual([...new Set(all.seen)].sort());
               expect(dpor.coverage.final_states).toBe(all.coverage.final_states);
             }
           },
         ),
+        // A fixed seed keeps CI deterministic and failures reproducible (other seeds have
+        // found misses: see the regression tests below); set
+        // STREAMSIM_PROPERTY_SEED and STREAMSIM_PROPERTY_RUNS to explore others.
         { numRuns: RUNS, seed: SEED },
       );
     });
