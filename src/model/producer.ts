@@ -1,11 +1,19 @@
-import type { Actor, Yielded } from "../../sim/index.ts";
+import type { Actor, Cell, Yielded } from "../../sim/index.ts";
 import { type ModelContext, producerDone } from "./context.ts";
 import { describeEvent, type Frame, RUN_ID, type RunEvent } from "./frame.ts";
 
 /** Options shared by the run's producers. */
 export interface ProducerOptions {
-  /** How many more appends may fail, shared by all producers (a data choice while > 0). */
-  readonly failures: { left: number };
+  /**
+   * How many more appends may fail, shared by all producers (a data choice while > 0);
+   * null when none may. Model: not state of the real system but the scope's bound on
+   * injected failures. It is tracked because the producers share it: one's failure takes
+   * the other's choice away, so their appends are dependent. As a plain variable, dpor
+   * took a failed append (which touches nothing else) for independent of the other
+   * producer's, and lost traces on `producers=2, append_failures=1` (194 of 22,154 with
+   * one tab within 4 s, by `check:dpor-orders`).
+   */
+  readonly failures: Cell<number> | null;
 }
 
 /**
@@ -32,10 +40,11 @@ export function* emit(
   yield "P1 journal reserve";
   // append_run_event can raise (disk full, journal disabled); it raises before a seq is
   // taken, so the journal stays contiguous and the frame goes out without an id.
-  const fails = options.failures.left > 0 && world.choose(2, "append fails") === 1;
+  const budget = options.failures;
+  const fails = budget !== null && budget.get() > 0 && world.choose(2, "append fails") === 1;
   let frame: Frame;
   if (fails) {
-    options.failures.left--;
+    budget.set(budget.get() - 1);
     world.note(() => `journal append of ${describeEvent(event)} failed: no id`);
     world.reach("producer: journal append failed");
     frame = makeFrame(event, null, null, -1);

@@ -54,7 +54,11 @@ export const protocolScenario: Scenario<ProtocolParams> = {
 
     const mine = (p: number): RunEvent[] =>
       shape.events.filter((_, i) => i % params.producers === p);
-    const failures = { left: params.append_failures };
+    // Made only when appends may fail: other scopes keep their objects (and schedules).
+    const failures =
+      params.append_failures > 0
+        ? world.cell("append_failures.left", params.append_failures)
+        : null;
     const tickerDone = world.cell("ticker.done", params.producers < 2);
     const terminal: RunEvent =
       params.ending === "ok" ? { event: "stream_end", data: "" } : { event: "apperror", data: "" };
