@@ -136,7 +136,8 @@ export function dependentOnObjects(a: Event, b: Event): boolean {
  * may release it). Their race is not reversed; the search looks past it for the acquire
  * behind the release (see HappensBefore.compute). A step that both takes and releases the
  * mutex found it free, and `b` may come first (the property test lost the trace where `b`
- * takes it and never gives it back).
+ * takes it and never gives it back). The caller also leaves out an acquire whose wait was
+ * timed: reversed, its timer takes its place, and may fire while the mutex is held.
  */
 export function lockHandoff(a: Event, b: Event): boolean {
   const m = b.acquires;

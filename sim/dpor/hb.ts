@@ -77,16 +77,23 @@ export class HappensBefore {
       for (let x = 0; x < w; x++) rc[x] = c[base + x] as number;
       const ek = events[k] as (typeof events)[number];
       const resumed = log.resumed[k] === true;
+      // A mutex's acquire whose wait was timed can be replaced by its timer, which can
+      // fire while the mutex is still held: that race with the release is reversible (the
+      // review lost 8 of 227 traces of a program with two timed acquires without this).
+      const acquires =
+        ek.acquires !== undefined &&
+        !(prev >= 0 && (events[prev] as (typeof events)[number]).deadline_ms !== undefined);
       // The steps that the scan skips (k's actor's own, and those the race clock covers)
       // end where every other actor's steps so far are covered: it stops there.
       let floor = scanFloor(rc, lastOf, w, a, k);
       for (let i = k - 1; i >= floor; i--) {
         const ai = ids[i] as number;
         if (ai === a || (rc[ai] as number) > i) continue;
-        if (!dependent(events[i] as (typeof events)[number], ek)) continue;
         const ei = events[i] as (typeof events)[number];
+        if (!dependent(ei, ek)) continue;
         const rev =
-          !lockHandoff(ei, ek) && (reversible(log, i, k, prev) || this.otherWaker(log, i, k));
+          !(acquires && lockHandoff(ei, ek)) &&
+          (reversible(log, i, k, prev) || this.otherWaker(log, i, k));
         if (onRace !== undefined && rev && k >= racesFrom) onRace(i, k);
         if (rev && !resumed) {
           this.join(rc, 0, i * w);

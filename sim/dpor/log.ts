@@ -161,16 +161,13 @@ export class ExecutionLog {
   }
 
   /** The mutex the step just run took (see World.noteMutex), as a stable object number. */
-  private acquiredBy(): number | undefined {
-    const id = this.world?.acquiredThisStep ?? -1;
-    return id < 0 ? undefined : this.stableObject(id);
+  private acquiredBy(world: World): number {
+    return this.stableObject(world.acquiredThisStep);
   }
 
   /** The mutexes the step just run released, as stable object numbers. */
-  private releasedBy(): number[] | undefined {
-    const ids = this.world?.releasedThisStep;
-    if (ids === undefined || ids.length === 0) return undefined;
-    return ids.map((id) => this.stableObject(id));
+  private releasedBy(world: World): number[] {
+    return world.releasedThisStep.map((id) => this.stableObject(id));
   }
 
   /** An object's number as `addStable` writes it into accesses. */
@@ -509,7 +506,8 @@ export class ExecutionLog {
     raw: number,
   ): Event {
     const actor = info.actor;
-    const after = this.world?.actors[actor];
+    const world = this.world;
+    const after = world?.actors[actor];
     const startsTimedWait = after === undefined || this.timedWait(after);
     if (startsTimedWait && after !== undefined && after.until !== null) {
       this.recordWaitStart(after.until);
@@ -552,8 +550,9 @@ export class ExecutionLog {
       waitReads,
       waitMask: waitReads === undefined ? undefined : objectMask(waitReads),
       opaque: timer && this.world === null ? true : undefined,
-      acquires: this.acquiredBy(),
-      releases: this.releasedBy(),
+      acquires: world === null || world.acquiredThisStep < 0 ? undefined : this.acquiredBy(world),
+      releases:
+        world === null || world.releasedThisStep.length === 0 ? undefined : this.releasedBy(world),
       raw,
       step: info.index,
     };
