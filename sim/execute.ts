@@ -353,8 +353,11 @@ function complete(world: World): Outcome {
 function runStep(world: World, actor: ActorState, firedTimer: boolean): string | null {
   emptyArray(world.accesses);
   emptyArray(world.spawnedThisStep);
-  world.acquiredThisStep = -1;
-  if (world.releasedThisStep.length > 0) emptyArray(world.releasedThisStep);
+  if (world.mutexStep) {
+    world.mutexStep = false;
+    world.acquiredThisStep = -1;
+    emptyArray(world.releasedThisStep);
+  }
   world.running = actor.id;
   world.recording = true;
   try {

@@ -126,6 +126,8 @@ export class World implements AccessRecorder {
   liveActors = 0;
   /** @internal Actors spawned by the running step. */
   readonly spawnedThisStep: number[] = [];
+  /** @internal Whether the running step took or released a mutex (see noteMutex). */
+  mutexStep = false;
   /** @internal The mutex the running step took when it resumed its actor, or -1. */
   acquiredThisStep = -1;
   /** @internal Mutexes the running step released (ids; see noteMutex). */
@@ -183,6 +185,7 @@ export class World implements AccessRecorder {
 
   /** @internal A mutex taken or released by the running step (MutexHost), for dpor. */
   noteMutex(id: number, acquired: boolean): void {
+    this.mutexStep = true;
     if (acquired) this.acquiredThisStep = id;
     else this.releasedThisStep.push(id);
   }
