@@ -1046,10 +1046,8 @@ export class DporStrategy implements Strategy {
         const timer = decisionKind(d) === 1;
         if (last && timer && !this.abandoned && !completed) continue;
         const p = opaqueOption(this.keys.keyOf(actor), timer);
-        const asleep = node.sleep.find(
-          (q) => q.key === p.key && q.timer === timer && q.choices.length === 0,
-        );
-        if (asleep !== undefined) {
+        const asleep = this.sleepersOf(node, p.key, timer);
+        if (asleep !== null) {
           this.insertAfterWaker(i, p, asleep);
           continue;
         }
@@ -1071,12 +1069,31 @@ export class DporStrategy implements Strategy {
    * traces where p runs first are covered, but not those where p runs after a step that
    * it depends on (which would wake it) and before step i disabled it. p never ran in
    * this execution, so no race pairs it with that step. The sequence inserted is the steps
-   * after i that do not happen after it, up to the first that p's sleeping event depends
-   * on, then p (opaque), unless a sleeping event is a weak initial of that. (In dpor.test.ts,
+   * after i that do not happen after it, up to the first that one of p's sleeping events
+   * depends on, then p (opaque), unless a sleeping event is a weak initial of that. (In dpor.test.ts,
    * a waiter that could also wake after a timer moved the clock, so that its own sleep
    * ends later, before another step closes its window: 4 of 10 traces were missed.)
    */
-  private insertAfterWaker(i: number, p: Event, asleep: Event): void {
+  /**
+   * The events that make actor `key`'s step (its timer, with `timer`) asleep at `node`:
+   * its one sleeping event without data choices, or all of them when they cover every
+   * value of its choices (see everyChoiceAsleep); null when it is not asleep. An actor
+   * asleep by its choices was taken for awake here once: its disabled option went in as
+   * a bare branch, asleep at once, and the traces where it runs after a step that wakes
+   * it were lost (a seeded order lost 2 of 15 traces of a program with a mutex).
+   */
+  private sleepersOf(node: SearchNode, key: number, timer: boolean): readonly Event[] | null {
+    let some = false;
+    for (const q of node.sleep) {
+      if (q.key !== key || q.timer !== timer) continue;
+      if (q.choices.length === 0) return [q];
+      some = true;
+    }
+    if (!some || !everyChoiceAsleep(node.sleep, key, timer, [])) return null;
+    return node.sleep.filter((q) => q.key === key && q.timer === timer);
+  }
+
+  private insertAfterWaker(i: number, p: Event, asleep: readonly Event[]): void {
     const log = this.log;
     const node = this.stack[i] as SearchNode;
     const v: Event[] = [];
@@ -1086,7 +1103,7 @@ export class DporStrategy implements Strategy {
       // p's actor ran again after all: its races say where it can go.
       if (x.key === p.key) return;
       v.push(x);
-      if (!dependent(asleep, x)) continue;
+      if (!asleep.some((q) => dependent(q, x))) continue;
       v.push(p);
       const standsFor = (q: Event) =>
         weakInitial(
