@@ -160,7 +160,7 @@ export class World implements AccessRecorder {
 
   /** A lock held across steps: `yield m.acquire()`, then `m.release()` (see Mutex). */
   mutex(name: string): Mutex {
-    return this.register(new Mutex(this, this, this.objects.length, name));
+    return this.register(new Mutex(this, this.objects.length, name));
   }
 
   private register<O extends Tracked>(object: O): O {

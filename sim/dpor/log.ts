@@ -564,7 +564,7 @@ export class ExecutionLog {
       raw,
       step: info.index,
     };
-    return world !== null && world.mutexStep ? this.withMutexes(event, world) : event;
+    return world?.mutexStep === true ? this.withMutexes(event, world) : event;
   }
 }
 

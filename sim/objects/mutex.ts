@@ -1,9 +1,12 @@
 import { ModelError, NondeterminismError } from "../errors.ts";
 import type { Json, Wait } from "../types.ts";
-import { Tracked } from "./tracked.ts";
+import { type AccessRecorder, Tracked } from "./tracked.ts";
 
-/** What a mutex needs of the world: who runs the current step, and the actors' names. */
-export interface MutexHost {
+/**
+ * What a mutex needs of the world: where to record its accesses, who runs the current
+ * step, and the actors' names.
+ */
+export interface MutexHost extends AccessRecorder {
   readonly running: number;
   /** Notes that the running step took (`acquired`) or gave back (`released`) mutex `id`. */
   noteMutex(id: number, acquired: boolean): void;
@@ -25,7 +28,7 @@ export interface AcquireOptions {
  * but dpor cannot tell a release from any other write: it then also tries every acquire
  * before the release that freed the lock, which is impossible (the lock was held), and
  * each such try is a blocked execution. With a mutex, dpor skips them
- * (see `lockHandoff` in sim/dpor/hb.ts).
+ * (see `lockHandoff` in sim/dpor/event.ts).
  */
 export class Mutex extends Tracked {
   readonly kind = "mutex";
@@ -33,11 +36,10 @@ export class Mutex extends Tracked {
 
   constructor(
     private readonly host: MutexHost,
-    recorder: ConstructorParameters<typeof Tracked>[0],
     id: number,
     name: string,
   ) {
-    super(recorder, id, name);
+    super(host, id, name);
   }
 
   /** Yield this to block until the mutex is free; the actor holds it when it resumes ("ok"). */

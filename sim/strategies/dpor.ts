@@ -1083,14 +1083,10 @@ export class DporStrategy implements Strategy {
    * it were lost (a seeded order lost 2 of 15 traces of a program with a mutex).
    */
   private sleepersOf(node: SearchNode, key: number, timer: boolean): readonly Event[] | null {
-    let some = false;
-    for (const q of node.sleep) {
-      if (q.key !== key || q.timer !== timer) continue;
-      if (q.choices.length === 0) return [q];
-      some = true;
-    }
-    if (!some || !everyChoiceAsleep(node.sleep, key, timer, [])) return null;
-    return node.sleep.filter((q) => q.key === key && q.timer === timer);
+    if (asleepAs(node.sleep, key, timer) !== 2) return null;
+    const of = (q: Event) => q.key === key && q.timer === timer;
+    const whole = node.sleep.find((q) => of(q) && q.choices.length === 0);
+    return whole === undefined ? node.sleep.filter(of) : [whole];
   }
 
   private insertAfterWaker(i: number, p: Event, asleep: readonly Event[]): void {
@@ -1262,22 +1258,9 @@ export class DporStrategy implements Strategy {
     return false;
   }
 
-  /**
-   * 0: awake; 1: some of its events with data choices sleep; 2: asleep, also when its
-   * sleeping events cover every value of its choices (see everyChoiceAsleep).
-   */
+  /** Whether option `d` is asleep at `node` (see asleepAs). */
   private asleep(node: SearchNode, d: Decision): 0 | 1 | 2 {
-    const key = this.keys.keyOf(decisionSubject(d));
-    const timer = decisionKind(d) === 1;
-    let some: 0 | 1 = 0;
-    for (let s = 0; s < node.sleep.length; s++) {
-      const q = node.sleep[s] as Event;
-      if (q.key !== key || q.timer !== timer) continue;
-      if (q.choices.length === 0) return 2;
-      some = 1;
-    }
-    if (some === 1 && everyChoiceAsleep(node.sleep, key, timer, [])) return 2;
-    return some;
+    return asleepAs(node.sleep, this.keys.keyOf(decisionSubject(d)), decisionKind(d) === 1);
   }
 
   /**
@@ -1372,6 +1355,23 @@ function removeValue(array: number[], v: number): void {
   if (at < 0) return;
   for (let i = at; i + 1 < array.length; i++) array[i] = array[i + 1] as number;
   array.pop();
+}
+
+/**
+ * Whether actor `key`'s step (its timer, with `timer`) is asleep among `sleep`: 0 awake;
+ * 1 some of its events with data choices sleep; 2 asleep, also when its sleeping events
+ * cover every value of its choices (see everyChoiceAsleep).
+ */
+function asleepAs(sleep: readonly Event[], key: number, timer: boolean): 0 | 1 | 2 {
+  let some: 0 | 1 = 0;
+  for (let s = 0; s < sleep.length; s++) {
+    const q = sleep[s] as Event;
+    if (q.key !== key || q.timer !== timer) continue;
+    if (q.choices.length === 0) return 2;
+    some = 1;
+  }
+  if (some === 1 && everyChoiceAsleep(sleep, key, timer, [])) return 2;
+  return some;
 }
 
 /**
