@@ -18,6 +18,12 @@ export type Op =
   /** Writes the value read from `from` plus one into `cell`: data flows between objects. */
   | { readonly op: "copy"; readonly from: number; readonly cell: number }
   | { readonly op: "choose"; readonly cell: number }
+  /**
+   * A choice only while `cell` is 0: the step reads it and, while it is 0, chooses; choosing
+   * 1 writes 1 into it. One actor's choice takes the others' away, as the producers' shared
+   * budget of injected append failures does (src/model/producer.ts).
+   */
+  | { readonly op: "spend"; readonly cell: number }
   /** Writes the virtual time plus one into `cell`: the step reads the clock. */
   | { readonly op: "now"; readonly cell: number }
   /**
@@ -102,6 +108,7 @@ function opArb(cells: number, children: number, timeouts: boolean): fc.Arbitrary
       .map((r) => ({ op: "write" as const, ...r })),
     fc.record({ from: cell, cell }).map((r) => ({ op: "copy" as const, ...r })),
     cell.map((c) => ({ op: "choose" as const, cell: c })),
+    cell.map((c) => ({ op: "spend" as const, cell: c })),
   ];
   if (timeouts) ops.push(cell.map((c) => ({ op: "now" as const, cell: c })));
   ops.push(
@@ -232,7 +239,8 @@ function size(p: Program): { steps: number; choices: number } {
   let choices = 0;
   for (const body of all) {
     steps += body.length;
-    for (const step of body) choices += step.ops.filter((o) => o.op === "choose").length;
+    for (const step of body)
+      choices += step.ops.filter((o) => o.op === "choose" || o.op === "spend").length;
   }
   return { steps, choices };
 }
@@ -360,7 +368,9 @@ export function programScenario(
             else if (op.op === "write") cell(op.cell).set(op.value);
             else if (op.op === "copy") cell(op.cell).set(cell(op.from).get() + 1);
             else if (op.op === "choose") cell(op.cell).set(world.choose(2, "value") + 1);
-            else if (op.op === "now") cell(op.cell).set(world.now() + 1);
+            else if (op.op === "spend") {
+              if (cell(op.cell).get() === 0 && world.choose(2, "spend") === 1) cell(op.cell).set(1);
+            } else if (op.op === "now") cell(op.cell).set(world.now() + 1);
             else if (op.op === "push") queueOf(op).push(op.value);
             else if (op.op === "pop") cell(op.cell).set((queueOf(op).shift() ?? 0) + 1);
             else if (op.op === "empty") cell(op.cell).set(queueOf(op).isEmpty() ? 1 : 2);

@@ -37,7 +37,10 @@ export function weakInitial(p: Event, v: readonly Event[], strict = false): bool
     }
     if (coarse ? dependentOnObjects(p, x) : dependent(p, x)) return false;
   }
-  return !strict;
+  // p's actor is absent from v. A step that made data choices is one of several events its
+  // actor could make there: after v it may make another value's, which running p first
+  // rules out, so p stands for v only when it occurs in v.
+  return !strict && p.choices.length === 0;
 }
 
 /** v[i] is independent, object by object, of every step before it in v. */
@@ -150,9 +153,12 @@ function chain(v: readonly Event[], lastPartial: boolean): WakeupNode {
   return node;
 }
 
-/** p's actor is absent from v, and p is independent of all of v and of e. */
+/**
+ * p's actor is absent from v, and p is independent of all of v and of e; and p made no data
+ * choice (see weakInitial).
+ */
 function standsBeside(p: Event, v: readonly Event[], e: Event): boolean {
-  if (dependent(p, e)) return false;
+  if (p.choices.length > 0 || dependent(p, e)) return false;
   for (const x of v) if (x.key === p.key || dependent(p, x)) return false;
   return true;
 }

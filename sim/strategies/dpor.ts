@@ -110,7 +110,6 @@ export class DporStrategy implements Strategy {
   private guide: WakeupNode[] = [];
   private pendingSleep: Event[] = NOTHING_ASLEEP;
   private target: Event | null = null;
-  private targetPartial = false;
   /** Whether the target is a replayed step's own event: its data choices must recur. */
   private targetReplayed = false;
   private abandoned = false;
@@ -279,7 +278,6 @@ export class DporStrategy implements Strategy {
       const i = this.replayIndex(enabled, cur, step);
       if (i < 0) this.replayDiverged(step, cur);
       this.target = cur;
-      this.targetPartial = false;
       this.targetReplayed = true;
       this.countPreemption(enabled, current, i);
       return i;
@@ -342,7 +340,6 @@ export class DporStrategy implements Strategy {
         return this.abandon("bound");
       }
       this.target = wanted.ev;
-      this.targetPartial = wanted.partial;
       this.countPreemption(enabled, current, i);
       return i;
     }
@@ -428,7 +425,6 @@ export class DporStrategy implements Strategy {
       return this.abandon("sleep-blocked");
     }
     this.target = null;
-    this.targetPartial = false;
     this.countPreemption(enabled, current, i);
     return i;
   }
@@ -491,7 +487,11 @@ export class DporStrategy implements Strategy {
     }
     const node = this.stack[info.index] as SearchNode;
     const t = this.target;
-    const fixed = t === null ? 0 : this.targetPartial ? t.choices.length : ev.choices.length;
+    // The target's choices were planned; any the step makes beyond them are fresh, and
+    // their other values are siblings. A step whose choices depend on what it reads can make
+    // more than its planned event did: a race reversed to put it before a write finds the
+    // value that opens a choice (as a producer finds the shared failure budget unspent).
+    const fixed = t === null ? 0 : Math.min(t.choices.length, ev.choices.length);
     node.cur = ev;
     this.addChoiceAlternatives(node, ev, fixed);
     for (let s = 0; s < node.sleep.length; s++) {
