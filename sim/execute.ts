@@ -334,7 +334,9 @@ function endWithoutOptions(world: World, horizon_ms: number): Outcome {
     if (a.status === ActorStatus.Done || a.daemon) continue;
     if (a.deadline_ms > horizon_ms && a.deadline_ms !== Number.POSITIVE_INFINITY)
       pastHorizon = true;
-    blocked.push({ actor: a.name, label: a.label, on: a.on });
+    // A deadlock on a mutex says who holds it: the actor to look at.
+    const on = a.acquires === null ? a.on : `${a.on} (${a.acquires.holderText()})`;
+    blocked.push({ actor: a.name, label: a.label, on });
   }
   if (blocked.length === 0) return complete(world);
   if (pastHorizon) return { kind: "horizon", horizon_ms, steps };

@@ -30,6 +30,8 @@ export interface Wait {
 /** What a wait can take when its actor resumes: a mutex (see sim/objects/mutex.ts). */
 export interface Acquirable {
   take(actor: number): void;
+  /** Who holds it, for deadlock reports ("held by a"; "free"). Records no access. */
+  holderText(): string;
 }
 
 export type Yielded = string | Wait;

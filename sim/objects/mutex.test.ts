@@ -64,14 +64,28 @@ describe("world.mutex", () => {
     expect(() => replay(s, [A, A, B, B])).toThrow(/not enabled|cannot|diverge/i);
   });
 
-  it("deadlocks, naming the mutex, when its holder finishes without releasing it", () => {
+  it("deadlocks, naming the mutex and its holder, when the holder finishes without releasing it", () => {
     const s = twoActors(function* (m) {
       yield m.acquire();
     });
     const r = replay(s, [A, A, B]);
     expect(r.outcome).toMatchObject({
       kind: "deadlock",
-      blocked: [{ actor: "b", label: "acquire m", on: "mutex m" }],
+      blocked: [{ actor: "b", label: "acquire m", on: "mutex m (held by a)" }],
+    });
+  });
+
+  it("is a crash of an actor that acquires it again while it holds it", () => {
+    const s = twoActors(function* (m, me) {
+      yield m.acquire();
+      if (me === "a") yield m.acquire({ timeout_ms: 5 });
+      m.release();
+    });
+    const r = replay(s, [A, A]);
+    expect(r.outcome).toMatchObject({
+      kind: "crash",
+      actor: "a",
+      message: expect.stringContaining("a acquires mutex m, which it already holds"),
     });
   });
 

@@ -48,6 +48,15 @@ export class Mutex extends Tracked {
     if (timeout !== undefined && !(timeout >= 0)) {
       throw new ModelError(`acquire needs a non-negative timeout_ms, got ${timeout}`);
     }
+    // A mutex is not re-entrant: its holder would wait for itself forever (or until its
+    // timeout), which is a mistake in the model, so it is that actor's crash. Unrecorded:
+    // only the actor's own steps can make it the holder.
+    const me = this.host.running;
+    if (me >= 0 && this.holder === me) {
+      throw new ModelError(
+        `${this.host.actorName(me)} acquires mutex ${this.name}, which it already holds (a mutex is not re-entrant)`,
+      );
+    }
     return {
       kind: "wait",
       label: options.label ?? `acquire ${this.name}`,
@@ -83,6 +92,11 @@ export class Mutex extends Tracked {
     this.recorder.access(this.writeCode);
     this.holder = actor;
     this.host.noteMutex(this.id, true);
+  }
+
+  /** @internal For deadlock reports: who holds it. */
+  holderText(): string {
+    return this.holder < 0 ? "free" : `held by ${this.host.actorName(this.holder)}`;
   }
 
   /** Frees the mutex; only the actor that holds it may. */
