@@ -10,6 +10,14 @@ export interface WakeupNode {
   readonly ev: Event;
   readonly partial: boolean;
   readonly children: WakeupNode[];
+  /**
+   * The race's later step e', planned before the step it raced with (see reverse in
+   * dpor.ts). It was recorded after that step, and what it reads here may differ: a data
+   * choice that exists only in some states (a cell still 0) is made here and not there,
+   * and with its value what the step writes. Its accesses say nothing about the step here,
+   * so it stands for a sequence only when it occurs in it.
+   */
+  readonly moved?: boolean;
 }
 
 /**
@@ -91,6 +99,7 @@ export function insertSequence(
   v: readonly Event[],
   lastPartial = false,
   disabledFirst: Event | null = null,
+  moved: Event | null = null,
 ): boolean {
   let nodes = tree;
   let rest: readonly Event[] = v;
@@ -107,7 +116,11 @@ export function insertSequence(
           // 1), and the branch of v's own choice would later start with an empty tree (the
           // property test lost traces so). v becomes a branch of its own, explored before
           // the partial node: its step then sleeps there, and the fresh choice avoids it.
-          nodes.splice(c, 0, chain(rest, lastPartial && rest[rest.length - 1] === v[v.length - 1]));
+          nodes.splice(
+            c,
+            0,
+            chain(rest, lastPartial && rest[rest.length - 1] === v[v.length - 1], moved),
+          );
           return true;
         }
         if (m === 1) {
@@ -120,10 +133,12 @@ export function insertSequence(
       // earlier), may prove impossible when its branch runs, and then it covers nothing:
       // it stands for v only if it occurs in v.
       const waker = child.ev.resumed === true || child.ev.timer;
+      const guessed = child.moved === true;
       const stands =
-        weakInitial(child.ev, rest, disabledFirst !== null || waker) ||
+        weakInitial(child.ev, rest, disabledFirst !== null || waker || guessed) ||
         (disabledFirst !== null &&
           !waker &&
+          !guessed &&
           child.ev.key !== disabledFirst.key &&
           standsBeside(child.ev, rest, disabledFirst));
       if (stands) {
@@ -132,7 +147,7 @@ export function insertSequence(
       }
     }
     if (matched === null) {
-      nodes.push(chain(rest, lastPartial && rest[rest.length - 1] === v[v.length - 1]));
+      nodes.push(chain(rest, lastPartial && rest[rest.length - 1] === v[v.length - 1], moved));
       return true;
     }
     if (matched.children.length === 0 && !matched.partial) return false;
@@ -145,10 +160,16 @@ export function insertSequence(
   }
 }
 
-function chain(v: readonly Event[], lastPartial: boolean): WakeupNode {
-  let node: WakeupNode = { ev: v[v.length - 1] as Event, partial: lastPartial, children: [] };
+function chain(v: readonly Event[], lastPartial: boolean, moved: Event | null): WakeupNode {
+  const last = v[v.length - 1] as Event;
+  let node: WakeupNode = { ev: last, partial: lastPartial, children: [] };
+  if (moved !== null && last === moved) node = { ...node, moved: true };
   for (let i = v.length - 2; i >= 0; i--) {
-    node = { ev: v[i] as Event, partial: false, children: [node] };
+    const ev = v[i] as Event;
+    node =
+      moved !== null && ev === moved
+        ? { ev, partial: false, children: [node], moved: true }
+        : { ev, partial: false, children: [node] };
   }
   return node;
 }

@@ -754,7 +754,13 @@ export class DporStrategy implements Strategy {
       (mayBeDisabled && bounded) ||
       !this.sleeperStandsFor(node, v, log.events[i] as Event, mayBeDisabled)
     ) {
-      insertSequence(node.wut, v, window, mayBeDisabled ? (log.events[i] as Event) : null);
+      insertSequence(
+        node.wut,
+        v,
+        window,
+        mayBeDisabled ? (log.events[i] as Event) : null,
+        log.events[k] as Event,
+      );
       return false;
     }
     return true;
