@@ -17,7 +17,7 @@ export interface WakeupNode {
    * and with its value what the step writes. Its accesses say nothing about the step here,
    * so it stands for a sequence only when it occurs in it.
    */
-  readonly moved?: boolean;
+  readonly moved: boolean;
 }
 
 /**
@@ -133,7 +133,7 @@ export function insertSequence(
       // earlier), may prove impossible when its branch runs, and then it covers nothing:
       // it stands for v only if it occurs in v.
       const waker = child.ev.resumed === true || child.ev.timer;
-      const guessed = child.moved === true;
+      const guessed = child.moved;
       const stands =
         weakInitial(child.ev, rest, disabledFirst !== null || waker || guessed) ||
         (disabledFirst !== null &&
@@ -161,15 +161,12 @@ export function insertSequence(
 }
 
 function chain(v: readonly Event[], lastPartial: boolean, moved: Event | null): WakeupNode {
+  // Every node has the same fields, set in the same order (one shape for V8).
   const last = v[v.length - 1] as Event;
-  let node: WakeupNode = { ev: last, partial: lastPartial, children: [] };
-  if (moved !== null && last === moved) node = { ...node, moved: true };
+  let node: WakeupNode = { ev: last, partial: lastPartial, children: [], moved: last === moved };
   for (let i = v.length - 2; i >= 0; i--) {
     const ev = v[i] as Event;
-    node =
-      moved !== null && ev === moved
-        ? { ev, partial: false, children: [node], moved: true }
-        : { ev, partial: false, children: [node] };
+    node = { ev, partial: false, children: [node], moved: ev === moved };
   }
   return node;
 }

@@ -324,6 +324,7 @@ export class DporStrategy implements Strategy {
           ev: { ...wanted.ev, timer: !wanted.ev.timer, choices: [], ranges: [], acc: [] },
           partial: true,
           children: [],
+          moved: false,
         };
         this.guide = [];
       } else if (step !== this.branchPoint && this.sleepsAs(node, wanted)) {
@@ -403,7 +404,7 @@ export class DporStrategy implements Strategy {
         ranges: [],
         acc: [],
       };
-      wut.push({ ev, partial: true, children: [] });
+      wut.push({ ev, partial: true, children: [], moved: false });
     }
     node.wut = wut;
     node.branches = wut.length > 1;
@@ -1307,7 +1308,7 @@ export class DporStrategy implements Strategy {
         const choices = [...ev.choices.slice(0, j), v];
         const alt: Event = { key: ev.key, timer: ev.timer, choices, ranges: [], acc: [] };
         if (node.sleep.some((q) => sameEvent(q, alt) && q.timer === ev.timer)) continue;
-        node.wut.push({ ev: alt, partial: true, children: [] });
+        node.wut.push({ ev: alt, partial: true, children: [], moved: false });
       }
     }
   }
