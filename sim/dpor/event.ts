@@ -48,6 +48,12 @@ export interface Event {
   /** objectMask of waitReads: a step whose wmask misses it writes none of them. */
   readonly waitMask?: number;
   /**
+   * Waiters that this step disabled, their predicates reading two objects or more: per
+   * waiter, its stable key, then the reads of its now-false predicate (see
+   * insertDisabledOptions in dpor.ts). Absent: none.
+   */
+  readonly disabled?: readonly (readonly number[])[];
+  /**
    * The mutex (a stable object number, as in `acc`) that this step took as it resumed its
    * actor from `Mutex.acquire`. Absent: none.
    */

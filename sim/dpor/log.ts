@@ -507,6 +507,32 @@ export class ExecutionLog {
     return reads;
   }
 
+  /**
+   * The waiters that could resume before this step and cannot after it, whose predicate now
+   * reads two objects or more: [key, ...stable reads] each. A predicate of one object
+   * that this step made false was written by it, so every earlier write to that object
+   * races with this step anyway; a disjunction that was true by one part, and read only
+   * that part, is what needs them (see insertDisabledOptions in dpor.ts).
+   */
+  private disabledWaiters(info: StepInfo, world: World): number[][] | undefined {
+    let out: number[][] | undefined;
+    for (const d of info.enabled) {
+      if (decisionKind(d) !== 0) continue;
+      const a = decisionSubject(d);
+      const state = world.actors[a];
+      if (a === info.actor || state === undefined) continue;
+      if (state.status !== ActorStatus.Waiting || state.until === null) continue;
+      if (!this.readsOfFalsePredicate(state.until)) continue;
+      const reads: number[] = [];
+      this.addStable(reads, this.falsePredicateReads);
+      // One access per object (addAccess).
+      if (reads.length < 2) continue;
+      if (out === undefined) out = [];
+      out.push([this.keys.keyOf(a), ...reads]);
+    }
+    return out;
+  }
+
   /** Whether the last replayed step (see record) touched other objects than the first time. */
   diverged = false;
 
@@ -547,6 +573,7 @@ export class ExecutionLog {
       waitReads = [];
       this.addStable(waitReads, this.falsePredicateReads);
     }
+    const disabled = world === null ? undefined : this.disabledWaiters(info, world);
     // Every field is set, so that all events share one shape (property reads stay fast).
     const event: Event = {
       key,
@@ -560,6 +587,7 @@ export class ExecutionLog {
       deadline_ms: startsTimedWait && after !== undefined ? after.deadline_ms : undefined,
       waitReads,
       waitMask: waitReads === undefined ? undefined : objectMask(waitReads),
+      disabled,
       opaque: timer && this.world === null ? true : undefined,
       raw,
       step: info.index,

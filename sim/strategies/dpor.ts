@@ -1,5 +1,5 @@
 import { emptyArray, holds, shiftOrNull, truncateArray } from "../arrays.ts";
-import { ActorKeys, dependent, type Event, sameEvent } from "../dpor/event.ts";
+import { ActorKeys, dependent, type Event, objectMask, sameEvent } from "../dpor/event.ts";
 import { HappensBefore } from "../dpor/hb.ts";
 import { ExecutionLog } from "../dpor/log.ts";
 import { SetupChoices } from "../dpor/setup-choices.ts";
@@ -1053,6 +1053,7 @@ export class DporStrategy implements Strategy {
         const timer = decisionKind(d) === 1;
         if (last && timer && !this.abandoned && !completed) continue;
         const p = opaqueOption(this.keys.keyOf(actor), timer);
+        if (!again && !timer) this.insertEarlierClosers(i, actor, p.key);
         const asleep = this.sleepersOf(node, p.key, timer);
         if (asleep !== null) {
           this.insertAfterWaker(i, p, asleep);
@@ -1068,6 +1069,31 @@ export class DporStrategy implements Strategy {
         }
         insertSequence(node.wut, [p], true);
       }
+    }
+  }
+
+  /**
+   * Waiter w (stable key `key`), able to resume before step i and not after it, waits on
+   * a predicate of several objects (Event.disabled): a disjunction true by one part reads
+   * only that part, so the steps that made its other parts false, after its wait started,
+   * looked independent of it. Step i closed the part it read; had one of those steps come
+   * later, w could have resumed after i by another part. Each such step j is treated as a
+   * race with w's resumption: the steps after j up to i that do not happen after j, then
+   * w (opaque), inserted at node j. (A generated program: "cell or queue", true by the
+   * cell; another actor clears the queue, then the cell is written 0: 18 of order seeds
+   * 0..199 lost the trace where the clear comes after the waiter's resumption.)
+   */
+  private insertEarlierClosers(i: number, w: number, key: number): void {
+    const log = this.log;
+    const disabled = (log.events[i] as Event).disabled;
+    if (disabled === undefined) return;
+    const entry = disabled.find((d) => d[0] === key);
+    if (entry === undefined) return;
+    const reads = entry.slice(1);
+    const waiter = { waitReads: reads, waitMask: objectMask(reads) } as unknown as Event;
+    for (let j = 0; j < i; j++) {
+      if (log.actorIds[j] === w || !writesWaitReads(log.events[j] as Event, waiter)) continue;
+      this.insertOptionBefore(j, i + 1, w, false, waiter);
     }
   }
 
