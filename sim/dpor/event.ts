@@ -49,10 +49,10 @@ export interface Event {
   readonly waitMask?: number;
   /**
    * Waiters that this step disabled, their predicates reading two objects or more: per
-   * waiter, its stable key, then the reads of its now-false predicate (see
-   * insertDisabledOptions in dpor.ts). Absent: none.
+   * waiter, its stable key and the reads of its now-false predicate (see
+   * insertEarlierClosers in dpor.ts). Absent: none.
    */
-  readonly disabled?: readonly (readonly number[])[];
+  readonly disabled?: readonly DisabledWaiter[];
   /**
    * The mutex (a stable object number, as in `acc`) that this step took as it resumed its
    * actor from `Mutex.acquire`. Absent: none.
@@ -199,6 +199,16 @@ function add(out: number[], accesses: readonly number[]): void {
 }
 
 /** Adds access code `c` to the distinct codes `out`; a write subsumes a read of its object. */
+/** A waiter a step disabled (Event.disabled): what its false predicate reads. */
+export interface WaitReads {
+  readonly waitReads?: readonly number[];
+  readonly waitMask?: number;
+}
+
+export interface DisabledWaiter extends WaitReads {
+  readonly key: number;
+}
+
 export function addAccess(out: number[], c: number): void {
   const obj = c >> 1;
   for (let j = 0; j < out.length; j++) {

@@ -8,6 +8,7 @@ import {
   type ActorKeys,
   addAccess,
   CLOCK_WRITE,
+  type DisabledWaiter,
   deadlineAccess,
   type Event,
   objectMask,
@@ -509,13 +510,13 @@ export class ExecutionLog {
 
   /**
    * The waiters that could resume before this step and cannot after it, whose predicate now
-   * reads two objects or more: [key, ...stable reads] each. A predicate of one object
+   * reads two objects or more, with what it reads (stable numbers). A predicate of one object
    * that this step made false was written by it, so every earlier write to that object
    * races with this step anyway; a disjunction that was true by one part, and read only
    * that part, is what needs them (see insertDisabledOptions in dpor.ts).
    */
-  private disabledWaiters(info: StepInfo, world: World): number[][] | undefined {
-    let out: number[][] | undefined;
+  private disabledWaiters(info: StepInfo, world: World): DisabledWaiter[] | undefined {
+    let out: DisabledWaiter[] | undefined;
     for (const d of info.enabled) {
       if (decisionKind(d) !== 0) continue;
       const a = decisionSubject(d);
@@ -528,7 +529,7 @@ export class ExecutionLog {
       // One access per object (addAccess).
       if (reads.length < 2) continue;
       if (out === undefined) out = [];
-      out.push([this.keys.keyOf(a), ...reads]);
+      out.push({ key: this.keys.keyOf(a), waitReads: reads, waitMask: objectMask(reads) });
     }
     return out;
   }

@@ -1,5 +1,5 @@
 import { emptyArray, holds, shiftOrNull, truncateArray } from "../arrays.ts";
-import { ActorKeys, dependent, type Event, objectMask, sameEvent } from "../dpor/event.ts";
+import { ActorKeys, dependent, type Event, sameEvent, type WaitReads } from "../dpor/event.ts";
 import { HappensBefore } from "../dpor/hb.ts";
 import { ExecutionLog } from "../dpor/log.ts";
 import { SetupChoices } from "../dpor/setup-choices.ts";
@@ -875,7 +875,7 @@ export class DporStrategy implements Strategy {
     end: number,
     w: number,
     timer: boolean,
-    opening: Event | null = null,
+    opening: WaitReads | null = null,
   ): void {
     const log = this.log;
     const node = this.stack[i];
@@ -886,7 +886,7 @@ export class DporStrategy implements Strategy {
       if (this.hb.before(log, i, m)) continue;
       const e = log.events[m] as Event;
       v.push(e);
-      if (!opens && writesWaitReads(e, opening as Event)) opens = true;
+      if (!opens && writesWaitReads(e, opening as WaitReads)) opens = true;
     }
     if (!opens) return;
     const option = opaqueOption(this.keys.keyOf(w), timer);
@@ -1087,10 +1087,8 @@ export class DporStrategy implements Strategy {
     const log = this.log;
     const disabled = (log.events[i] as Event).disabled;
     if (disabled === undefined) return;
-    const entry = disabled.find((d) => d[0] === key);
-    if (entry === undefined) return;
-    const reads = entry.slice(1);
-    const waiter = { waitReads: reads, waitMask: objectMask(reads) } as unknown as Event;
+    const waiter = disabled.find((d) => d.key === key);
+    if (waiter === undefined) return;
     for (let j = 0; j < i; j++) {
       if (log.actorIds[j] === w || !writesWaitReads(log.events[j] as Event, waiter)) continue;
       this.insertOptionBefore(j, i + 1, w, false, waiter);
@@ -1358,7 +1356,7 @@ function opaqueOption(key: number, timer: boolean): Event {
 }
 
 /** Whether `e` writes an object that the waiter's predicate read (Event.waitReads). */
-function writesWaitReads(e: Event, waiter: Event): boolean {
+function writesWaitReads(e: Event, waiter: WaitReads): boolean {
   if (e.opaque === true) return true;
   // Most steps write nothing the predicate reads: their masks tell without the loops.
   const readMask = waiter.waitMask;
