@@ -24,6 +24,12 @@ export type Op =
    * budget of injected append failures does (src/model/producer.ts).
    */
   | { readonly op: "spend"; readonly cell: number }
+  /**
+   * A choice whose range depends on `cell`: among 2 values while it is 0, among 3 after;
+   * the value chosen is written into it. What a step can choose depends on what ran before
+   * it, as which rows a reader may see depends on what the journal holds.
+   */
+  | { readonly op: "range"; readonly cell: number }
   /** Writes the virtual time plus one into `cell`: the step reads the clock. */
   | { readonly op: "now"; readonly cell: number }
   /**
@@ -109,6 +115,7 @@ function opArb(cells: number, children: number, timeouts: boolean): fc.Arbitrary
     fc.record({ from: cell, cell }).map((r) => ({ op: "copy" as const, ...r })),
     cell.map((c) => ({ op: "choose" as const, cell: c })),
     cell.map((c) => ({ op: "spend" as const, cell: c })),
+    cell.map((c) => ({ op: "range" as const, cell: c })),
   ];
   if (timeouts) ops.push(cell.map((c) => ({ op: "now" as const, cell: c })));
   ops.push(
@@ -240,7 +247,9 @@ function size(p: Program): { steps: number; choices: number } {
   for (const body of all) {
     steps += body.length;
     for (const step of body)
-      choices += step.ops.filter((o) => o.op === "choose" || o.op === "spend").length;
+      choices += step.ops.filter(
+        (o) => o.op === "choose" || o.op === "spend" || o.op === "range",
+      ).length;
   }
   return { steps, choices };
 }
@@ -370,6 +379,9 @@ export function programScenario(
             else if (op.op === "choose") cell(op.cell).set(world.choose(2, "value") + 1);
             else if (op.op === "spend") {
               if (cell(op.cell).get() === 0 && world.choose(2, "spend") === 1) cell(op.cell).set(1);
+            } else if (op.op === "range") {
+              const range = cell(op.cell).get() === 0 ? 2 : 3;
+              cell(op.cell).set(world.choose(range, "range"));
             } else if (op.op === "now") cell(op.cell).set(world.now() + 1);
             else if (op.op === "push") queueOf(op).push(op.value);
             else if (op.op === "pop") cell(op.cell).set((queueOf(op).shift() ?? 0) + 1);

@@ -495,6 +495,7 @@ export class DporStrategy implements Strategy {
     const fixed = t === null ? 0 : Math.min(t.choices.length, ev.choices.length);
     node.cur = ev;
     this.addChoiceAlternatives(node, ev, fixed);
+    if (fixed > 0) this.addWidenedChoices(node, t as Event, ev, fixed);
     for (let s = 0; s < node.sleep.length; s++) {
       const q = node.sleep[s] as Event;
       if (q.timer === ev.timer && sameEvent(q, ev)) {
@@ -1327,15 +1328,40 @@ export class DporStrategy implements Strategy {
   private addChoiceAlternatives(node: SearchNode, ev: Event, fixed: number): void {
     for (let j = fixed; j < ev.choices.length; j++) {
       const range = ev.ranges[j] as number;
-      for (let v = 0; v < range; v++) {
-        if (v === ev.choices[j]) continue;
-        const choices = [...ev.choices.slice(0, j), v];
-        const alt: Event = { key: ev.key, timer: ev.timer, choices, ranges: [], acc: [] };
-        if (node.sleep.some((q) => sameEvent(q, alt) && q.timer === ev.timer)) continue;
-        node.wut.push({ ev: alt, partial: true, children: [], moved: false });
-      }
+      for (let v = 0; v < range; v++) if (v !== ev.choices[j]) addAlternative(node, ev, j, v);
     }
   }
+
+  /**
+   * The values that a planned choice (one of the first `fixed`) has here and did not have
+   * where its event was recorded: siblings to explore. A choice's range can depend on what
+   * the step reads, and a race reversed to put the step before a write puts it in another
+   * state. The planned event's other values were branched where it was recorded, and their
+   * races reversed from there; these never ran anywhere, and nothing else would plan them.
+   * (A program whose second step chooses among 2 values while a cell is 0 and among 3
+   * after lost 2 of 16 traces in the default order: the step was recorded after a write of
+   * 0, and the reversal of that race ran it before the write, with 3 values, only 2 tried.)
+   * A planned alternative (no ranges) is a sibling at its own node, in the same state.
+   */
+  private addWidenedChoices(node: SearchNode, planned: Event, ev: Event, fixed: number): void {
+    for (let j = 0; j < fixed; j++) {
+      const was = planned.ranges[j];
+      const range = ev.ranges[j] as number;
+      if (was === undefined || was >= range) continue;
+      for (let v = was; v < range; v++) addAlternative(node, ev, j, v);
+    }
+  }
+}
+
+/**
+ * Plans, as a sibling at `node`, the step of `ev` with its first `j` choices and then value
+ * `v` (partial: what it does after is found when it runs), unless that event sleeps there.
+ */
+function addAlternative(node: SearchNode, ev: Event, j: number, v: number): void {
+  const choices = [...ev.choices.slice(0, j), v];
+  const alt: Event = { key: ev.key, timer: ev.timer, choices, ranges: [], acc: [] };
+  if (node.sleep.some((q) => sameEvent(q, alt) && q.timer === ev.timer)) return;
+  node.wut.push({ ev: alt, partial: true, children: [], moved: false });
 }
 
 /** Whether a wakeup tree already starts with actor `key`'s option, all its choices open. */
