@@ -30,6 +30,12 @@ export type Op =
    * it, as which rows a reader may see depends on what the journal holds.
    */
   | { readonly op: "range"; readonly cell: number }
+  /**
+   * Ends the step here when `cell` is non-zero: the ops after it run in a step of their own.
+   * How many steps an actor takes depends on what it reads, as the handler's replay takes
+   * one more step for each row the journal holds.
+   */
+  | { readonly op: "split"; readonly cell: number }
   /** Writes the virtual time plus one into `cell`: the step reads the clock. */
   | { readonly op: "now"; readonly cell: number }
   /**
@@ -116,6 +122,7 @@ function opArb(cells: number, children: number, timeouts: boolean): fc.Arbitrary
     cell.map((c) => ({ op: "choose" as const, cell: c })),
     cell.map((c) => ({ op: "spend" as const, cell: c })),
     cell.map((c) => ({ op: "range" as const, cell: c })),
+    cell.map((c) => ({ op: "split" as const, cell: c })),
   ];
   if (timeouts) ops.push(cell.map((c) => ({ op: "now" as const, cell: c })));
   ops.push(
@@ -246,6 +253,7 @@ function size(p: Program): { steps: number; choices: number } {
   let choices = 0;
   for (const body of all) {
     steps += body.length;
+    for (const step of body) steps += step.ops.filter((o) => o.op === "split").length;
     for (const step of body)
       choices += step.ops.filter(
         (o) => o.op === "choose" || o.op === "spend" || o.op === "range",
@@ -382,6 +390,8 @@ export function programScenario(
             } else if (op.op === "range") {
               const range = cell(op.cell).get() === 0 ? 2 : 3;
               cell(op.cell).set(world.choose(range, "range"));
+            } else if (op.op === "split") {
+              if (cell(op.cell).get() !== 0) yield "split";
             } else if (op.op === "now") cell(op.cell).set(world.now() + 1);
             else if (op.op === "push") queueOf(op).push(op.value);
             else if (op.op === "pop") cell(op.cell).set((queueOf(op).shift() ?? 0) + 1);
