@@ -52,7 +52,11 @@ export type Op =
   | { readonly op: "append"; readonly value: number }
   /** Writes log row `index` plus one (1 when there is none yet) into `cell`. */
   | { readonly op: "row"; readonly index: number; readonly cell: number }
-  | { readonly op: "spawn"; readonly child: number }
+  /**
+   * Spawns body `child`; with `when`, only while that cell is non-zero, so that which actors
+   * exist depends on what ran before (as a tab spawns another handler when it reconnects).
+   */
+  | { readonly op: "spawn"; readonly child: number; readonly when?: number }
   /** Empties the queue (as the channel drops its offline buffer once a tab listens). */
   | { readonly op: "clear"; readonly queue?: 1 }
   /** Releases mutex `mutex`, if the actor holds it (a timed acquire may have given up). */
@@ -134,7 +138,12 @@ function opArb(cells: number, children: number, timeouts: boolean): fc.Arbitrary
     fc.record({ op: fc.constant("row" as const), index: fc.nat({ max: 2 }), cell }),
   );
   if (children > 0)
-    ops.push(fc.nat({ max: children - 1 }).map((c) => ({ op: "spawn" as const, child: c })));
+    ops.push(
+      fc.nat({ max: children - 1 }).map((c) => ({ op: "spawn" as const, child: c })),
+      fc
+        .record({ child: fc.nat({ max: children - 1 }), when: cell })
+        .map((r) => ({ op: "spawn" as const, ...r })),
+    );
   return fc.oneof(...ops);
 }
 
@@ -402,10 +411,12 @@ export function programScenario(
             else if (op.op === "clear") queueOf(op).clear();
             else if (op.op === "unlock") {
               if (mutex(op.mutex).heldByMe()) mutex(op.mutex).release();
-            } else if (op.op === "spawn")
-              world.spawn(`child-${op.child}`, body(program.children[op.child] ?? []), {
-                daemon: program.daemon_children === true,
-              });
+            } else if (op.op === "spawn") {
+              if (op.when === undefined || cell(op.when).get() !== 0)
+                world.spawn(`child-${op.child}`, body(program.children[op.child] ?? []), {
+                  daemon: program.daemon_children === true,
+                });
+            }
           }
         }
       }
