@@ -36,6 +36,12 @@ export type Op =
    * one more step for each row the journal holds.
    */
   | { readonly op: "split"; readonly cell: number }
+  /**
+   * Waits until `cell` is non-zero, only when it is 0 (no wait at all otherwise): whether
+   * an actor waits depends on what it reads, as the handler's gap check waits for a
+   * reserved journal row only while the row is not written yet.
+   */
+  | { readonly op: "await"; readonly cell: number }
   /** Writes the virtual time plus one into `cell`: the step reads the clock. */
   | { readonly op: "now"; readonly cell: number }
   /**
@@ -127,6 +133,7 @@ function opArb(cells: number, children: number, timeouts: boolean): fc.Arbitrary
     cell.map((c) => ({ op: "spend" as const, cell: c })),
     cell.map((c) => ({ op: "range" as const, cell: c })),
     cell.map((c) => ({ op: "split" as const, cell: c })),
+    cell.map((c) => ({ op: "await" as const, cell: c })),
   ];
   if (timeouts) ops.push(cell.map((c) => ({ op: "now" as const, cell: c })));
   ops.push(
@@ -262,7 +269,8 @@ function size(p: Program): { steps: number; choices: number } {
   let choices = 0;
   for (const body of all) {
     steps += body.length;
-    for (const step of body) steps += step.ops.filter((o) => o.op === "split").length;
+    for (const step of body)
+      steps += step.ops.filter((o) => o.op === "split" || o.op === "await").length;
     for (const step of body)
       choices += step.ops.filter(
         (o) => o.op === "choose" || o.op === "spend" || o.op === "range",
@@ -401,6 +409,9 @@ export function programScenario(
               cell(op.cell).set(world.choose(range, "range"));
             } else if (op.op === "split") {
               if (cell(op.cell).get() !== 0) yield "split";
+            } else if (op.op === "await") {
+              const c = cell(op.cell);
+              if (c.get() === 0) yield world.until(() => c.get() !== 0, { label: "await" });
             } else if (op.op === "now") cell(op.cell).set(world.now() + 1);
             else if (op.op === "push") queueOf(op).push(op.value);
             else if (op.op === "pop") cell(op.cell).set((queueOf(op).shift() ?? 0) + 1);
