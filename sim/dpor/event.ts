@@ -38,11 +38,14 @@ export interface Event {
    */
   readonly wmask?: number;
   /**
-   * When the step left its actor in a wait without a timeout, its predicate false: the
-   * reads of the predicate right after the step. Not part of `acc` (a blocking acquire
-   * stays one event, and traces are as before): only the search looks at them, for the
-   * windows before the wait and the other steps that could have woken the waiter (see
-   * insertWaitWindows and insertLaterWakers in dpor.ts).
+   * When the step left its actor in a wait, its predicate false: the reads of the
+   * predicate right after the step. For a wait without a timeout they are not part of
+   * `acc` (a blocking acquire stays one event, and traces are as before): only the search
+   * looks at them, for the windows before the wait and the other steps that could have
+   * woken the waiter (see insertWaitWindows and insertLaterWakers in dpor.ts). A timed
+   * wait's start reads them (they are in `acc`, so its races with writes before and after
+   * it are ordinary races), and only insertLaterWakers looks at them: the waiter, woken by
+   * one part of a disjunction, could have been woken first by a later write to another.
    */
   readonly waitReads?: readonly number[];
   /** objectMask of waitReads: a step whose wmask misses it writes none of them. */
@@ -207,6 +210,17 @@ export interface WaitReads {
 
 export interface DisabledWaiter extends WaitReads {
   readonly key: number;
+}
+
+/**
+ * `ev` reading `reads` too (access codes, taken as reads): a waiter's resumption as it runs
+ * when a write to what its predicate read while false woke it, not the part that woke it
+ * where it was recorded (see insertLaterWakers in dpor.ts).
+ */
+export function withReads(ev: Event, reads: readonly number[]): Event {
+  const acc = ev.acc.slice();
+  for (let i = 0; i < reads.length; i++) addAccess(acc, ((reads[i] as number) >> 1) * 2);
+  return { ...ev, acc, mask: objectMask(acc), wmask: objectMask(acc, true) };
 }
 
 export function addAccess(out: number[], c: number): void {

@@ -283,20 +283,30 @@ export class ExecutionLog {
    * the DPOR literature. (Recording its reads too changed the classic benchmarks' trace
    * counts.) When its predicate is false at the start, the reads are kept apart instead
    * (Event.waitReads), for the search only: see insertWaitWindows in dpor.ts.
+   * Returns whether a timed wait's predicate is false at its start; its reads are then
+   * also left in falsePredicateReads (for insertLaterWakers: see Event.waitReads).
    */
-  private recordWaitStart(until: () => boolean): void {
+  private recordWaitStart(until: () => boolean): boolean {
     const world = this.world;
-    if (world === null) return;
+    if (world === null) return false;
+    const acc = world.accesses;
+    const len = acc.length;
+    let holds = false;
     world.recording = true;
     try {
-      until();
+      holds = until();
     } catch (e) {
       // The waiter's crash is the engine's to report, when it next evaluates the predicate
-      // (as under every other strategy); here only its reads were wanted.
+      // (as under every other strategy); here only its reads were wanted. Taken as false,
+      // as in readsOfFalsePredicate.
       if (stopsTheRun(e)) throw e;
     } finally {
       world.recording = false;
     }
+    const reads = this.falsePredicateReads;
+    truncateArray(reads, 0);
+    if (!holds) for (let i = len; i < acc.length; i++) reads.push(acc[i] as number);
+    return !holds;
   }
 
   /** Reused by readsOfFalsePredicate: the reads of the last predicate that was false. */
@@ -547,15 +557,13 @@ export class ExecutionLog {
     const world = this.world;
     const after = world?.actors[actor];
     const startsTimedWait = after === undefined || this.timedWait(after);
-    if (startsTimedWait && after !== undefined && after.until !== null) {
-      this.recordWaitStart(after.until);
-    }
     const waitsOnFalse =
-      !startsTimedWait &&
       after !== undefined &&
       after.status === ActorStatus.Waiting &&
       after.until !== null &&
-      this.readsOfFalsePredicate(after.until);
+      (startsTimedWait
+        ? this.recordWaitStart(after.until)
+        : this.readsOfFalsePredicate(after.until));
     const key = this.keys.keyOf(actor);
     this.keys.spawned(actor, info.spawned);
     const timer = decisionKind(info.decision) === 1;

@@ -37,11 +37,11 @@ export type Op =
    */
   | { readonly op: "split"; readonly cell: number }
   /**
-   * Waits until `cell` is non-zero, only when it is 0 (no wait at all otherwise): whether
-   * an actor waits depends on what it reads, as the handler's gap check waits for a
-   * reserved journal row only while the row is not written yet.
+   * Waits until `cell` is non-zero (or `timeout_ms` passes), only when it is 0 (no wait at
+   * all otherwise): whether an actor waits depends on what it reads, as the handler's gap
+   * check waits for a reserved journal row only while the row is not written yet.
    */
-  | { readonly op: "await"; readonly cell: number }
+  | { readonly op: "await"; readonly cell: number; readonly timeout_ms?: number }
   /** Writes the virtual time plus one into `cell`: the step reads the clock. */
   | { readonly op: "now"; readonly cell: number }
   /**
@@ -135,7 +135,15 @@ function opArb(cells: number, children: number, timeouts: boolean): fc.Arbitrary
     cell.map((c) => ({ op: "split" as const, cell: c })),
     cell.map((c) => ({ op: "await" as const, cell: c })),
   ];
-  if (timeouts) ops.push(cell.map((c) => ({ op: "now" as const, cell: c })));
+  if (timeouts) {
+    ops.push(cell.map((c) => ({ op: "now" as const, cell: c })));
+    // A wait made only in some states that can also time out.
+    ops.push(
+      fc
+        .record({ cell, timeout_ms: fc.integer({ min: 1, max: 3 }) })
+        .map((r) => ({ op: "await" as const, ...r })),
+    );
+  }
   ops.push(
     onSomeQueue(fc.integer({ min: 1, max: 2 }).map((value) => ({ op: "push" as const, value }))),
     onSomeQueue(cell.map((c) => ({ op: "pop" as const, cell: c }))),
@@ -411,7 +419,10 @@ export function programScenario(
               if (cell(op.cell).get() !== 0) yield "split";
             } else if (op.op === "await") {
               const c = cell(op.cell);
-              if (c.get() === 0) yield world.until(() => c.get() !== 0, { label: "await" });
+              if (c.get() === 0) {
+                const timeout_ms = op.timeout_ms ?? Number.POSITIVE_INFINITY;
+                yield world.until(() => c.get() !== 0, { label: "await", timeout_ms });
+              }
             } else if (op.op === "now") cell(op.cell).set(world.now() + 1);
             else if (op.op === "push") queueOf(op).push(op.value);
             else if (op.op === "pop") cell(op.cell).set((queueOf(op).shift() ?? 0) + 1);

@@ -1,5 +1,12 @@
 import { emptyArray, holds, shiftOrNull, truncateArray } from "../arrays.ts";
-import { ActorKeys, dependent, type Event, sameEvent, type WaitReads } from "../dpor/event.ts";
+import {
+  ActorKeys,
+  dependent,
+  type Event,
+  sameEvent,
+  type WaitReads,
+  withReads,
+} from "../dpor/event.ts";
 import { HappensBefore } from "../dpor/hb.ts";
 import { ExecutionLog } from "../dpor/log.ts";
 import { SetupChoices } from "../dpor/setup-choices.ts";
@@ -680,7 +687,13 @@ export class DporStrategy implements Strategy {
    * `mayBeDisabled`: e is a timer firing or a waiter's resumption, which can be disabled.
    * Returns true when a sleeping event stood for it (nothing was inserted).
    */
-  private reverse(i: number, k: number, mayBeDisabled: boolean, window = false): boolean {
+  private reverse(
+    i: number,
+    k: number,
+    mayBeDisabled: boolean,
+    window = false,
+    later: Event | null = null,
+  ): boolean {
     const log = this.log;
     const node = this.stack[i];
     // A node above the units (sharding) takes every option already.
@@ -691,7 +704,9 @@ export class DporStrategy implements Strategy {
       if (window && m > k && this.hb.before(log, k, m)) continue;
       v.push(log.events[m] as Event);
     }
-    v.push(log.events[k] as Event);
+    // `later`: the step k as it would run there, when it differs from its record.
+    const ek = later ?? (log.events[k] as Event);
+    v.push(ek);
     // A window: the waiter whose wait starts at k may wake right after (its step, opaque).
     if (window) {
       const key = (log.events[k] as Event).key;
@@ -756,13 +771,7 @@ export class DporStrategy implements Strategy {
       (mayBeDisabled && bounded) ||
       !this.sleeperStandsFor(node, v, log.events[i] as Event, mayBeDisabled)
     ) {
-      insertSequence(
-        node.wut,
-        v,
-        window,
-        mayBeDisabled ? (log.events[i] as Event) : null,
-        log.events[k] as Event,
-      );
+      insertSequence(node.wut, v, window, mayBeDisabled ? (log.events[i] as Event) : null, ek);
       return false;
     }
     return true;
@@ -920,7 +929,8 @@ export class DporStrategy implements Strategy {
       const a = log.actorIds[k] as number;
       const ek = log.events[k] as Event;
       const reads = ek.waitReads;
-      if (reads === undefined || reads.length === 0) continue;
+      // A timed wait's start reads its predicate: its races with those writes are ordinary.
+      if (reads === undefined || reads.length === 0 || ek.deadline_ms !== undefined) continue;
       for (let i = k - 1; i >= 0; i--) {
         if (log.actorIds[i] === a) continue;
         if (!writesWaitReads(log.events[i] as Event, ek)) continue;
@@ -949,7 +959,8 @@ export class DporStrategy implements Strategy {
     for (let s = 0; s < n; s++) {
       const waiter = log.events[s] as Event;
       const reads = waiter.waitReads;
-      if (reads === undefined || reads.length === 0) continue;
+      // Untimed waits only (see insertWaitWindows).
+      if (reads === undefined || reads.length === 0 || waiter.deadline_ms !== undefined) continue;
       const a = log.actorIds[s] as number;
       let end = s + 1;
       while (end < n && log.actorIds[end] !== a) end++;
@@ -1009,8 +1020,14 @@ export class DporStrategy implements Strategy {
         const aj = log.actorIds[j] as number;
         if (j === k || aj === a || aj === waker) continue;
         if (!writesWaitReads(log.events[j] as Event, waiter) || this.hb.before(log, i, j)) continue;
+        // In v the waiter is woken by j, and its resumption reads what j writes (the part
+        // of its predicate that woke it here came after): recorded as here, it would look
+        // independent of j, and a planned resumption that cannot run before i (a leaf
+        // where the race of i with it was reversed, to be replaced by its timer, which
+        // is not due) would stand for v (a seeded order lost 2 of 14 traces so).
         const e = log.events[i] as Event;
-        this.reverse(i, k, e.timer || log.resumed[i] === true);
+        const woken = withReads(log.events[k] as Event, waiter.waitReads as readonly number[]);
+        this.reverse(i, k, e.timer || log.resumed[i] === true, false, woken);
         break;
       }
     }
