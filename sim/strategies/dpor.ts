@@ -1026,7 +1026,7 @@ export class DporStrategy implements Strategy {
         // where the race of i with it was reversed, to be replaced by its timer, which
         // is not due) would stand for v (a seeded order lost 2 of 14 traces so).
         const e = log.events[i] as Event;
-        const woken = withReads(log.events[k] as Event, waiter.waitReads as readonly number[]);
+        const woken = withReads(log.events[k] as Event, reads);
         this.reverse(i, k, e.timer || log.resumed[i] === true, false, woken);
         break;
       }
