@@ -277,12 +277,13 @@ function size(p: Program): { steps: number; choices: number } {
   let choices = 0;
   for (const body of all) {
     steps += body.length;
-    for (const step of body)
-      steps += step.ops.filter((o) => o.op === "split" || o.op === "await").length;
-    for (const step of body)
-      choices += step.ops.filter(
-        (o) => o.op === "choose" || o.op === "spend" || o.op === "range",
-      ).length;
+    for (const step of body) {
+      // A split or a wait inside a step can make one step more.
+      for (const o of step.ops) {
+        if (o.op === "split" || o.op === "await") steps++;
+        else if (o.op === "choose" || o.op === "spend" || o.op === "range") choices++;
+      }
+    }
   }
   return { steps, choices };
 }
