@@ -76,6 +76,11 @@ interface SearchNode {
   full: boolean;
   /** Sharding only: a full node that had two or more awake options. */
   branches: boolean;
+  /**
+   * A step has run on from here and was not cut as asleep: some execution went on below
+   * this node (see exploreOnAfresh).
+   */
+  passed: boolean;
 }
 
 /** The sleep set of a node with nothing asleep, shared: never pushed to (see backtrack). */
@@ -122,6 +127,8 @@ export class DporStrategy implements Strategy {
   private abandoned = false;
   /** Steps of the abandoned execution that are worth learning races from. */
   private abandonedAt = 0;
+  /** The actor that ran the step before the one being picked (pickStep's `current`). */
+  private lastCurrent = -1;
   /** The options offered where a sleep-blocked execution stopped (none after its last step). */
   private enabledAtAbandon: number[] | null = null;
   private preemptions = 0;
@@ -275,6 +282,7 @@ export class DporStrategy implements Strategy {
   }
 
   pickStep(enabled: readonly Decision[], current: number, step: number): number {
+    this.lastCurrent = current;
     if (this.setup.open) this.closeSetup();
     if (this.abandoned) return ABANDON;
     let node: SearchNode;
@@ -387,6 +395,7 @@ export class DporStrategy implements Strategy {
       above: 0,
       full: false,
       branches: false,
+      passed: false,
     };
     if (this.split === 0) return node;
     const parent = this.stack[step - 1];
@@ -515,9 +524,11 @@ export class DporStrategy implements Strategy {
         // pop made impossible, planned through here, was lost (4 of 8 traces of a
         // three-step program in four of five orders).
         this.enabledAtAbandon = info.enabled.slice();
+        this.exploreOnAfresh(node, info.enabled);
         return;
       }
     }
+    node.passed = true;
     // Most nodes have nothing asleep: the next one gets a fresh empty set only on demand
     // (see backtrack), not an array per step.
     let next: Event[] = NOTHING_ASLEEP;
@@ -576,6 +587,26 @@ export class DporStrategy implements Strategy {
     this.insertLaterWakers(from, n);
     this.insertWakesBeforeWrites(from, n);
     if (summary?.cut === true && !this.abandoned) this.insertOthersAtFailure(n);
+  }
+
+  /**
+   * A step proved asleep only once it ran, at a node that no execution has gone on from:
+   * a planned step whose event was not known (an opaque option says which actor runs, not
+   * what it does), or one whose accesses differed from its plan's. Where a planned step is
+   * seen to sleep before it runs (pickStep), the execution goes on with the next sequence
+   * planned from that node, or afresh; this one cannot, as the step has run, so the node
+   * keeps an awake option for the next execution to go on with. Left blocked, nothing ran
+   * from the node: on the cancel scope (tabs a0d/a2, horizon 4 s), order seed 2 planned
+   * a tab's opaque step at such a node, where it slept, and lost the one trace that needed
+   * the producer's step there (check:dpor-orders: 644,859 of 644,860 traces).
+   */
+  private exploreOnAfresh(node: SearchNode, enabled: readonly Decision[]): void {
+    if (node.passed || node.full || node.wut.length > 0) return;
+    const i = this.freshPick(node, enabled, this.lastCurrent);
+    if (i < 0) return;
+    const d = enabled[i] as Decision;
+    const key = this.keys.keyOf(decisionSubject(d));
+    insertSequence(node.wut, [opaqueOption(key, decisionKind(d) === 1)], true);
   }
 
   /**
