@@ -17,7 +17,6 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { hash53 } from "../sim/dpor/canonical.ts";
 import { exploreSystematic } from "../sim/dpor/systematic.ts";
 import type { Params, Scenario } from "../sim/index.ts";
 import { boundedScope, protocolScenario } from "../src/index.ts";
@@ -124,7 +123,7 @@ function writeMissed(file: string): void {
     console.log(`no order missed a trace: nothing written to ${file}`);
     return;
   }
-  const found: { seed: number | null; trace: string }[] = [];
+  const found: { seed: number | null; trace: string; hash: number }[] = [];
   for (const [i, r] of reached.entries()) {
     if (found.length === wanted.size) break;
     if (![...wanted.keys()].some((h) => r.traces.has(h))) continue;
@@ -135,16 +134,19 @@ function writeMissed(file: string): void {
       stop_on_first: false,
       count_states: false,
       ...(i === 0 ? {} : { seed: options.seeds[i - 1] as number }),
-      on_trace: (c) => {
-        const h = hash53(c);
-        if (wanted.has(h) && !found.some((f) => hash53(f.trace) === h)) {
-          found.push({ seed: wanted.get(h) ?? null, trace: c });
+      on_trace: (c, h) => {
+        if (wanted.has(h) && !found.some((f) => f.hash === h)) {
+          found.push({ seed: wanted.get(h) ?? null, trace: c, hash: h });
         }
       },
     });
   }
   try {
-    writeFileSync(file, `${JSON.stringify({ params, missed: found }, null, 1)}\n`, { flag: "wx" });
+    writeFileSync(
+      file,
+      `${JSON.stringify({ params, missed: found.map(({ seed, trace }) => ({ seed, trace })) }, null, 1)}\n`,
+      { flag: "wx" },
+    );
   } catch (err) {
     console.error(`check:dpor-orders: cannot write ${file}: ${(err as Error).message}`);
     process.exit(2);

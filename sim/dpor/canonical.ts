@@ -1,3 +1,4 @@
+import type { Event } from "./event.ts";
 import type { HappensBefore } from "./hb.ts";
 import type { ExecutionLog } from "./log.ts";
 
@@ -58,6 +59,83 @@ function ready(
     if (hb.entry(k, b) > (emittedUpTo[b] as number)) return false;
   }
   return true;
+}
+
+/**
+ * A 53-bit hash of the execution's Mazurkiewicz trace, equal for two executions iff their
+ * canonical forms are equal (up to hash collisions, as hash53 of the form): what counting
+ * traces needs, without building the form. Building it took 8% of dpor's time on
+ * boundedScope("fixed"): the least linearisation is a search over ready steps, and text.
+ * Instead each actor, in the order of their stable names, contributes its steps in program
+ * order, each with its timer mark, data choices and, for every other actor, how many of
+ * that actor's steps happen before it. That is a function of the trace alone: swapping two
+ * adjacent independent steps changes no step's predecessors. And it determines the trace:
+ * the steps' happens-before relation is all that a trace is.
+ */
+export function traceHash(log: ExecutionLog, hb: HappensBefore): number {
+  const n = log.length;
+  const w = log.actorCount;
+  const names = log.keys.names;
+  const events = log.events;
+  const ids = log.actorIds;
+  // Each step's position among its actor's steps, and each actor's steps in order.
+  const ordinal = new Int32Array(n);
+  const count = new Int32Array(w);
+  const byActor: number[][] = [];
+  const nameOf: string[] = [];
+  for (let a = 0; a < w; a++) byActor.push([]);
+  for (let k = 0; k < n; k++) {
+    const a = ids[k] as number;
+    ordinal[k] = count[a] as number;
+    count[a] = (count[a] as number) + 1;
+    (byActor[a] as number[]).push(k);
+    if (nameOf[a] === undefined) nameOf[a] = names[(events[k] as Event).key] as string;
+  }
+  // Actors that took a step, by name: ids follow the spawn order, which varies.
+  const actors: number[] = [];
+  for (let a = 0; a < w; a++) if ((count[a] as number) > 0) actors.push(a);
+  actors.sort((x, y) => ((nameOf[x] as string) < (nameOf[y] as string) ? -1 : 1));
+  const h = new Hash53();
+  for (const v of log.setupChoices) h.add(v);
+  h.add(-1);
+  h.add(actors.length);
+  for (const a of actors) {
+    h.text(nameOf[a] as string);
+    h.add(count[a] as number);
+    for (const k of byActor[a] as number[]) {
+      const e = events[k] as Event;
+      h.add(e.timer ? 1 : 0);
+      h.add(e.choices.length);
+      for (const c of e.choices) h.add(c);
+      for (const b of actors) {
+        if (b === a) continue;
+        const last = hb.entry(k, b) - 1;
+        h.add(last < 0 ? 0 : (ordinal[last] as number) + 1);
+      }
+    }
+  }
+  return h.value();
+}
+
+/** hash53's mixing, fed numbers and text. */
+class Hash53 {
+  private h1 = 0x811c9dc5;
+  private h2 = 0x01000193;
+  private i = 0;
+
+  add(v: number): void {
+    this.h1 = Math.imul(this.h1 ^ v, 0x01000193);
+    this.h2 = Math.imul(this.h2 ^ (v + this.i++), 0x5bd1e995);
+  }
+
+  text(s: string): void {
+    this.add(s.length);
+    for (let j = 0; j < s.length; j++) this.add(s.charCodeAt(j));
+  }
+
+  value(): number {
+    return (this.h1 >>> 0) * 0x20_0000 + ((this.h2 >>> 0) & 0x1f_ffff);
+  }
 }
 
 /** A 53-bit hash of a string, for counting distinct traces and states in flat memory. */

@@ -3,7 +3,7 @@ import { type Failure, failureOf } from "../runner.ts";
 import type { Scenario } from "../scenario.ts";
 import { DporStrategy } from "../strategies/dpor.ts";
 import { isFailure, type Params } from "../types.ts";
-import { canonicalForm, hash53 } from "./canonical.ts";
+import { hash53, traceHash } from "./canonical.ts";
 import type { HappensBefore } from "./hb.ts";
 import type { ExecutionLog } from "./log.ts";
 import { runObserved } from "./systematic.ts";
@@ -60,10 +60,10 @@ function said(ending: string, other: string | null): string {
     : outcome;
 }
 
-/** The canonical trace of the execution a log holds, hashed. */
-export function traceHash(log: ExecutionLog, hb: HappensBefore): number {
+/** The trace of the execution a log holds, hashed as the search counts it. */
+function traceOf(log: ExecutionLog, hb: HappensBefore): number {
   hb.compute(log, undefined, log.length);
-  return hash53(canonicalForm(log, hb));
+  return traceHash(log, hb);
 }
 
 /**
@@ -92,7 +92,7 @@ export function probeUntracked<P extends Params>(options: {
     const r = runObserved(options.scenario, options.params, strategy, 0, options.limits);
     if (r === null || strategy.lastKind !== "complete") continue;
     executions++;
-    const expected = options.seen.get(traceHash(strategy.log, strategy.hb)) ?? null;
+    const expected = options.seen.get(traceOf(strategy.log, strategy.hb)) ?? null;
     const ended = endingOf(r, options.finalState(r));
     if (expected === ended) continue;
     const report = () => ({

@@ -9,7 +9,7 @@ import type { Strategy } from "../strategy.ts";
 import { decisionKind, isFailure, type Outcome, outcomeCounts, type Params } from "../types.ts";
 import { wallNow_ms } from "../wallclock.ts";
 import { World } from "../world.ts";
-import { canonicalForm, hash53 } from "./canonical.ts";
+import { canonicalForm, hash53, traceHash } from "./canonical.ts";
 import type { Coverage } from "./coverage.ts";
 import { endingOf, probeUntracked } from "./probe.ts";
 import type { Shard } from "./shard.ts";
@@ -56,8 +56,11 @@ export interface SystematicOptions<P extends Params> {
   readonly count_states?: boolean;
   /** Return the trace and state hashes, for merging shards. Default false. */
   readonly keep_hashes?: boolean;
-  /** Called with the canonical form of each counted execution's trace (tests, debugging). */
-  readonly on_trace?: (canonical: string) => void;
+  /**
+   * Called with the canonical form of each counted execution's trace (tests, debugging),
+   * and the trace's hash as `trace_hashes` holds it.
+   */
+  readonly on_trace?: (canonical: string, hash: number) => void;
   /**
    * After the search, run this many random executions and compare each with the search's
    * execution of the same Mazurkiewicz trace (see probe.ts): equivalent executions end
@@ -177,10 +180,9 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
       // not analyse the run (compute starts there); other strategies' from the first step.
       const upToDate = strategy instanceof DporStrategy ? strategy.log.length : 0;
       strategy.hb.compute(strategy.log, undefined, upToDate);
-      const canonical = canonicalForm(strategy.log, strategy.hb);
-      trace = hash53(canonical);
+      trace = traceHash(strategy.log, strategy.hb);
       if (count_traces) traces.add(trace);
-      options.on_trace?.(canonical);
+      options.on_trace?.(canonicalForm(strategy.log, strategy.hb), trace);
     }
     const state = count_states || probing ? finalState(r.world) : "";
     if (count_states) states.add(hash53(state));
