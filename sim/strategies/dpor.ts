@@ -127,8 +127,12 @@ export class DporStrategy implements Strategy {
   private abandoned = false;
   /** Steps of the abandoned execution that are worth learning races from. */
   private abandonedAt = 0;
-  /** The actor that ran the step before the one being picked (pickStep's `current`). */
+  /**
+   * The actor that ran the step before the one being picked (pickStep's `current`), and
+   * the preemptions counted before it: what a fresh pick there would have seen.
+   */
   private lastCurrent = -1;
+  private lastPreemptions = 0;
   /** The options offered where a sleep-blocked execution stopped (none after its last step). */
   private enabledAtAbandon: number[] | null = null;
   private preemptions = 0;
@@ -283,6 +287,7 @@ export class DporStrategy implements Strategy {
 
   pickStep(enabled: readonly Decision[], current: number, step: number): number {
     this.lastCurrent = current;
+    this.lastPreemptions = this.preemptions;
     if (this.setup.open) this.closeSetup();
     if (this.abandoned) return ABANDON;
     let node: SearchNode;
@@ -330,7 +335,10 @@ export class DporStrategy implements Strategy {
           // continuations the leaf's branch is trusted to find. It did not: the fresh step,
           // asleep there, was taken as a weak initial of the reversal that would lead on to
           // them, and it was dropped (the seed-27 program in dpor.test.ts).
-          if (step === this.branchPoint) return this.abandon("infeasible");
+          if (step === this.branchPoint) {
+            this.exploreOnAfresh(node, enabled);
+            return this.abandon("infeasible");
+          }
           wanted = shiftOrNull(node.wut);
           this.guide = wanted === null ? [] : wanted.children;
           continue;
@@ -486,6 +494,8 @@ export class DporStrategy implements Strategy {
         this.choiceValues.length = 0;
         this.choiceRanges.length = 0;
       }
+      const at = this.stack[info.index];
+      if (at !== undefined) this.exploreOnAfresh(at, info.enabled);
       return;
     }
     const replaying = info.index < this.branchPoint;
@@ -590,19 +600,24 @@ export class DporStrategy implements Strategy {
   }
 
   /**
-   * A step proved asleep only once it ran, at a node that no execution has gone on from:
-   * a planned step whose event was not known (an opaque option says which actor runs, not
-   * what it does), or one whose accesses differed from its plan's. Where a planned step is
-   * seen to sleep before it runs (pickStep), the execution goes on with the next sequence
-   * planned from that node, or afresh; this one cannot, as the step has run, so the node
-   * keeps an awake option for the next execution to go on with. Left blocked, nothing ran
-   * from the node: on the cancel scope (tabs a0d/a2, horizon 4 s), order seed 2 planned
-   * a tab's opaque step at such a node, where it slept, and lost the one trace that needed
+   * An execution ends at a node that no execution has gone on from, and nothing else is
+   * planned there: the node keeps an awake option (the one a fresh pick takes) for the
+   * next execution to go on with. Left so, nothing would ever run on from the node. The
+   * execution ends there when the step taken proves asleep only once it has run: a planned
+   * opaque option (it says which actor runs, not what it does; also an actor's other
+   * option taken for a planned step that cannot run), a planned step at the branch point
+   * (where it is not tested before it runs), one that made more data choices than planned,
+   * or a fresh pick's fallback (an actor with some events asleep); or when the planned step
+   * cannot run at all (infeasible, at the branch point), or its planned choice value is out
+   * of range. Deeper than the branch point, a planned step seen to sleep, or that cannot
+   * run, before it runs (pickStep) gives way to the next sequence planned from the node, or
+   * to a fresh pick. On the cancel scope (tabs a0d/a2, horizon 4 s), order seed 2 planned a
+   * tab's opaque step at such a node, where it slept, and lost the one trace that needed
    * the producer's step there (check:dpor-orders: 644,859 of 644,860 traces).
    */
   private exploreOnAfresh(node: SearchNode, enabled: readonly Decision[]): void {
     if (node.passed || node.full || node.wut.length > 0) return;
-    const i = this.freshPick(node, enabled, this.lastCurrent);
+    const i = this.freshPick(node, enabled, this.lastCurrent, this.lastPreemptions);
     if (i < 0) return;
     const d = enabled[i] as Decision;
     const key = this.keys.keyOf(decisionSubject(d));
@@ -1301,13 +1316,18 @@ export class DporStrategy implements Strategy {
    * choices come last: a different choice makes a different event. Under a preemption bound
    * the current actor goes first, and nothing else once the bound is used up.
    */
-  private freshPick(node: SearchNode, enabled: readonly Decision[], current: number): number {
+  private freshPick(
+    node: SearchNode,
+    enabled: readonly Decision[],
+    current: number,
+    preemptions = this.preemptions,
+  ): number {
     // Most nodes have nothing asleep: then the first option, unless the order is seeded or
     // a bound prefers the current actor.
     if (node.sleep.length === 0 && this.prng === null && this.bound === Number.POSITIVE_INFINITY) {
       return 0;
     }
-    const mustStay = this.preemptions >= this.bound ? enabled.indexOf(stepOf(current)) : -1;
+    const mustStay = preemptions >= this.bound ? enabled.indexOf(stepOf(current)) : -1;
     if (mustStay >= 0)
       return this.asleep(node, enabled[mustStay] as Decision) === 2 ? -1 : mustStay;
     let fallback = -1;
