@@ -122,7 +122,7 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** hash53's mixing, fed numbers and text. */
+/** The mixing of hash53 and traceHash, fed numbers (a string's char codes, for hash53). */
 class Hash53 {
   private h1 = 0x811c9dc5;
   private h2 = 0x01000193;
@@ -143,14 +143,9 @@ class Hash53 {
   }
 }
 
-/** A 53-bit hash of a string, for counting distinct traces and states in flat memory. */
+/** A 53-bit hash of a string, for counting distinct states in flat memory. */
 export function hash53(text: string): number {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ (c + i), 0x5bd1e995);
-  }
-  return (h1 >>> 0) * 0x20_0000 + ((h2 >>> 0) & 0x1f_ffff);
+  const h = new Hash53();
+  for (let i = 0; i < text.length; i++) h.add(text.charCodeAt(i));
+  return h.value();
 }
