@@ -714,6 +714,36 @@ describe("dpor", () => {
     );
   });
 
+  // Actor 0 waits for cell 1 (no timeout), then reads cell 0; actor 1 writes cell 0, then
+  // sets cell 1. In the default order the wait starts first, its predicate false. The
+  // wake-up races with the first write (the waker, the second write, adds nothing to its
+  // race clock), and reversing that race plans the wake-up before the write, where it can
+  // never run: nothing before it sets cell 1. Planned anyway, that branch was infeasible.
+  // (Where the wait starts after cell 1 is set, its predicate true, dpor cannot tell: a
+  // seeded order then still ends such branches sleep-blocked.)
+  it("plans no wake-up where the waiter's predicate stays false (resumptionCannotRun)", () => {
+    const program: Program = {
+      cells: 2,
+      actors: [
+        [{ wait: 1, timeout_ms: null, ops: [{ op: "read", cell: 0 }] }],
+        [
+          { wait: null, timeout_ms: null, ops: [{ op: "write", cell: 0, value: 1 }] },
+          { wait: null, timeout_ms: null, ops: [{ op: "write", cell: 1, value: 1 }] },
+        ],
+      ],
+      children: [],
+    };
+    const scenario = programScenario(program);
+    const all = traces(scenario, {}, "exhaustive");
+    expect(new Set(all.seen).size).toBe(1);
+    const dpor = traces(scenario, {}, "dpor");
+    expect(dpor.coverage.executions).toBe(1);
+    expect(dpor.coverage.sleep_blocked + dpor.coverage.infeasible).toBe(0);
+    for (const seed of [0, 1, 2, 3, 4, 5, 6, 7]) {
+      expect(new Set(traces(scenario, {}, "dpor", 20_000, seed).seen)).toEqual(new Set(all.seen));
+    }
+  });
+
   it("explores the 4-worker lost update in one execution per trace (576 of 2,520 schedules)", () => {
     const all = traces(counterScenario, { workers: 4 }, "exhaustive");
     const dpor = traces(counterScenario, { workers: 4 }, "dpor");
