@@ -839,9 +839,9 @@ export class DporStrategy implements Strategy {
    * or infeasible all went with this rule, and the same 26 traces are reached (what a
    * fresh continuation there could reach, optimal DPOR reaches from the races of other
    * executions; the property test and check:dpor-orders agree: tested, not proven).
-   * Only an untimed wait: a timed waiter can time
-   * out there instead. The race counts as covered (true), so that reverseAgain looks at
-   * it again when a later execution keeps i and changes the steps after it.
+   * Only an untimed wait: a timed waiter can time out there instead. The race counts as
+   * covered (true), so that reverseAgain looks at it again when a later execution keeps i
+   * and changes the steps after it.
    */
   private resumptionCannotRun(i: number, k: number): boolean {
     const log = this.log;
