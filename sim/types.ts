@@ -64,7 +64,9 @@ export function decisionKind(d: Decision): 0 | 1 | 2 {
 }
 /** The actor of a step or timer decision, or the value of a choice. */
 export function decisionSubject(d: Decision): number {
-  return Math.floor(d / 3);
+  // An integer division where the value fits 31 bits (every actor id; a choice value may
+  // not): Math.floor of a float division cost about 1% of an execution of the twin.
+  return d <= 0x7fff_ffff ? (d / 3) | 0 : Math.floor(d / 3);
 }
 
 /** One actor blocked forever, for deadlock reports. */
