@@ -18,6 +18,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { exploreSystematic } from "../sim/dpor/systematic.ts";
+import { NumberSet } from "../sim/hash-collections.ts";
 import type { Params, Scenario } from "../sim/index.ts";
 import { boundedScope, protocolScenario } from "../src/index.ts";
 import { paramOption as param } from "./param-option.ts";
@@ -71,8 +72,8 @@ try {
 }
 console.log(`dpor orders on ${JSON.stringify(params)}`);
 
-const union = new Set<number>();
-const reached: { order: string; traces: Set<number> }[] = [];
+const union = new NumberSet();
+const reached: { order: string; traces: NumberSet }[] = [];
 for (const seed of [undefined, ...options.seeds]) {
   const order = seed === undefined ? "default" : `seed ${seed}`;
   const c = exploreSystematic({
@@ -92,7 +93,7 @@ for (const seed of [undefined, ...options.seeds]) {
     );
     process.exit(2);
   }
-  const traces = new Set(c.trace_hashes ?? []);
+  const traces = new NumberSet(c.trace_hashes ?? []);
   for (const h of traces) union.add(h);
   reached.push({ order, traces });
   console.log(

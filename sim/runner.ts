@@ -1,5 +1,6 @@
 import { checkAmount, NondeterminismError, ReplayDivergenceError } from "./errors.ts";
 import { checkLimits, type ExecutionLimits, type ExecutionResult, execute } from "./execute.ts";
+import { NumberSet } from "./hash-collections.ts";
 import type { Scenario } from "./scenario.ts";
 import { checkScenarioName, type Schedule } from "./schedule.ts";
 import { ReplayStrategy } from "./strategies/replay.ts";
@@ -116,7 +117,7 @@ export function explore<P extends Params>(options: ExploreOptions<P>): ExploreRe
   const deadline =
     options.budget_ms === undefined ? Number.POSITIVE_INFINITY : started + options.budget_ms;
   const outcomes = outcomeCounts();
-  const schedules = new Set<number>();
+  const schedules = new NumberSet();
   const reached = new Map<string, number>();
   const failures: Failure[] = [];
   let executions = 0;

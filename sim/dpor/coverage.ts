@@ -1,3 +1,4 @@
+import { NumberSet } from "../hash-collections.ts";
 import { plural } from "../plural.ts";
 import type { Failure } from "../runner.ts";
 import type { OutcomeKind } from "../types.ts";
@@ -108,9 +109,9 @@ export function mergeCoverage(parts: readonly Coverage[]): Coverage {
   const sum = (f: (c: Coverage) => number): number => parts.reduce((a, c) => a + f(c), 0);
   const union = (f: (c: Coverage) => readonly number[] | undefined): number[] | undefined => {
     if (parts.some((c) => f(c) === undefined)) return undefined;
-    const s = new Set<number>();
+    const s = new NumberSet();
     for (const c of parts) for (const h of f(c) ?? []) s.add(h);
-    return [...s];
+    return s.toArray();
   };
   const traceHashes = union((c) => c.trace_hashes);
   const stateHashes = union((c) => c.state_hashes);

@@ -79,7 +79,7 @@ export function probeUntracked<P extends Params>(options: {
   readonly limits: ExecutionLimits | undefined;
   readonly count: number;
   readonly seed: number;
-  readonly seen: ReadonlyMap<number, string>;
+  readonly seen: { get(trace: number): string | undefined };
   readonly finalState: (r: ExecutionResult) => string;
 }): ProbeReport {
   let differing = 0;

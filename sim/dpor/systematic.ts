@@ -1,5 +1,6 @@
 import { checkAmount, InputError } from "../errors.ts";
 import { checkLimits, type ExecutionLimits, type ExecutionResult, execute } from "../execute.ts";
+import { NumberMap, NumberSet } from "../hash-collections.ts";
 import { confirmFailure, type Failure, failureOf } from "../runner.ts";
 import type { Scenario } from "../scenario.ts";
 import { checkScenarioName } from "../schedule.ts";
@@ -109,7 +110,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
   const probing =
     (options.probe ?? 0) > 0 && options.shard === undefined && options.max_depth === undefined;
   /** How the search's execution of each trace ended (see probe.ts), when probing. */
-  const seen = new Map<number, string>();
+  const seen = new NumberMap<string>();
   const limits =
     options.max_depth === undefined
       ? options.scenario.limits
@@ -117,8 +118,8 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
 
   const started = wallNow_ms();
   const outcomes = outcomeCounts();
-  const traces = new Set<number>();
-  const states = new Set<number>();
+  const traces = new NumberSet();
+  const states = new NumberSet();
   const reached: Record<string, number> = {};
   const failures: Failure[] = [];
   let runs = 0;
@@ -279,8 +280,8 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
     executions_to_first_failure: first_failure,
     reached,
     elapsed_ms,
-    ...(keep && count_traces ? { trace_hashes: [...traces] } : {}),
-    ...(keep && count_states ? { state_hashes: [...states] } : {}),
+    ...(keep && count_traces ? { trace_hashes: traces.toArray() } : {}),
+    ...(keep && count_states ? { state_hashes: states.toArray() } : {}),
     ...(probe === undefined ? {} : { probe }),
   };
 }
