@@ -1,3 +1,4 @@
+import { Hash53, hash53 } from "../hash53.ts";
 import type { Event } from "./event.ts";
 import type { HappensBefore } from "./hb.ts";
 import type { ExecutionLog } from "./log.ts";
@@ -79,73 +80,108 @@ export function traceHash(log: ExecutionLog, hb: HappensBefore): number {
   const names = log.keys.names;
   const events = log.events;
   const ids = log.actorIds;
-  // Each step's position among its actor's steps, and each actor's steps in order.
-  const ordinal = new Int32Array(n);
-  const count = new Int32Array(w);
-  const byActor: number[][] = [];
-  const nameOf: string[] = [];
-  for (let a = 0; a < w; a++) byActor.push([]);
+  // Scratch, kept between calls (this runs after every execution of a dpor search):
+  // each step's position among its actor's steps and the next step of its actor; each
+  // actor's step count, first and last step.
+  const s = scratch(n, w);
+  const { ordinal, nextOf, count, first, last } = s;
+  count.fill(0, 0, w);
   for (let k = 0; k < n; k++) {
     const a = ids[k] as number;
-    ordinal[k] = count[a] as number;
-    count[a] = (count[a] as number) + 1;
-    (byActor[a] as number[]).push(k);
-    if (nameOf[a] === undefined) nameOf[a] = names[(events[k] as Event).key] as string;
+    const c = count[a] as number;
+    ordinal[k] = c;
+    nextOf[k] = -1;
+    if (c === 0) first[a] = k;
+    else nextOf[last[a] as number] = k;
+    last[a] = k;
+    count[a] = c + 1;
   }
-  // Actors that took a step, by name: ids follow the spawn order, which varies.
-  const actors: number[] = [];
-  for (let a = 0; a < w; a++) if ((count[a] as number) > 0) actors.push(a);
-  actors.sort((x, y) => compareText(nameOf[x] as string, nameOf[y] as string));
+  // Actors that took a step, by name: ids follow the spawn order, which varies. (A few
+  // actors: sorted by insertion.)
+  const actors = s.actors;
+  let m = 0;
+  for (let a = 0; a < w; a++) {
+    if ((count[a] as number) === 0) continue;
+    const name = nameOf(names, events, first[a] as number);
+    let j = m++;
+    while (
+      j > 0 &&
+      compareText(nameOf(names, events, first[actors[j - 1] as number] as number), name) > 0
+    ) {
+      actors[j] = actors[j - 1] as number;
+      j--;
+    }
+    actors[j] = a;
+  }
   const h = new Hash53();
   for (const v of log.setupChoices) h.add(v);
   h.add(-1);
-  h.add(actors.length);
-  for (const a of actors) {
-    h.text(nameOf[a] as string);
+  h.add(m);
+  for (let x = 0; x < m; x++) {
+    const a = actors[x] as number;
+    // The name by its own hash (kept per name): the same for the same name, as its text.
+    h.double(nameHash(nameOf(names, events, first[a] as number)));
     h.add(count[a] as number);
-    for (const k of byActor[a] as number[]) {
+    for (let k = first[a] as number; k >= 0; k = nextOf[k] as number) {
       const e = events[k] as Event;
       h.add(e.timer ? 1 : 0);
       h.add(e.choices.length);
       for (const c of e.choices) h.add(c);
-      for (const b of actors) {
+      for (let y = 0; y < m; y++) {
+        const b = actors[y] as number;
         if (b === a) continue;
-        const last = hb.entry(k, b) - 1;
-        h.add(last < 0 ? 0 : (ordinal[last] as number) + 1);
+        const before = hb.entry(k, b) - 1;
+        h.add(before < 0 ? 0 : (ordinal[before] as number) + 1);
       }
     }
   }
   return h.value();
 }
 
+function nameOf(names: readonly string[], events: readonly Event[], k: number): string {
+  return names[(events[k] as Event).key] as string;
+}
+
+/** traceHash's arrays, grown as needed. */
+interface Scratch {
+  ordinal: Int32Array;
+  nextOf: Int32Array;
+  count: Int32Array;
+  first: Int32Array;
+  last: Int32Array;
+  actors: Int32Array;
+}
+
+let kept: Scratch | null = null;
+
+function scratch(n: number, w: number): Scratch {
+  if (kept === null || kept.ordinal.length < n || kept.count.length < w) {
+    const steps = Math.max(n, 2 * (kept?.ordinal.length ?? 64));
+    const actors = Math.max(w, 2 * (kept?.count.length ?? 8));
+    kept = {
+      ordinal: new Int32Array(steps),
+      nextOf: new Int32Array(steps),
+      count: new Int32Array(actors),
+      first: new Int32Array(actors),
+      last: new Int32Array(actors),
+      actors: new Int32Array(actors),
+    };
+  }
+  return kept;
+}
+
+/** hash53 of each actor name seen, kept (names are few: a scenario's actors). */
+const nameHashes = new Map<string, number>();
+
+function nameHash(name: string): number {
+  let v = nameHashes.get(name);
+  if (v === undefined) {
+    v = hash53(name);
+    nameHashes.set(name, v);
+  }
+  return v;
+}
+
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The mixing of hash53 and traceHash, fed numbers (a string's char codes, for hash53). */
-class Hash53 {
-  private h1 = 0x811c9dc5;
-  private h2 = 0x01000193;
-  private i = 0;
-
-  add(v: number): void {
-    this.h1 = Math.imul(this.h1 ^ v, 0x01000193);
-    this.h2 = Math.imul(this.h2 ^ (v + this.i++), 0x5bd1e995);
-  }
-
-  text(s: string): void {
-    this.add(s.length);
-    for (let j = 0; j < s.length; j++) this.add(s.charCodeAt(j));
-  }
-
-  value(): number {
-    return (this.h1 >>> 0) * 0x20_0000 + ((this.h2 >>> 0) & 0x1f_ffff);
-  }
-}
-
-/** A 53-bit hash of a string, for counting distinct states in flat memory. */
-export function hash53(text: string): number {
-  const h = new Hash53();
-  for (let i = 0; i < text.length; i++) h.add(text.charCodeAt(i));
-  return h.value();
 }

@@ -3,7 +3,7 @@ import { type Failure, failureOf } from "../runner.ts";
 import type { Scenario } from "../scenario.ts";
 import { DporStrategy } from "../strategies/dpor.ts";
 import { isFailure, type Params } from "../types.ts";
-import { hash53, traceHash } from "./canonical.ts";
+import { traceHash } from "./canonical.ts";
 import type { HappensBefore } from "./hb.ts";
 import type { ExecutionLog } from "./log.ts";
 import { runObserved } from "./systematic.ts";
@@ -39,9 +39,12 @@ export interface ProbeReport {
   };
 }
 
-/** How an execution ended, as the probe compares it: the outcome, then the final state. */
-export function endingOf(r: ExecutionResult, finalState: string): string {
-  return `${outcomeOf(r)}|${hash53(finalState)}`;
+/**
+ * How an execution ended, as the probe compares it: the outcome, then the hash of the
+ * final state (FinalStateHasher).
+ */
+export function endingOf(r: ExecutionResult, stateHash: number): string {
+  return `${outcomeOf(r)}|${stateHash}`;
 }
 
 function outcomeOf(r: ExecutionResult): string {
@@ -80,7 +83,7 @@ export function probeUntracked<P extends Params>(options: {
   readonly count: number;
   readonly seed: number;
   readonly seen: { get(trace: number): string | undefined };
-  readonly finalState: (r: ExecutionResult) => string;
+  readonly finalState: (r: ExecutionResult) => number;
 }): ProbeReport {
   let differing = 0;
   let unmatched = 0;

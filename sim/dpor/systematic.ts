@@ -10,8 +10,9 @@ import type { Strategy } from "../strategy.ts";
 import { decisionKind, isFailure, type Outcome, outcomeCounts, type Params } from "../types.ts";
 import { wallNow_ms } from "../wallclock.ts";
 import { World } from "../world.ts";
-import { canonicalForm, hash53, traceHash } from "./canonical.ts";
+import { canonicalForm, traceHash } from "./canonical.ts";
 import type { Coverage } from "./coverage.ts";
+import { FinalStateHasher } from "./final-state.ts";
 import { endingOf, probeUntracked } from "./probe.ts";
 import type { Shard } from "./shard.ts";
 
@@ -120,6 +121,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
   const outcomes = outcomeCounts();
   const traces = new NumberSet();
   const states = new NumberSet();
+  const finalStates = new FinalStateHasher();
   const reached: Record<string, number> = {};
   const failures: Failure[] = [];
   let runs = 0;
@@ -185,8 +187,8 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
       if (count_traces) traces.add(trace);
       options.on_trace?.(canonicalForm(strategy.log, strategy.hb), trace);
     }
-    const state = count_states || probing ? finalState(r.world) : "";
-    if (count_states) states.add(hash53(state));
+    const state = count_states || probing ? finalStates.hash(r.world) : 0;
+    if (count_states) states.add(state);
     const cut = options.max_depth !== undefined && r.outcome.kind === "budget";
     if (cut) {
       cut_by_depth++;
@@ -237,7 +239,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
           count: options.probe ?? 0,
           seed: 1,
           seen,
-          finalState: (e) => finalState(e.world),
+          finalState: (e) => finalStates.hash(e.world),
         })
       : undefined;
   // A probe execution that failed where the search found no failure is one, reported as
@@ -344,16 +346,4 @@ export function runObserved<P extends Params>(
   // The result holds its world already: not copied into a new object (a spread of the
   // result cost ~4% of a protocol execution).
   return execute(world, strategy, limits ?? {});
-}
-
-/**
- * The tracked objects' snapshots by name, in name order: objects made by steps (a
- * connection's queue) are made in interleaving order, which says nothing about the state.
- */
-function finalState(world: World): string {
-  const snapshot = world.snapshotObjects();
-  const names = Object.keys(snapshot).sort();
-  let out = "";
-  for (const name of names) out += `${JSON.stringify(name)}:${JSON.stringify(snapshot[name])},`;
-  return out;
 }

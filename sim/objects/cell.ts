@@ -1,5 +1,6 @@
+import type { Hash53 } from "../hash53.ts";
 import type { Json } from "../types.ts";
-import { Tracked, toJson } from "./tracked.ts";
+import { hashValue, Tracked, toJson } from "./tracked.ts";
 
 /** A single shared value: `get` is a read, `set` a write. */
 export class Cell<T> extends Tracked {
@@ -43,5 +44,9 @@ export class Cell<T> extends Tracked {
   snapshot(): Json {
     if (this.recorder.observing) this.recorder.observe(this.readCode);
     return toJson(this.value);
+  }
+
+  override hashState(h: Hash53): void {
+    hashValue(h, this.value, 0);
   }
 }

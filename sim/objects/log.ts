@@ -1,5 +1,6 @@
+import type { Hash53 } from "../hash53.ts";
 import type { Json } from "../types.ts";
-import { subAccess, Tracked, toJson } from "./tracked.ts";
+import { hashValue, subAccess, Tracked, toJson } from "./tracked.ts";
 
 /** Parts of a log for access recording (see Log). */
 const LENGTH = 0;
@@ -55,6 +56,10 @@ export class Log<T> extends Tracked {
   snapshot(): Json {
     if (this.recorder.observing) this.observeAll();
     return toJson(this.rows);
+  }
+
+  override hashState(h: Hash53): void {
+    hashValue(h, this.rows, 0);
   }
 
   /** The reads of `slice()`, for the invariants (AccessRecorder.observing). */

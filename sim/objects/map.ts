@@ -1,5 +1,6 @@
+import type { Hash53 } from "../hash53.ts";
 import type { Json } from "../types.ts";
-import { Tracked, toJson } from "./tracked.ts";
+import { hashValue, Tracked, toJson } from "./tracked.ts";
 
 /**
  * A shared map. Access is tracked per map, not per key: coarser than it could be, so
@@ -48,5 +49,9 @@ export class TrackedMap<K, V> extends Tracked {
   snapshot(): Json {
     if (this.recorder.observing) this.recorder.observe(this.readCode);
     return toJson(this.entries);
+  }
+
+  override hashState(h: Hash53): void {
+    hashValue(h, this.entries, 0);
   }
 }

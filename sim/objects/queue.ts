@@ -1,6 +1,7 @@
 import { EngineAssertionError } from "../errors.ts";
+import type { Hash53 } from "../hash53.ts";
 import type { Json } from "../types.ts";
-import { subAccess, Tracked, toJson } from "./tracked.ts";
+import { hashItems, subAccess, Tracked, toJson } from "./tracked.ts";
 
 /** Parts of a queue for access recording (see Queue). */
 const HEAD = 0;
@@ -168,6 +169,10 @@ export class Queue<T> extends Tracked {
   snapshot(): Json {
     if (this.recorder.observing) this.observeParts(true);
     return toJson(this.items.slice(this.head));
+  }
+
+  override hashState(h: Hash53): void {
+    hashItems(h, this.items, this.head, 0);
   }
 
   /**

@@ -1,0 +1,48 @@
+/**
+ * The 53-bit hash that the search counts traces and final states with: two 32-bit FNV-like
+ * lanes, fed numbers. 53 bits, so that a hash is an exact JavaScript number (NumberSet
+ * stores them as doubles).
+ */
+export class Hash53 {
+  private h1 = 0x811c9dc5;
+  private h2 = 0x01000193;
+  private i = 0;
+
+  /** Feeds a 32-bit integer (other numbers are cut to 32 bits: see `double`). */
+  add(v: number): void {
+    this.h1 = Math.imul(this.h1 ^ v, 0x01000193);
+    this.h2 = Math.imul(this.h2 ^ (v + this.i++), 0x5bd1e995);
+  }
+
+  /** Feeds any number exactly: an int32 as itself (-0 as 0), else its 64 bits. */
+  double(v: number): void {
+    if ((v | 0) === v) {
+      this.add(0);
+      this.add(v);
+      return;
+    }
+    FLOAT[0] = v;
+    this.add(1);
+    this.add(WORDS[0] as number);
+    this.add(WORDS[1] as number);
+  }
+
+  text(s: string): void {
+    this.add(s.length);
+    for (let j = 0; j < s.length; j++) this.add(s.charCodeAt(j));
+  }
+
+  value(): number {
+    return (this.h1 >>> 0) * 0x20_0000 + ((this.h2 >>> 0) & 0x1f_ffff);
+  }
+}
+
+const FLOAT = new Float64Array(1);
+const WORDS = new Int32Array(FLOAT.buffer);
+
+/** A 53-bit hash of a string. */
+export function hash53(text: string): number {
+  const h = new Hash53();
+  for (let i = 0; i < text.length; i++) h.add(text.charCodeAt(i));
+  return h.value();
+}
