@@ -691,6 +691,28 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
     });
   }
 
+  it("an older-schema built-in minimal case is migrated by making it again under its id", async () => {
+    const corpus = mkdtempSync(join(root, "corpus-old-minimal-"));
+    const file = join(corpus, "round1-minimal.json");
+    const repoCase = fileURLToPath(new URL("../corpus/round1-minimal.json", import.meta.url));
+    const old = JSON.parse(readFileSync(repoCase, "utf8")) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...old, schema: 0 }));
+    const replay = await runMain(["corpus", "replay", "--dir", corpus]);
+    expect(replay.code).toBe(2);
+    expect(replay.stdout).toContain(
+      `has schema 0, older than this streamsim's 1; migrate it: npx streamsim corpus add --builtin --force --dir '${corpus}' (it is a built-in minimal case: this makes it again under its id)`,
+    );
+    // Doing what it says gives the case back under its id, and the corpus replays clean.
+    expect((await runMain(["corpus", "add", "--builtin", "--force", "--dir", corpus])).code).toBe(
+      0,
+    );
+    expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({
+      id: "round1-minimal",
+      schema: 1,
+    });
+    expect((await runMain(["corpus", "replay", "--dir", corpus])).code).toBe(0);
+  });
+
   it("a corpus entry that cannot be read (a directory named *.json) is an unreadable case, not an internal error", async () => {
     const corpus = mkdtempSync(join(root, "corpus-with-dir-"));
     mkdirSync(join(corpus, "folder.json"));

@@ -1,4 +1,5 @@
 import type { Outcome, Params, Scenario } from "../../sim/index.ts";
+import type { Exploration } from "../catalog/strategies.ts";
 import type { Catalog } from "../catalog.ts";
 import { type HuntResult, hunt } from "./hunt.ts";
 import type { Output } from "./output.ts";
@@ -53,21 +54,26 @@ export async function huntPreferred(
       out: o.out,
     });
   const share = primary.systematic ? o.budget_ms * SYSTEMATIC_SHARE : o.budget_ms;
-  const first = await request(primary.name, share, o.max_executions);
+  // --runs is a budget too: the systematic search gets the same share of it.
+  const capped = Number.isFinite(o.max_executions) && o.max_executions < Number.MAX_SAFE_INTEGER;
+  const runsShare =
+    primary.systematic && capped
+      ? Math.max(1, Math.floor(o.max_executions * SYSTEMATIC_SHARE))
+      : o.max_executions;
+  const first = await request(primary.name, share, runsShare);
   const e = first.explored;
   // A failure that is not the one hunted for (when hunting) does not end the hunt.
   const hit =
     first.counterexample !== null &&
     (o.target === undefined || o.target(first.counterexample.trace.outcome));
-  // --runs counts the executions of both: none left, no handover.
-  if (!primary.systematic || hit || e.exhausted || e.executions >= o.max_executions) {
+  // --runs counts every run of both, the systematic search's sleep-blocked ones too (as
+  // its own cap does): none left, no handover.
+  const used = runsOf(e);
+  if (!primary.systematic || hit || e.exhausted || used >= o.max_executions) {
     return { strategy: primary.name, result: first, earlier: null };
   }
-  const second = await request(
-    "pct",
-    Math.max(0, o.budget_ms - e.elapsed_ms),
-    o.max_executions - e.executions,
-  );
+  const left = o.max_executions - used;
+  const second = await request("pct", Math.max(0, o.budget_ms - e.elapsed_ms), left);
   // Keep the systematic failure when pct finds nothing better.
   const secondHit =
     second.counterexample !== null &&
@@ -75,22 +81,51 @@ export async function huntPreferred(
   if (!secondHit && first.counterexample !== null) {
     return { strategy: primary.name, result: first, earlier: null };
   }
-  return { strategy: `pct after ${primary.name}`, result: counted(first, second), earlier: first };
+  return {
+    strategy: `pct after ${primary.name}`,
+    result: counted(first, second, left, o.max_executions),
+    earlier: first,
+  };
+}
+
+/**
+ * The runs an exploration used: its executions, and a systematic search's runs that ended
+ * otherwise (sleep-blocked, infeasible, pruned by the bound, passing another shard's
+ * subtree), which its execution cap counts too.
+ */
+function runsOf(e: Exploration): number {
+  const c = e.coverage as Partial<Record<string, unknown>> | null;
+  let runs = e.executions;
+  for (const key of ["sleep_blocked", "infeasible", "pruned_by_bound", "other_shard"]) {
+    const n = c?.[key];
+    if (typeof n === "number") runs += n;
+  }
+  return runs;
 }
 
 /**
  * pct's result with the systematic search's executions and time added in front: the
  * figures of a handover are until the first failure of the whole hunt, not of pct alone.
  */
-function counted(first: HuntResult, second: HuntResult): HuntResult {
+function counted(
+  first: HuntResult,
+  second: HuntResult,
+  pctRuns: number,
+  max_executions: number,
+): HuntResult {
   const before = first.explored;
+  const after = second.explored;
   const c = second.counterexample;
+  // The sum leaves out the systematic search's sleep-blocked runs, which --runs counted:
+  // the bound says that --runs stopped the hunt (see stoppedByRuns).
+  const byRuns = !after.exhausted && after.executions >= pctRuns;
   return {
     ...second,
     explored: {
-      ...second.explored,
-      executions: before.executions + second.explored.executions,
-      elapsed_ms: before.elapsed_ms + second.explored.elapsed_ms,
+      ...after,
+      executions: before.executions + after.executions,
+      elapsed_ms: before.elapsed_ms + after.elapsed_ms,
+      bounds: byRuns ? [...after.bounds, `execution bound ${max_executions}`] : after.bounds,
     },
     counterexample:
       c === null

@@ -52,7 +52,7 @@ export function addRunCommand(program: Command, exit: ExitSlot): void {
     .option("--param <key=value>", "set a scenario parameter (repeatable)", collectParam);
   addStrategyOptions(
     cmd,
-    "default: dpor, handing over to pct if dpor neither fails nor finishes in 60% of the budget",
+    "default: dpor, handing over to pct if dpor neither fails nor finishes in 60% of the budget (and of --runs)",
   );
   addBudgetOptions(cmd, "10s");
   cmd

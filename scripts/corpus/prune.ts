@@ -46,22 +46,19 @@ export function prunePlan(
     rewrite.push({ file: c.file, value, dropped });
     kept.push({ file: c.file, value });
   }
-  const best = new Map<string, { file: string; value: CorpusCase }>();
+  // The case each group keeps, found before any removal is said: a removal names the
+  // case that stays, not one that a later, better case removes in turn.
+  const keyOf = (c: CorpusCase) => `${c.scenario}\u0000${signature(c.expected)}`;
+  const best = new Map<string, CorpusCase>();
+  for (const { value } of kept) {
+    const other = best.get(keyOf(value));
+    if (other === undefined || preferred(value, other, pinned)) best.set(keyOf(value), value);
+  }
   for (const c of kept) {
-    const key = `${c.value.scenario}\u0000${signature(c.value.expected)}`;
-    const other = best.get(key);
-    if (other === undefined) {
-      best.set(key, c);
-      continue;
-    }
-    // Two pinned cases guard two built-in variants: both stay.
-    if (pinned.has(c.value.id) && pinned.has(other.value.id)) continue;
-    const [winner, loser] = preferred(c.value, other.value, pinned) ? [c, other] : [other, c];
-    best.set(key, winner);
-    remove.push({
-      file: loser.file,
-      because: `same verdicts as ${whyKept(winner.value, loser.value, pinned)}`,
-    });
+    const winner = best.get(keyOf(c.value)) as CorpusCase;
+    // Pinned cases guard the built-in variants: each of them stays.
+    if (c.value === winner || pinned.has(c.value.id)) continue;
+    remove.push({ file: c.file, because: `same verdicts as ${whyKept(winner, c.value, pinned)}` });
   }
   const removed = new Set(remove.map((r) => r.file));
   return { remove, rewrite: rewrite.filter((u) => !removed.has(u.file)) };
