@@ -60,7 +60,8 @@ export interface PoolOptions extends PoolTask {
 }
 
 /**
- * Explores one scenario on a pool of worker_threads, one shard each, and merges their
+ * Explores one scenario on a pool of worker_threads, one shard each (for dpor, each unit
+ * goes to the first worker that reaches it: see claimUnit in worker.ts), and merges their
  * coverage (trace and state hashes are unioned, so the merged counts equal an unsharded
  * run's, and so do the complete executions; dpor shards pay other sleep-blocked ones).
  * Workers load the scenario themselves, by module path and export name, through tsx
@@ -93,10 +94,14 @@ export async function explorePool(options: PoolOptions): Promise<Coverage> {
   // Raised when a worker ends with a failure under stop_on_first: the others stop at their
   // next check (every 64 executions) instead of searching their shards to the end.
   const failed = new Int32Array(new SharedArrayBuffer(4));
+  // dpor: the next unit no worker has taken (see claimUnit in worker.ts).
+  const units = new Int32Array(new SharedArrayBuffer(4));
   try {
     const parts = await Promise.all(
       Array.from({ length: workers }, (_, index) =>
-        runWorker(task, { index, count: workers }, threads, failed, (n) => report(index, n)),
+        runWorker(task, { index, count: workers }, threads, { failed, units }, (n) =>
+          report(index, n),
+        ),
       ),
     );
     return mergeCoverage(parts);
@@ -213,12 +218,13 @@ function runWorker(
   task: PoolTask,
   shard: { readonly index: number; readonly count: number },
   threads: Worker[],
-  failed: Int32Array,
+  shared: { readonly failed: Int32Array; readonly units: Int32Array },
   onProgress: (executions: number) => void,
 ): Promise<Coverage> {
+  const { failed, units } = shared;
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./worker-boot.mjs", import.meta.url), {
-      workerData: { task, shard, failed },
+      workerData: { task, shard, failed, units },
     });
     threads.push(worker);
     let result: Coverage | null = null;

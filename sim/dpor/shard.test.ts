@@ -131,6 +131,7 @@ describe("sharding", () => {
     count: number,
     split_depth: number,
     seed?: number,
+    owner?: (unit: number) => number,
   ): { traces: string[][]; states: Set<number>; exhausted: boolean } {
     const traces: string[][] = [];
     const states = new Set<number>();
@@ -148,6 +149,7 @@ describe("sharding", () => {
         split_depth,
         on_trace: (t) => mine.push(t),
         ...(seed === undefined ? {} : { seed }),
+        ...(owner === undefined ? {} : { claim_unit: (u: number) => owner(u) === index }),
       });
       traces.push(mine);
       for (const h of c.state_hashes ?? []) states.add(h);
@@ -195,6 +197,38 @@ describe("sharding", () => {
       );
     });
   }
+
+  // A pool's workers take the units first come, first served (claimUnit): any owner per
+  // unit must do, not only u mod n.
+  it("splits dpor by any assignment of the units to shards, as a pool's workers take them", () => {
+    fc.assert(
+      fc.property(
+        programArbitrary({ timeouts: true }),
+        fc.integer({ min: 2, max: 3 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.nat({ max: 2 }), { minLength: 1, maxLength: 40 }),
+        (program, count, split, owners) => {
+          const scenario = programScenario(program) as unknown as Scenario;
+          const whole = exploreSystematic({
+            scenario,
+            params: {},
+            strategy: "dpor",
+            stop_on_first: false,
+            max_executions: 20_000,
+          });
+          fc.pre(whole.exhausted);
+          const owner = (u: number) => (owners[u % owners.length] as number) % count;
+          const shards = dporShards(scenario, count, split, undefined, owner);
+          expect(shards.exhausted).toBe(true);
+          const union = shards.traces.flat();
+          expect(new Set(union).size).toBe(union.length);
+          expect(union.length).toBe(whole.traces);
+          expect(shards.states.size).toBe(whole.final_states);
+        },
+      ),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
 
   // A sleeper explored above the units has no races reversed in its own branch, so it may
   // not stand for a sequence it is absent from (DporStrategy.sleeperStandsFor): without
@@ -278,6 +312,39 @@ describe("sharding", () => {
     expect(pooled.executions).toBe(whole.executions);
     expect(pooled.traces).toBe(whole.traces);
     expect(pooled.final_states).toBe(whole.final_states);
+  });
+
+  it("runs dpor on worker threads that take its units as they come, into the unsharded figures", async () => {
+    const params = { ...boundedScope("fixed"), tabs: "a0" } as unknown as Params;
+    const whole = exploreSystematic({
+      scenario: protocolScenario as unknown as Scenario,
+      params,
+      strategy: "dpor",
+      stop_on_first: false,
+    });
+    const pool = {
+      module: fileURLToPath(new URL("../../src/index.ts", import.meta.url)),
+      export_name: "protocolScenario",
+      params,
+      strategy: "dpor",
+      stop_on_first: false,
+      split_depth: 6,
+      workers: 3,
+    } as const;
+    const [a, b] = [await explorePool(pool), await explorePool(pool)];
+    for (const pooled of [a, b]) {
+      expect(pooled.exhausted).toBe(true);
+      expect(pooled.executions).toBe(whole.executions);
+      expect(pooled.traces).toBe(whole.traces);
+      expect(pooled.final_states).toBe(whole.final_states);
+      expect(pooled.outcomes).toEqual(whole.outcomes);
+    }
+    // Which worker took which unit depends on timing; what they ran between them does not.
+    expect([b.sleep_blocked, b.infeasible, b.other_shard]).toEqual([
+      a.sleep_blocked,
+      a.infeasible,
+      a.other_shard,
+    ]);
   });
 
   it("reports the workers' progress while they run (a pool has no budget to end it early)", async () => {

@@ -77,6 +77,8 @@ export interface SystematicOptions<P extends Params> {
    * Default 4 for exhaustive, 12 for dpor.
    */
   readonly split_depth?: number;
+  /** dpor with `shard`: which units are this shard's (see DporOptions.claimUnit). */
+  readonly claim_unit?: (unit: number) => boolean;
 }
 
 /**
@@ -96,6 +98,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
           ...(options.seed === undefined ? {} : { seed: options.seed }),
           ...(options.shard === undefined ? {} : { shard: options.shard }),
           ...(options.split_depth === undefined ? {} : { split_depth: options.split_depth }),
+          ...(options.claim_unit === undefined ? {} : { claimUnit: options.claim_unit }),
         })
       : new ExhaustiveStrategy({
           ...(bound === undefined ? {} : { preemption_bound: bound }),

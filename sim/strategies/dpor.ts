@@ -48,6 +48,15 @@ export interface DporOptions {
    * out evenly; each costs every shard an execution to pass it).
    */
   readonly split_depth?: number;
+  /**
+   * With `shard`: whether unit u is this search's, in place of u mod n. The searches of
+   * one pool (explorePool) share a counter through it: each unit goes to the first search
+   * that reaches it, so a search held up in a big unit leaves the next ones to the others.
+   * Every search meets the units in the same order and explores a unit alike whichever
+   * search takes it, so the merged figures are those of u mod n; only which worker ran
+   * what depends on timing. Must return true for exactly one of the searches per unit.
+   */
+  readonly claimUnit?: (unit: number) => boolean;
 }
 
 /** How the last execution ended, from the search's point of view. */
@@ -441,7 +450,8 @@ export class DporStrategy implements Strategy {
   private enterUnit(): boolean {
     this.inUnit = true;
     const shard = this.options.shard as Shard;
-    const mine = this.units % shard.count === shard.index;
+    const claim = this.options.claimUnit;
+    const mine = claim === undefined ? this.units % shard.count === shard.index : claim(this.units);
     this.units++;
     return mine;
   }
