@@ -711,6 +711,17 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
       schema: 1,
     });
     expect((await runMain(["corpus", "replay", "--dir", corpus])).code).toBe(0);
+    // A case that only looks like one (no built-in variant's) gets the advice of any case.
+    const gone = mkdtempSync(join(root, "corpus-old-gone-"));
+    writeFileSync(
+      join(gone, "gone-minimal.json"),
+      JSON.stringify({ ...old, id: "gone-minimal", schema: 0 }),
+    );
+    const other = await runMain(["corpus", "replay", "--dir", gone]);
+    expect(other.code).toBe(2);
+    expect(other.stdout).toMatch(
+      /migrate it: npx streamsim corpus add 'ss1:protocol:.*' --dir '.*' \(with the --expect and --note it had\), then delete .*gone-minimal\.json$/m,
+    );
   });
 
   it("a corpus entry that cannot be read (a directory named *.json) is an unreadable case, not an internal error", async () => {

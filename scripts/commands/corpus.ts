@@ -297,7 +297,7 @@ async function corpusReplay(flags: DirFlags): Promise<number> {
   const catalog = await loadCatalog();
   // Each case is checked against its schedule once: edited params make it unreadable (as
   // in consistentEntries), a stale schedule is named and the verdicts still checked.
-  const results = readCorpus(flags.dir ?? DEFAULT_CORPUS_DIR).map((e) => {
+  const results = readCorpus(flags.dir ?? DEFAULT_CORPUS_DIR, builtinIds(catalog)).map((e) => {
     if (!e.ok) return { file: e.file, id: null, checks: [], error: e.error, stale: null };
     const d = caseDisagreement(catalog, e.value);
     if (d?.kind === "edited") {
@@ -349,7 +349,7 @@ async function corpusReplay(flags: DirFlags): Promise<number> {
 
 async function corpusList(flags: DirFlags): Promise<number> {
   const out = outputFor(flags);
-  const entries = readCorpus(flags.dir ?? DEFAULT_CORPUS_DIR);
+  const entries = readCorpus(flags.dir ?? DEFAULT_CORPUS_DIR, builtinIds(await loadCatalog()));
   out.document({
     streamsim_json: 1,
     command: "corpus list",
@@ -390,7 +390,8 @@ async function corpusPrune(flags: DirFlags & { dryRun?: boolean }): Promise<numb
   const dir = flags.dir ?? DEFAULT_CORPUS_DIR;
   const catalog = await loadCatalog();
   // A case whose params were edited by hand is not ranked.
-  const entries = consistentEntries(catalog, readCorpus(dir));
+  const pinned = builtinIds(catalog);
+  const entries = consistentEntries(catalog, readCorpus(dir, pinned));
   const unreadable = entries.filter((e) => !e.ok);
   if (unreadable.length > 0) {
     const first = unreadable[0];
@@ -399,10 +400,7 @@ async function corpusPrune(flags: DirFlags & { dryRun?: boolean }): Promise<numb
     );
   }
   const cases = entries.flatMap((e) => (e.ok ? [{ file: e.file, value: e.value }] : []));
-  // Every buggy variant's minimal case stays, whatever else guards the same verdicts.
-  const pinned = new Set(
-    catalog.variants.filter((v) => v.minimalCase !== undefined).map(minimalCaseId),
-  );
+  // Every buggy variant's minimal case (pinned) stays, whatever else guards the same verdicts.
   const plan = prunePlan(cases, new Set(catalog.variants.map((v) => v.name)), pinned);
   const dry = flags.dryRun === true;
   if (!dry && plan.remove.length + plan.rewrite.length > 0) {
@@ -448,4 +446,9 @@ function summariseExpected(expected: { readonly [variant: string]: Verdict }): s
   ]
     .filter((x) => x !== "")
     .join("; ");
+}
+
+/** The ids of the built-in minimal cases (`corpus add --builtin`). */
+function builtinIds(catalog: Catalog): ReadonlySet<string> {
+  return new Set(catalog.variants.filter((v) => v.minimalCase !== undefined).map(minimalCaseId));
 }

@@ -45,8 +45,16 @@ export function stringifyCase(c: CorpusCase): string {
   return `${JSON.stringify(c, null, 2)}\n`;
 }
 
-/** Parses and validates a case file's text; every problem is a one-line InputError. */
-export function parseCase(text: string, file: string): CorpusCase {
+/**
+ * Parses and validates a case file's text; every problem is a one-line InputError.
+ * `builtinIds`: the ids of the built-in minimal cases, which an older schema's case is
+ * migrated to by making it again (corpus add --builtin), not by adding its schedule.
+ */
+export function parseCase(
+  text: string,
+  file: string,
+  builtinIds: ReadonlySet<string> = new Set(),
+): CorpusCase {
   const source = `corpus case '${file}'`;
   const value = parseJsonFile(text, source);
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -62,7 +70,7 @@ export function parseCase(text: string, file: string): CorpusCase {
     // A built-in minimal case is made again under its own id (a case added from its
     // schedule would get another id, and `npm test` looks the minimal cases up by id).
     const how =
-      typeof c.id === "string" && c.id.endsWith("-minimal")
+      typeof c.id === "string" && builtinIds.has(c.id)
         ? `npx streamsim corpus add --builtin --force --dir '${dirname(file)}' (it is a built-in minimal case: this makes it again under its id)`
         : `npx streamsim corpus add '${schedule}' --dir '${dirname(file)}' (with the --expect and --note it had), then delete ${file}`;
     throw new SchemaVersionError(

@@ -43,8 +43,11 @@ export function checkCorpusDir(dir: string, options: { readonly write?: boolean 
   }
 }
 
-/** Every case file in the directory, sorted by name, each parsed or with its error. */
-export function readCorpus(dir: string): Entry[] {
+/**
+ * Every case file in the directory, sorted by name, each parsed or with its error.
+ * `builtinIds`: the built-in minimal cases' ids (see parseCase).
+ */
+export function readCorpus(dir: string, builtinIds: ReadonlySet<string> = new Set()): Entry[] {
   checkCorpusDir(dir);
   const files = readdirSync(dir)
     .filter((f) => f.endsWith(".json") && !f.startsWith("."))
@@ -62,7 +65,7 @@ export function readCorpus(dir: string): Entry[] {
           error: `corpus case '${file}' is not a regular file (a device or a pipe)`,
         };
       }
-      const value = parseCase(readFileSync(file, "utf8"), file);
+      const value = parseCase(readFileSync(file, "utf8"), file, builtinIds);
       // A case is found by its id (prune keeps the built-in minimal cases by theirs), and
       // written to <id>.json: a copy under another name would be a second case of that id.
       const named = name.slice(0, -".json".length);

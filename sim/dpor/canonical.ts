@@ -114,8 +114,9 @@ export function traceHash(log: ExecutionLog, hb: HappensBefore): number {
     actors[j] = a;
   }
   const h = new Hash53();
+  // The count first: a separator after them (-1) was also the choice 2^32 - 1.
+  h.add(log.setupChoices.length);
   for (const v of log.setupChoices) h.add(v);
-  h.add(-1);
   h.add(m);
   for (let x = 0; x < m; x++) {
     const a = actors[x] as number;

@@ -77,6 +77,28 @@ describe("hashValue", () => {
     ];
     for (const [a, b, same] of pairs) expect(hashOf(a, 0) === hashOf(b, 0)).toBe(same);
   });
+  it("tells apart numbers that differ in their high bits only (signs, exponents, big integers)", () => {
+    // A lane that only multiplies keeps a difference in a high bit in the high bits: two
+    // sign flips cancelled, and [1.5, 2.5] hashed as [-1.5, -2.5] (found in review).
+    const distinct = (values: unknown[]) => {
+      const texts = new Set(values.map((v) => JSON.stringify(toJson(v))));
+      const hashes = new Set(values.map((v) => hashOf(v, 0)));
+      expect(hashes.size).toBe(texts.size);
+    };
+    const xs = [0.25, 0.5, 0.75, 1.25, 1.5, 2.5, 3.5, 0.125];
+    distinct(xs.flatMap((p) => xs.flatMap((q) => xs.flatMap((r) => xs.map((s) => [p, q, r, s])))));
+    const signed: number[] = [];
+    for (let e = -8; e <= 8; e++) signed.push(1.5 * 2 ** e, -1.5 * 2 ** e);
+    distinct(signed.flatMap((p) => signed.flatMap((q) => signed.map((r) => [p, q, r]))));
+    const big: number[][] = [];
+    for (let i = 0; i < 64; i++) for (let j = 0; j < 64; j++) big.push([2 ** 32 * i, 2 ** 32 * j]);
+    distinct(big);
+    const ints: number[][] = [];
+    for (let i = -60; i < 60; i++)
+      for (let j = -60; j < 60; j++) ints.push([i * 2 ** 24, j * 2 ** 25 + 7]);
+    distinct(ints);
+    expect(hashOf([1, 1], 0)).not.toBe(hashOf([-2147483647, -2147483647], 0));
+  });
 });
 
 describe("FinalStateHasher", () => {
@@ -147,6 +169,28 @@ describe("FinalStateHasher", () => {
       ),
       { numRuns: 200, seed: SEED },
     );
+  });
+
+  it("follows snapshotObjects where it is odd: a key or an object named __proto__, which it leaves out", () => {
+    const parsed = JSON.parse('{"__proto__": {"x": 1}, "a": 2}') as unknown;
+    expect(JSON.stringify(toJson(parsed))).toBe('{"a":2}');
+    expect(hashOf(parsed, 0)).toBe(hashOf({ a: 2 }, 0));
+    const hasher = new FinalStateHasher();
+    const plain = world(["c1"], { c1: 1 });
+    const odd = world(["c1"], { c1: 1 });
+    odd.cell("__proto__", 5);
+    odd.cell("__proto__", 6);
+    expect(snapshotText(odd)).toBe(snapshotText(plain));
+    expect(hasher.hash(odd)).toBe(hasher.hash(plain));
+  });
+
+  it("names the same object as snapshotObjects when it refuses, and recovers after", () => {
+    const hasher = new FinalStateHasher();
+    const w = world(["b", "b", "a", "a"], {});
+    expect(() => w.snapshotObjects()).toThrow("two tracked objects are named 'b'");
+    expect(() => hasher.hash(w)).toThrow("two tracked objects are named 'b'");
+    const empty = new World({ pickChoice: () => 0 }, { tracing: false });
+    expect(hasher.hash(empty)).toBe(new FinalStateHasher().hash(empty));
   });
 
   it("refuses two objects of one name, as snapshotObjects does, every time", () => {

@@ -24,7 +24,7 @@ export class FinalStateHasher {
     const objects = world.objects;
     if (!this.sameNames(objects)) this.sort(objects);
     const h = new Hash53();
-    h.add(objects.length);
+    h.add(this.order.length);
     for (const i of this.order) {
       const o = objects[i] as Tracked;
       h.double(this.nameHash(o.name));
@@ -43,18 +43,27 @@ export class FinalStateHasher {
   }
 
   private sort(objects: readonly Tracked[]): void {
-    this.names = objects.map((o) => o.name);
-    const names = this.names;
-    this.order = names.map((_, i) => i).sort((a, b) => compareText(names[a], names[b]));
-    for (let k = 1; k < this.order.length; k++) {
-      const name = names[this.order[k] as number] as string;
-      if (name === names[this.order[k - 1] as number]) {
-        // The same refusal as snapshotObjects', whose names this stands for. Forgotten,
-        // so that the next world with these names is refused too.
+    const names = objects.map((o) => o.name);
+    // snapshotObjects' record takes an object named "__proto__" as its prototype: the
+    // snapshot's keys leave it out, and it is never a second object of its name.
+    const order = names
+      .map((_, i) => i)
+      .filter((i) => names[i] !== "__proto__")
+      .sort((a, b) => compareText(names[a], names[b]));
+    for (let k = 1; k < order.length; k++) {
+      if (names[order[k] as number] === names[order[k - 1] as number]) {
+        // The same refusal as snapshotObjects', naming the same object: the first whose
+        // name was taken, in the order the world made them. Nothing is kept, so that the
+        // next world with these names is refused too.
         this.names = [];
-        throw new ModelError(`two tracked objects are named '${name}'; name each once`);
+        this.order = [];
+        throw new ModelError(
+          `two tracked objects are named '${firstRepeated(names)}'; name each once`,
+        );
       }
     }
+    this.names = names;
+    this.order = order;
   }
 
   private nameHash(name: string): number {
@@ -65,6 +74,17 @@ export class FinalStateHasher {
     }
     return n;
   }
+}
+
+/** The first name that comes again, in order ("__proto__" aside, as in sort). */
+function firstRepeated(names: readonly string[]): string {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (name === "__proto__") continue;
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
+  return "";
 }
 
 /** The order of sorting snapshotObjects()'s keys: by UTF-16 code units. */

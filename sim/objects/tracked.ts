@@ -217,9 +217,12 @@ function hashEntries(h: Hash53, map: Map<unknown, unknown>, depth: number): void
 
 function hashFields(h: Hash53, value: object, depth: number): void {
   const keys = Object.keys(value);
+  // toJson's copy takes an own "__proto__" key as its prototype, and the text leaves it out.
+  const proto = keys.includes("__proto__");
   h.add(OBJECT);
-  h.add(keys.length);
+  h.add(proto ? keys.length - 1 : keys.length);
   for (const k of keys) {
+    if (k === "__proto__") continue;
     hashText(h, k);
     hashValue(h, (value as Record<string, unknown>)[k], depth + 1);
   }
