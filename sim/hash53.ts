@@ -44,7 +44,8 @@ export class Hash53 {
   }
 }
 
-function fmix(h: number): number {
+/** murmur3's 32-bit finalizer. */
+export function fmix(h: number): number {
   let x = h ^ (h >>> 16);
   x = Math.imul(x, 0x85ebca6b);
   x ^= x >>> 13;

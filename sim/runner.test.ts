@@ -175,6 +175,14 @@ describe("hashDecisions", () => {
     expect(hashDecisions([0, 3])).not.toBe(hashDecisions([3, 0]));
     expect(hashDecisions([0, 3])).toBe(hashDecisions([0, 3]));
     expect(Number.isSafeInteger(hashDecisions([5, 7, 11]))).toBe(true);
+    // Decisions that differ in their high bits only (large data choices): a product
+    // modulo 2^32 alone kept such a difference in the high bits, and two cancelled.
+    const big = 2 ** 31;
+    expect(hashDecisions([big, big])).not.toBe(hashDecisions([0, 0]));
+    const seen = new Set<number>();
+    for (let i = 0; i < 64; i++)
+      for (let j = 0; j < 64; j++) seen.add(hashDecisions([i * 2 ** 26, j * 2 ** 26]));
+    expect(seen.size).toBe(64 * 64);
   });
 });
 

@@ -1,6 +1,7 @@
 import { checkAmount, NondeterminismError, ReplayDivergenceError } from "./errors.ts";
 import { checkLimits, type ExecutionLimits, type ExecutionResult, execute } from "./execute.ts";
 import { NumberSet } from "./hash-collections.ts";
+import { fmix } from "./hash53.ts";
 import type { Scenario } from "./scenario.ts";
 import { checkScenarioName, type Schedule } from "./schedule.ts";
 import { ReplayStrategy } from "./strategies/replay.ts";
@@ -221,14 +222,19 @@ export function failureOf<P extends Params>(
   };
 }
 
-/** A 53-bit FNV-style hash of a decision sequence, for counting distinct schedules. */
+/**
+ * A 53-bit hash of a decision sequence, for counting distinct schedules: Hash53's mixing,
+ * written out here (no object per execution; explore hashes every schedule it runs).
+ */
 export function hashDecisions(decisions: readonly Decision[]): number {
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193;
   for (let i = 0; i < decisions.length; i++) {
     const d = decisions[i] as Decision;
-    h1 = Math.imul(h1 ^ d, 0x01000193);
-    h2 = Math.imul(h2 ^ (d + i), 0x5bd1e995);
+    const a = Math.imul(h1 ^ d, 0x01000193);
+    h1 = a ^ (a >>> 15);
+    const b = Math.imul(h2 ^ (d + i), 0x5bd1e995);
+    h2 = b ^ (b >>> 13);
   }
-  return (h1 >>> 0) * 0x20_0000 + ((h2 >>> 0) & 0x1f_ffff);
+  return (fmix(h1) >>> 0) * 0x20_0000 + (fmix(h2 ^ h1) & 0x1f_ffff);
 }
