@@ -177,6 +177,8 @@ const nameHashes = new Map<string, number>();
 function nameHash(name: string): number {
   let v = nameHashes.get(name);
   if (v === undefined) {
+    // Bounded, for actors named anew in every execution.
+    if (nameHashes.size >= 1 << 16) nameHashes.clear();
     v = hash53(name);
     nameHashes.set(name, v);
   }

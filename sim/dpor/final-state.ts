@@ -69,6 +69,9 @@ export class FinalStateHasher {
   private nameHash(name: string): number {
     let n = this.nameHashes.get(name);
     if (n === undefined) {
+      // Names are few (a scenario's objects); a model that names them anew in every
+      // execution must not make the cache grow for ever.
+      if (this.nameHashes.size >= NAMES_KEPT) this.nameHashes.clear();
       n = hash53(name);
       this.nameHashes.set(name, n);
     }
@@ -86,6 +89,9 @@ function firstRepeated(names: readonly string[]): string {
   }
   return "";
 }
+
+/** Names whose hashes FinalStateHasher keeps at most. */
+const NAMES_KEPT = 1 << 16;
 
 /** The order of sorting snapshotObjects()'s keys: by UTF-16 code units. */
 function compareText(a: string | undefined, b: string | undefined): number {
