@@ -132,10 +132,11 @@ describe("sharding", () => {
     split_depth: number,
     seed?: number,
     owner?: (unit: number) => number,
-  ): { traces: string[][]; states: Set<number>; exhausted: boolean } {
+  ): { traces: string[][]; states: Set<number>; exhausted: boolean; blocked: number } {
     const traces: string[][] = [];
     const states = new Set<number>();
     let exhausted = true;
+    let blocked = 0;
     for (let index = 0; index < count; index++) {
       const mine: string[] = [];
       const c = exploreSystematic({
@@ -154,8 +155,9 @@ describe("sharding", () => {
       traces.push(mine);
       for (const h of c.state_hashes ?? []) states.add(h);
       exhausted &&= c.exhausted;
+      blocked += c.sleep_blocked + c.infeasible;
     }
-    return { traces, states, exhausted };
+    return { traces, states, exhausted, blocked };
   }
 
   for (const [timeouts, extra, what] of [
@@ -207,7 +209,8 @@ describe("sharding", () => {
         fc.integer({ min: 2, max: 3 }),
         fc.integer({ min: 1, max: 5 }),
         fc.array(fc.nat({ max: 2 }), { minLength: 1, maxLength: 40 }),
-        (program, count, split, owners) => {
+        fc.option(fc.nat(), { nil: undefined }),
+        (program, count, split, owners, seed) => {
           const scenario = programScenario(program) as unknown as Scenario;
           const whole = exploreSystematic({
             scenario,
@@ -218,12 +221,15 @@ describe("sharding", () => {
           });
           fc.pre(whole.exhausted);
           const owner = (u: number) => (owners[u % owners.length] as number) % count;
-          const shards = dporShards(scenario, count, split, undefined, owner);
+          const shards = dporShards(scenario, count, split, seed, owner);
           expect(shards.exhausted).toBe(true);
           const union = shards.traces.flat();
           expect(new Set(union).size).toBe(union.length);
           expect(union.length).toBe(whole.traces);
           expect(shards.states.size).toBe(whole.final_states);
+          // A unit is explored alike whoever takes it, in a seeded order too: the blocked
+          // executions add up as with u mod n.
+          expect(shards.blocked).toBe(dporShards(scenario, count, split, seed).blocked);
         },
       ),
       { numRuns: RUNS, seed: SEED },
@@ -331,7 +337,16 @@ describe("sharding", () => {
       split_depth: 6,
       workers: 3,
     } as const;
+    const seeded = { ...pool, seed: 1, split_depth: 4 };
     const [a, b] = [await explorePool(pool), await explorePool(pool)];
+    const [c, d] = [await explorePool(seeded), await explorePool(seeded)];
+    // Seeded, each unit draws from its own seed: the counts do not depend on timing either.
+    expect([d.executions, d.sleep_blocked, d.infeasible]).toEqual([
+      c.executions,
+      c.sleep_blocked,
+      c.infeasible,
+    ]);
+    expect(c.traces).toBe(whole.traces);
     for (const pooled of [a, b]) {
       expect(pooled.exhausted).toBe(true);
       expect(pooled.executions).toBe(whole.executions);

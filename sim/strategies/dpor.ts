@@ -14,7 +14,7 @@ import type { Shard } from "../dpor/shard.ts";
 import { insertSequence, type WakeupNode, weakInitial } from "../dpor/wakeup.ts";
 import { checkSystematicChoice, EngineAssertionError, NondeterminismError } from "../errors.ts";
 import { plural } from "../plural.ts";
-import { Prng } from "../prng.ts";
+import { executionSeed, Prng } from "../prng.ts";
 import { ABANDON, type ExecutionSummary, type StepInfo, type Strategy } from "../strategy.ts";
 import { type Decision, decisionKind, decisionSubject, stepOf, timerOf } from "../types.ts";
 import type { World } from "../world.ts";
@@ -166,7 +166,8 @@ export class DporStrategy implements Strategy {
   private lastUnsteady = -1;
   /** Stable key of the actor running the current step. */
   private runningKey = -1;
-  private readonly prng: Prng | null;
+  /** The seeded order's draws (reseeded per unit of a shard: see enterUnit). */
+  private prng: Prng | null;
   private readonly candidates: number[] = [];
   private readonly choiceValues: number[] = [];
   private readonly choiceRanges: number[] = [];
@@ -452,6 +453,13 @@ export class DporStrategy implements Strategy {
     const shard = this.options.shard as Shard;
     const claim = this.options.claimUnit;
     const mine = claim === undefined ? this.units % shard.count === shard.index : claim(this.units);
+    // A seeded order draws inside its units only; drawn from one generator per search, a
+    // unit's order would depend on the units its shard took before, which a pool's workers
+    // take as they come (see claimUnit): seeded pool runs counted other sleep-blocked
+    // executions from run to run (review). Each unit draws from its own seed instead.
+    if (mine && this.options.seed !== undefined) {
+      this.prng = new Prng(executionSeed(this.options.seed, this.units));
+    }
     this.units++;
     return mine;
   }
