@@ -12,6 +12,13 @@ export class Hash53 {
   private h2 = 0x01000193;
   private i = 0;
 
+  /** Starts again, as a new Hash53 (a hasher reused on a hot path). */
+  reset(): void {
+    this.h1 = 0x811c9dc5;
+    this.h2 = 0x01000193;
+    this.i = 0;
+  }
+
   /** Feeds a 32-bit integer (other numbers are cut to 32 bits: see `double`). */
   add(v: number): void {
     const a = Math.imul(this.h1 ^ v, 0x01000193);
@@ -45,7 +52,7 @@ export class Hash53 {
 }
 
 /** murmur3's 32-bit finalizer. */
-export function fmix(h: number): number {
+function fmix(h: number): number {
   let x = h ^ (h >>> 16);
   x = Math.imul(x, 0x85ebca6b);
   x ^= x >>> 13;
@@ -61,4 +68,26 @@ export function hash53(text: string): number {
   const h = new Hash53();
   for (let i = 0; i < text.length; i++) h.add(text.charCodeAt(i));
   return h.value();
+}
+
+/**
+ * hash53 of a name, kept per name: actor and object names recur in every execution of a
+ * search. Bounded, for a model that names its actors or objects anew in every execution.
+ */
+export function nameHash(name: string): number {
+  let v = names.get(name);
+  if (v === undefined) {
+    if (names.size >= NAMES_KEPT) names.clear();
+    v = hash53(name);
+    names.set(name, v);
+  }
+  return v;
+}
+
+const NAMES_KEPT = 1 << 16;
+const names = new Map<string, number>();
+
+/** The order in which snapshotObjects()'s keys and actor names are sorted: UTF-16 code units. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

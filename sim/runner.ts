@@ -1,7 +1,7 @@
 import { checkAmount, NondeterminismError, ReplayDivergenceError } from "./errors.ts";
 import { checkLimits, type ExecutionLimits, type ExecutionResult, execute } from "./execute.ts";
 import { NumberSet } from "./hash-collections.ts";
-import { fmix } from "./hash53.ts";
+import { Hash53 } from "./hash53.ts";
 import type { Scenario } from "./scenario.ts";
 import { checkScenarioName, type Schedule } from "./schedule.ts";
 import { ReplayStrategy } from "./strategies/replay.ts";
@@ -222,19 +222,13 @@ export function failureOf<P extends Params>(
   };
 }
 
-/**
- * A 53-bit hash of a decision sequence, for counting distinct schedules: Hash53's mixing,
- * written out here (no object per execution; explore hashes every schedule it runs).
- */
+/** A 53-bit hash of a decision sequence, for counting distinct schedules. */
 export function hashDecisions(decisions: readonly Decision[]): number {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (let i = 0; i < decisions.length; i++) {
-    const d = decisions[i] as Decision;
-    const a = Math.imul(h1 ^ d, 0x01000193);
-    h1 = a ^ (a >>> 15);
-    const b = Math.imul(h2 ^ (d + i), 0x5bd1e995);
-    h2 = b ^ (b >>> 13);
-  }
-  return (fmix(h1) >>> 0) * 0x20_0000 + (fmix(h2 ^ h1) & 0x1f_ffff);
+  // One hasher, reused: explore hashes every schedule it runs.
+  const h = DECISIONS;
+  h.reset();
+  for (let i = 0; i < decisions.length; i++) h.add(decisions[i] as Decision);
+  return h.value();
 }
+
+const DECISIONS = new Hash53();

@@ -1,4 +1,4 @@
-import { Hash53, hash53 } from "../hash53.ts";
+import { compareText, Hash53, nameHash } from "../hash53.ts";
 import type { Event } from "./event.ts";
 import type { HappensBefore } from "./hb.ts";
 import type { ExecutionLog } from "./log.ts";
@@ -169,22 +169,4 @@ function scratch(n: number, w: number): Scratch {
     };
   }
   return kept;
-}
-
-/** hash53 of each actor name seen, kept (names are few: a scenario's actors). */
-const nameHashes = new Map<string, number>();
-
-function nameHash(name: string): number {
-  let v = nameHashes.get(name);
-  if (v === undefined) {
-    // Bounded, for actors named anew in every execution.
-    if (nameHashes.size >= 1 << 16) nameHashes.clear();
-    v = hash53(name);
-    nameHashes.set(name, v);
-  }
-  return v;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

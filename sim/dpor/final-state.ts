@@ -1,5 +1,5 @@
 import { ModelError } from "../errors.ts";
-import { Hash53, hash53 } from "../hash53.ts";
+import { compareText, Hash53, nameHash } from "../hash53.ts";
 import type { Tracked } from "../objects/tracked.ts";
 import type { World } from "../world.ts";
 
@@ -18,7 +18,6 @@ export class FinalStateHasher {
   private names: string[] = [];
   /** Indexes into the world's objects, in name order. */
   private order: number[] = [];
-  private readonly nameHashes = new Map<string, number>();
 
   hash(world: World): number {
     const objects = world.objects;
@@ -27,7 +26,7 @@ export class FinalStateHasher {
     h.add(this.order.length);
     for (const i of this.order) {
       const o = objects[i] as Tracked;
-      h.double(this.nameHash(o.name));
+      h.double(nameHash(o.name));
       o.hashState(h);
     }
     return h.value();
@@ -49,7 +48,7 @@ export class FinalStateHasher {
     const order = names
       .map((_, i) => i)
       .filter((i) => names[i] !== "__proto__")
-      .sort((a, b) => compareText(names[a], names[b]));
+      .sort((a, b) => compareText(names[a] as string, names[b] as string));
     for (let k = 1; k < order.length; k++) {
       if (names[order[k] as number] === names[order[k - 1] as number]) {
         // The same refusal as snapshotObjects', naming the same object: the first whose
@@ -65,18 +64,6 @@ export class FinalStateHasher {
     this.names = names;
     this.order = order;
   }
-
-  private nameHash(name: string): number {
-    let n = this.nameHashes.get(name);
-    if (n === undefined) {
-      // Names are few (a scenario's objects); a model that names them anew in every
-      // execution must not make the cache grow for ever.
-      if (this.nameHashes.size >= NAMES_KEPT) this.nameHashes.clear();
-      n = hash53(name);
-      this.nameHashes.set(name, n);
-    }
-    return n;
-  }
 }
 
 /** The first name that comes again, in order ("__proto__" aside, as in sort). */
@@ -88,14 +75,4 @@ function firstRepeated(names: readonly string[]): string {
     seen.add(name);
   }
   return "";
-}
-
-/** Names whose hashes FinalStateHasher keeps at most. */
-const NAMES_KEPT = 1 << 16;
-
-/** The order of sorting snapshotObjects()'s keys: by UTF-16 code units. */
-function compareText(a: string | undefined, b: string | undefined): number {
-  const x = a as string;
-  const y = b as string;
-  return x < y ? -1 : x > y ? 1 : 0;
 }
