@@ -60,8 +60,8 @@ export interface PoolOptions extends PoolTask {
 }
 
 /**
- * Explores one scenario on a pool of worker_threads, one shard each (for dpor, each unit
- * goes to the first worker that reaches it: see claimUnit in worker.ts), and merges their
+ * Explores one scenario on a pool of worker_threads, one shard each (each unit goes to the
+ * first worker that reaches it: see claimUnit in worker.ts), and merges their
  * coverage (trace and state hashes are unioned, so the merged counts equal an unsharded
  * run's, and so do the complete executions; dpor shards pay other sleep-blocked ones).
  * Workers load the scenario themselves, by module path and export name, through tsx
@@ -94,7 +94,7 @@ export async function explorePool(options: PoolOptions): Promise<Coverage> {
   // Raised when a worker ends with a failure under stop_on_first: the others stop at their
   // next check (every 64 executions) instead of searching their shards to the end.
   const failed = new Int32Array(new SharedArrayBuffer(4));
-  // dpor: the next unit no worker has taken (see claimUnit in worker.ts).
+  // The next unit no worker has taken (see claimUnit in worker.ts).
   const units = new Int32Array(new SharedArrayBuffer(4));
   try {
     const parts = await Promise.all(

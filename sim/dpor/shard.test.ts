@@ -23,7 +23,11 @@ import { BoundError, exploreSystematic } from "./systematic.ts";
 const RUNS = Number(process.env.STREAMSIM_PROPERTY_RUNS ?? 60);
 const SEED = Number(process.env.STREAMSIM_PROPERTY_SEED ?? 20_261_125);
 
-function schedules(shard?: { index: number; count: number }, split_depth?: number): string[] {
+function schedules(
+  shard?: { index: number; count: number },
+  split_depth?: number,
+  claim_unit?: (unit: number) => boolean,
+): string[] {
   const c = exploreSystematic({
     scenario: counterScenario,
     params: { workers: 3 },
@@ -33,6 +37,7 @@ function schedules(shard?: { index: number; count: number }, split_depth?: numbe
     keep_hashes: true,
     ...(shard === undefined ? {} : { shard }),
     ...(split_depth === undefined ? {} : { split_depth }),
+    ...(claim_unit === undefined ? {} : { claim_unit }),
   });
   return c.failures.map((f) => formatDecisions(f.schedule.decisions));
 }
@@ -68,6 +73,31 @@ describe("sharding", () => {
         expect(new Set(union)).toEqual(new Set(all));
       }
     }
+  });
+
+  // A pool's workers take the units first come, first served (claimUnit), for exhaustive as
+  // for dpor: any owner per unit must do, not only u mod n.
+  it("splits exhaustive search by any assignment of the units to shards", () => {
+    const all = new Set(schedules());
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 3 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.nat({ max: 2 }), { minLength: 1, maxLength: 40 }),
+        (count, split, owners) => {
+          const owner = (u: number) => (owners[u % owners.length] as number) % count;
+          const union = Array.from({ length: count }, (_, index) =>
+            schedules({ index, count }, split, (u) => owner(u) === index),
+          ).flat();
+          expect(union.length).toBe(all.size);
+          expect(new Set(union)).toEqual(all);
+        },
+      ),
+      { numRuns: RUNS, seed: SEED },
+    );
+    // The claim decides: a shard that takes every unit runs every schedule, the other none.
+    expect(schedules({ index: 0, count: 2 }, 2, () => true)).toHaveLength(all.size);
+    expect(schedules({ index: 1, count: 2 }, 2, () => false)).toHaveLength(0);
   });
 
   it("merges shard coverage into the unsharded figures", () => {

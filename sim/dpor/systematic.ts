@@ -77,7 +77,7 @@ export interface SystematicOptions<P extends Params> {
    * Default 4 for exhaustive, 12 for dpor.
    */
   readonly split_depth?: number;
-  /** dpor with `shard`: which units are this shard's (see DporOptions.claimUnit). */
+  /** With `shard`: which units are this shard's (see DporOptions.claimUnit). */
   readonly claim_unit?: (unit: number) => boolean;
 }
 
@@ -104,6 +104,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
           ...(bound === undefined ? {} : { preemption_bound: bound }),
           ...(options.shard === undefined ? {} : { shard: options.shard }),
           ...(options.split_depth === undefined ? {} : { split_depth: options.split_depth }),
+          ...(options.claim_unit === undefined ? {} : { claimUnit: options.claim_unit }),
         });
   const max_executions = options.max_executions ?? Number.POSITIVE_INFINITY;
   const stop_on_first = options.stop_on_first ?? true;

@@ -11,23 +11,23 @@ const { task, shard, failed, units } = workerData as {
   shard: Shard;
   /** Set by the pool once another worker has ended with a failure (under stop_on_first). */
   failed: Int32Array;
-  /** dpor: the next unit that no worker of the pool has taken. */
+  /** The next unit that no worker of the pool has taken. */
   units: Int32Array;
 };
 
 /**
- * dpor's units go to the first worker that reaches them, not unit u to worker u mod n:
- * the units' sizes differ (on the two-tab protocol scope, worker 1 of 2 had 57% of the
- * traces with u mod n), and a worker busy in a big unit leaves the next ones to the
- * others. Every worker meets the units in the same order, so when a worker reaches unit
- * u, units 0 … u-1 are taken (by it or by another) and the counter is at least u.
+ * Units (dpor's and exhaustive's) go to the first worker that reaches them, not unit u to
+ * worker u mod n: the units' sizes differ (on the two-tab protocol scope, dpor's worker 1
+ * of 2 had 57% of the traces with u mod n), and a worker busy in a big unit leaves the
+ * next ones to the others. Every worker meets the units in the same order, so when a
+ * worker reaches unit u, units 0 … u-1 are taken (by it or by another) and the counter
+ * is at least u.
  */
 function claimUnit(unit: number): boolean {
   for (;;) {
     const next = Atomics.load(units, 0);
     if (unit < next) return false;
-    if (unit > next)
-      throw new Error(`dpor pool: unit ${unit} reached before unit ${next} was taken`);
+    if (unit > next) throw new Error(`pool: unit ${unit} reached before unit ${next} was taken`);
     if (Atomics.compareExchange(units, 0, next, unit + 1) === next) return true;
   }
 }
@@ -78,7 +78,7 @@ try {
     ...(task.stop_on_first === undefined ? {} : { stop_on_first: task.stop_on_first }),
     ...(task.split_depth === undefined ? {} : { split_depth: task.split_depth }),
     ...(task.seed === undefined ? {} : { seed: task.seed }),
-    ...(task.strategy === "dpor" ? { claim_unit: claimUnit } : {}),
+    claim_unit: claimUnit,
     ...(task.stop_on_first === false
       ? {}
       : {

@@ -17,6 +17,12 @@ export interface ExhaustiveOptions {
    * every shard sees identically, and unit u belongs to shard u mod count. Default 4.
    */
   readonly split_depth?: number;
+  /**
+   * With `shard`: whether unit u is this search's, in place of u mod count (as
+   * DporOptions.claimUnit: a pool's workers take each unit first come, first served). Must
+   * return true for exactly one of the searches per unit.
+   */
+  readonly claimUnit?: (unit: number) => boolean;
 }
 
 interface Position {
@@ -173,7 +179,9 @@ export class ExhaustiveStrategy implements Strategy {
     this.unit++;
     this.unitDecided = true;
     const s = this.options.shard;
-    this.lastSkipped = s !== undefined && this.unit % s.count !== s.index;
+    if (s === undefined) return;
+    const claim = this.options.claimUnit;
+    this.lastSkipped = claim === undefined ? this.unit % s.count !== s.index : !claim(this.unit);
   }
 
   /**
