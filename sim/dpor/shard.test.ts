@@ -7,6 +7,7 @@ import { counterScenario } from "../examples/counter.ts";
 import { runOnce } from "../runner.ts";
 import type { Scenario } from "../scenario.ts";
 import { formatDecisions } from "../schedule.ts";
+import { ExhaustiveStrategy } from "../strategies/exhaustive.ts";
 import { RandomStrategy } from "../strategies/random.ts";
 import type { Params } from "../types.ts";
 import { mergeCoverage } from "./coverage.ts";
@@ -15,10 +16,11 @@ import { programArbitrary, programScenario } from "./random-program.ts";
 import {
   IndexShardedStrategy,
   parseShard,
+  type Shard,
   ShardSyntaxError,
   shardExecutionCount,
 } from "./shard.ts";
-import { BoundError, exploreSystematic } from "./systematic.ts";
+import { BoundError, exploreSystematic, runObserved } from "./systematic.ts";
 
 const RUNS = Number(process.env.STREAMSIM_PROPERTY_RUNS ?? 60);
 const SEED = Number(process.env.STREAMSIM_PROPERTY_SEED ?? 20_261_125);
@@ -76,28 +78,95 @@ describe("sharding", () => {
   });
 
   // A pool's workers take the units first come, first served (claimUnit), for exhaustive as
-  // for dpor: any owner per unit must do, not only u mod n.
+  // for dpor: any owner per unit must do, not only u mod n. Random programs, so that units
+  // also start at data choices (the setup's too) and at executions that end above the split
+  // depth; with preemption bounds and step limits; every execution and its outcome compared.
   it("splits exhaustive search by any assignment of the units to shards", () => {
-    const all = new Set(schedules());
+    type Run = { bound?: number; max_steps?: number; shard?: Shard; split?: number };
+    // Every execution a search runs for itself, as its decisions and outcome.
+    const executions = (scenario: Scenario, run: Run, claim?: (u: number) => boolean) => {
+      const strategy = new ExhaustiveStrategy({
+        ...(run.bound === undefined ? {} : { preemption_bound: run.bound }),
+        ...(run.shard === undefined ? {} : { shard: run.shard, split_depth: run.split }),
+        ...(claim === undefined ? {} : { claimUnit: claim }),
+      });
+      const limits = run.max_steps === undefined ? undefined : { max_steps: run.max_steps };
+      const out: string[] = [];
+      for (let i = 0; i < 20_000; i++) {
+        const r = runObserved(scenario, {}, strategy, i, limits);
+        if (r === null) return { out, exhausted: true };
+        if (!strategy.lastSkipped) out.push(`${formatDecisions(r.decisions)} ${r.outcome.kind}`);
+      }
+      return { out, exhausted: false };
+    };
     fc.assert(
       fc.property(
+        programArbitrary({ timeouts: true, max_setup_choices: 2 }),
         fc.integer({ min: 2, max: 3 }),
-        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+        fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
         fc.array(fc.nat({ max: 2 }), { minLength: 1, maxLength: 40 }),
-        (count, split, owners) => {
+        (program, count, split, bound, max_steps, owners) => {
+          const scenario = programScenario(program) as unknown as Scenario;
+          const whole = executions(scenario, { bound, max_steps });
+          fc.pre(whole.exhausted);
           const owner = (u: number) => (owners[u % owners.length] as number) % count;
-          const union = Array.from({ length: count }, (_, index) =>
-            schedules({ index, count }, split, (u) => owner(u) === index),
-          ).flat();
-          expect(union.length).toBe(all.size);
-          expect(new Set(union)).toEqual(all);
+          // Each shard is asked about every unit, in order (a pool's shared counter needs it).
+          const asked: number[][] = [];
+          const parts = Array.from({ length: count }, (_, index) => {
+            const mine: number[] = [];
+            asked.push(mine);
+            return executions(
+              scenario,
+              { bound, max_steps, shard: { index, count }, split },
+              (u) => {
+                mine.push(u);
+                return owner(u) === index;
+              },
+            );
+          });
+          expect(parts.every((p) => p.exhausted)).toBe(true);
+          for (const units of asked) {
+            expect(units).toEqual(
+              Array.from({ length: (asked[0] as number[]).length }, (_, u) => u),
+            );
+          }
+          expect(parts.flatMap((p) => p.out).sort()).toEqual([...whole.out].sort());
         },
       ),
       { numRuns: RUNS, seed: SEED },
     );
     // The claim decides: a shard that takes every unit runs every schedule, the other none.
-    expect(schedules({ index: 0, count: 2 }, 2, () => true)).toHaveLength(all.size);
+    const all = schedules();
+    expect(schedules({ index: 0, count: 2 }, 2, () => true)).toHaveLength(all.length);
     expect(schedules({ index: 1, count: 2 }, 2, () => false)).toHaveLength(0);
+  });
+
+  // The search asks for one more execution after its last, to learn whether the space is
+  // done: a unit that would start there is not claimed (review: it was, and the counter's
+  // unit 1 was run by no worker).
+  it("claims no exhaustive unit for a worker stopped by its execution bound", () => {
+    let next = 0;
+    const claim = (u: number) => {
+      if (u !== next) return false;
+      next = u + 1;
+      return true;
+    };
+    const base = {
+      scenario: counterScenario,
+      params: { workers: 3 },
+      strategy: "exhaustive",
+      stop_on_first: false,
+      split_depth: 1,
+      claim_unit: claim,
+    } as const;
+    const whole = exploreSystematic({ ...base, claim_unit: undefined, split_depth: undefined });
+    // Unit 0 of the counter is 30 executions: the first worker stops right after it.
+    const first = exploreSystematic({ ...base, shard: { index: 0, count: 2 }, max_executions: 30 });
+    const second = exploreSystematic({ ...base, shard: { index: 1, count: 2 } });
+    expect(first.executions).toBe(30);
+    expect(first.executions + second.executions).toBe(whole.executions);
   });
 
   it("merges shard coverage into the unsharded figures", () => {

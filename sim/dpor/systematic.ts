@@ -77,7 +77,10 @@ export interface SystematicOptions<P extends Params> {
    * Default 4 for exhaustive, 12 for dpor.
    */
   readonly split_depth?: number;
-  /** With `shard`: which units are this shard's (see DporOptions.claimUnit). */
+  /**
+   * With `shard`: which units are this shard's (see DporOptions.claimUnit and
+   * ExhaustiveOptions.claimUnit).
+   */
   readonly claim_unit?: (unit: number) => boolean;
 }
 

@@ -54,6 +54,8 @@ export class ExhaustiveStrategy implements Strategy {
   private readonly split: number;
   private unit = -1;
   private unitDecided = false;
+  /** The unit started by beginExecution is claimed at the first step (see startUnit). */
+  private claimPending = false;
   private readonly choiceValues: number[] = [];
   private readonly choiceRanges: number[] = [];
   /**
@@ -97,12 +99,13 @@ export class ExhaustiveStrategy implements Strategy {
     this.preemptions = 0;
     this.unitDecided = false;
     this.lastSkipped = false;
+    this.claimPending = false;
     this.log.clear();
     this.stepStart.length = 0;
     // A path that already passes its split decision starts a new unit there when that
     // decision is the one that just changed.
     const top = this.stack[this.stack.length - 1];
-    if (top !== undefined && top.n > 1 && top.branching === this.split) this.startUnit();
+    if (top !== undefined && top.n > 1 && top.branching === this.split) this.startUnit(true);
     else if (top !== undefined && top.branching >= this.split) this.unitDecided = true;
     return true;
   }
@@ -114,6 +117,7 @@ export class ExhaustiveStrategy implements Strategy {
   pickStep(enabled: readonly Decision[], current: number, step: number): number {
     // A unit of another shard: nothing below its split decision is enumerated, and the
     // steps up to it were only run to reach it (see truncateToSplit).
+    if (this.claimPending) this.claim();
     if (this.lastSkipped) return ABANDON;
     this.stepping = true;
     this.stepStart[step] = this.pos;
@@ -148,6 +152,7 @@ export class ExhaustiveStrategy implements Strategy {
   }
 
   endExecution(): void {
+    if (this.claimPending) this.claim();
     if (this.options.shard !== undefined && !this.unitDecided) this.startUnit();
   }
 
@@ -175,9 +180,23 @@ export class ExhaustiveStrategy implements Strategy {
     return 0;
   }
 
-  private startUnit(): void {
+  /**
+   * A new unit starts. Found by beginExecution, its claim waits for the execution's first
+   * step: the search asks for one more execution after its last only to learn whether the
+   * space is done, and a claim made then took a unit from a pool's other workers that
+   * this one never ran (review: a worker stopped by `max_executions` left unit 1 of the
+   * counter unexplored).
+   */
+  private startUnit(claimLater = false): void {
     this.unit++;
     this.unitDecided = true;
+    if (claimLater) this.claimPending = true;
+    else this.claim();
+  }
+
+  /** Whether the unit started is this shard's: lastSkipped when it is not. */
+  private claim(): void {
+    this.claimPending = false;
     const s = this.options.shard;
     if (s === undefined) return;
     const claim = this.options.claimUnit;
