@@ -676,7 +676,7 @@ describe.concurrent("bad input, spawned: one line on stderr, exit 2, nothing wri
     const r = await streamsim(["corpus", "replay", "--dir", corpusDir]);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(
-      /old-case\.json' has schema 0, older than this streamsim's 1; migrate it: npx streamsim corpus add 'ss1:counter:workers=2:0\.1x2\.0' --dir '.*corpus' \(with the --expect and --note it had\), then delete .*old-case\.json$/m,
+      /old-case\.json' has schema 0, older than this streamsim's 1; migrate it: npx streamsim corpus add 'ss1:counter:workers=2:0\.1x2\.0' --dir '.*corpus' --force \(with the --expect and --note it had\), then delete .*old-case\.json if that wrote another file$/m,
     );
     expect(readdirSync(corpusDir)).toEqual(["old-case.json"]);
   });
@@ -720,8 +720,34 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
     const other = await runMain(["corpus", "replay", "--dir", gone]);
     expect(other.code).toBe(2);
     expect(other.stdout).toMatch(
-      /migrate it: npx streamsim corpus add 'ss1:protocol:.*' --dir '.*' \(with the --expect and --note it had\), then delete .*gone-minimal\.json$/m,
+      /migrate it: npx streamsim corpus add 'ss1:protocol:.*' --dir '.*' --force \(with the --expect and --note it had\), then delete .*gone-minimal\.json if that wrote another file$/m,
     );
+  });
+
+  // The advice said to add the schedule again and then delete the old file; the schedule
+  // added again keeps its id, so that deleted the migrated case (fresh-user audit).
+  it("an older-schema case keeps its file when migrated as the advice says", async () => {
+    const corpus = mkdtempSync(join(root, "corpus-old-case-"));
+    const add = ["corpus", "add", GOOD_SCHEDULE, "--dir", corpus];
+    expect((await runMain([...add, "--expect", "counter-race=pass", "--note", "kept"])).code).toBe(
+      0,
+    );
+    const [name] = readdirSync(corpus);
+    const file = join(corpus, name as string);
+    const old = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...old, schema: 0 }));
+    const replay = await runMain(["corpus", "replay", "--dir", corpus]);
+    expect(replay.code).toBe(2);
+    expect(replay.stdout).toContain(
+      `migrate it: npx streamsim corpus add '${GOOD_SCHEDULE}' --dir '${corpus}' --force (with the --expect and --note it had), which writes it again under its id, over ${file}`,
+    );
+    const again = await runMain([...add, "--force", "--expect", "counter-race=pass"]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^Replaced /m);
+    expect(readdirSync(corpus)).toEqual([name]);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ id: old.id, schema: 1 });
+    // Expected to pass, the race case fails as it did before: the expectation was kept.
+    expect((await runMain(["corpus", "replay", "--dir", corpus])).code).toBe(1);
   });
 
   it("a corpus entry that cannot be read (a directory named *.json) is an unreadable case, not an internal error", async () => {

@@ -164,6 +164,37 @@ describe("streamsim CLI, end to end", () => {
     expect(r.stderr).toMatch(/replay diverges from the recorded trace at step \d/);
   });
 
+  // A model change can make a step the file records impossible (the README walkthrough's
+  // fix does): that is a divergence from the recording too, reported with the step
+  // recorded there, not bad input with the file unnamed (fresh-user audit).
+  it("replay reports a trace file whose schedule no longer fits as a divergence", async () => {
+    const recorded = JSON.parse(readFileSync(race, "utf8")) as { schedule: string };
+    // The schedule's decisions (the last field) with the last step given to an actor that
+    // has finished by then: the counter's workers take turns, 0.1x2.0 → 0.1x2.1.
+    const moved = recorded.schedule.replace(/0\.1x2\.0$/, "0.1x2.1");
+    expect(moved).not.toBe(recorded.schedule);
+    const changed = join(dir, "changed.json");
+    writeFileSync(changed, JSON.stringify({ ...recorded, schedule: moved }));
+    const r = await runMain(["replay", changed]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^streamsim: replay diverges from the recorded trace at step 3 \(the model or the harness changed since it was recorded\):\n {2}recorded: \{"i":3,.*\n {2}replayed: its schedule no longer fits: schedule diverges at step 3: it says run .*\n$/,
+    );
+    const json = await runMain(["replay", changed, "--json"]);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      command: "replay",
+      verdict: null,
+      trace: null,
+      diverged: { step: 3 },
+    });
+    const shrink = await runMain(["shrink", changed]);
+    expect(shrink.code).toBe(2);
+    expect(shrink.stderr).toMatch(
+      /^streamsim: trace file '.*changed\.json' diverges from today's execution at step 3 \(the model or the harness changed since it was recorded\): its schedule no longer fits: schedule diverges at step 3: .*; 'streamsim replay .*changed\.json' shows how/,
+    );
+  });
+
   it("run, replay and shrink never replace an --out or --html file that appeared while they ran", async () => {
     const cases = [
       { args: ["run", "--variant", "counter-race", "--runs", "100"], after: "Found ", html: true },

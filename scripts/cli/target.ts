@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import {
+  assert,
   type Divergence,
   firstDivergence,
   type Params,
@@ -113,14 +114,37 @@ export function readReplayInput(catalog: Catalog, arg: string): ReplayInput {
   return { scenario, params, schedule, recorded };
 }
 
-/** Runs the input's schedule today and, for a trace file, finds where it departs from it. */
-export function replayInput(r: ReplayInput): { trace: Trace; divergence: Divergence | null } {
-  const trace = recordTrace(r.scenario, r.params, r.schedule);
-  return {
-    trace,
-    divergence:
-      r.recorded === null ? null : firstDivergence(r.recorded, trace, { anyKeyOrder: true }),
-  };
+/**
+ * Runs the input's schedule today and, for a trace file, finds where it departs from it.
+ * A trace file whose schedule no longer fits today's scenario (a step it records cannot
+ * run: the model changed) diverges there too, with no trace of today's execution; a bare
+ * schedule that does not fit is bad input (recordTrace's ReplayDivergenceError).
+ */
+export function replayInput(r: ReplayInput): {
+  /** Today's execution; null only with a divergence (the schedule no longer fits). */
+  trace: Trace | null;
+  divergence: Divergence | null;
+} {
+  if (r.recorded === null) {
+    return { trace: recordTrace(r.scenario, r.params, r.schedule), divergence: null };
+  }
+  let trace: Trace;
+  try {
+    trace = recordTrace(r.scenario, r.params, r.schedule);
+  } catch (e) {
+    if (!(e instanceof ReplayDivergenceError)) throw e;
+    const step = Math.max(0, e.step);
+    const at = r.recorded.steps[step];
+    return {
+      trace: null,
+      divergence: {
+        step,
+        expected: at === undefined ? "no step" : JSON.stringify(at),
+        actual: `its schedule no longer fits: ${e.message}`,
+      },
+    };
+  }
+  return { trace, divergence: firstDivergence(r.recorded, trace, { anyKeyOrder: true }) };
 }
 
 /** Where a trace file stops matching today's execution, and the likely reason. */
@@ -137,9 +161,10 @@ export function replayFaithfully(r: ReplayInput, input: string): Trace {
   const { trace, divergence } = replayInput(r);
   if (divergence !== null) {
     throw new ReplayDivergenceError(
-      `trace file '${input}' diverges from today's execution ${divergenceWhere(divergence)}; 'streamsim replay ${input}' shows how, then re-record it`,
+      `trace file '${input}' diverges from today's execution ${divergenceWhere(divergence)}${trace === null ? `: ${divergence.actual}` : ""}; 'streamsim replay ${input}' shows how, then re-record it`,
       divergence.step,
     );
   }
+  assert(trace !== null, "replayInput gave no trace and no divergence");
   return trace;
 }

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { plural, scheduleToChoices } from "../../sim/index.ts";
@@ -10,7 +9,7 @@ import { EXIT, type ExitSlot } from "../cli/main.ts";
 import { type Output, table } from "../cli/output.ts";
 import { readReplayInput, replayFaithfully } from "../cli/target.ts";
 import { invariantOf, isVerdict, type Verdict } from "../cli/verdict.ts";
-import { type CorpusCase, makeCase, stringifyCase } from "../corpus/case.ts";
+import { type CorpusCase, caseIdOf, makeCase, stringifyCase } from "../corpus/case.ts";
 import { checkCase, variantsOfScenario, verdictOn } from "../corpus/check.ts";
 import {
   caseDisagreement,
@@ -205,7 +204,7 @@ async function corpusAdd(input: string | undefined, flags: AddFlags): Promise<nu
   const expected = { ...observed, ...(flags.expect ?? {}) };
   const found_on = catalog.variantOf(r.scenario.name, r.params)?.name ?? null;
   const c = makeCase({
-    id: `${found_on ?? r.scenario.name}-${createHash("sha256").update(trace.schedule).digest("hex").slice(0, 8)}`,
+    id: caseIdOf(found_on ?? r.scenario.name, trace.schedule),
     scenario: r.scenario.name,
     found_on,
     params: r.params,
@@ -215,6 +214,7 @@ async function corpusAdd(input: string | undefined, flags: AddFlags): Promise<nu
     expected,
     note: flags.note ?? "",
   });
+  const replaced = existsSync(caseFile(dir, c.id));
   const file = displayPath(writeCase(dir, c, flags.force === true));
   const pending = Object.entries(expected).filter(([v, verdict]) => observed[v] !== verdict);
   out.document({
@@ -222,7 +222,7 @@ async function corpusAdd(input: string | undefined, flags: AddFlags): Promise<nu
     command: "corpus add",
     added: [{ id: c.id, file, expected, observed }],
   });
-  out.essential(`Added ${file} (${plural(c.steps, "step")})`);
+  out.essential(`${replaced ? "Replaced" : "Added"} ${file} (${plural(c.steps, "step")})`);
   for (const [v, verdict] of Object.entries(expected)) {
     out.line(
       `  ${v}: expected ${verdict}${observed[v] === verdict ? "" : `, today ${observed[v]}`}`,

@@ -1,12 +1,13 @@
 import type { Command } from "commander";
-import { describeOutcome, plural } from "../../sim/index.ts";
+import { assert, type Divergence, describeOutcome, plural } from "../../sim/index.ts";
 import { loadCatalog } from "../catalog.ts";
 import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts";
 import { checkForceHasOutput, checkNotInput, checkOutputPath } from "../cli/files.ts";
 import { checkHtmlOption } from "../cli/html.ts";
 import { EXIT, type ExitSlot } from "../cli/main.ts";
+import type { Output } from "../cli/output.ts";
 import { printTrace } from "../cli/report.ts";
-import { divergenceWhere, readReplayInput, replayInput } from "../cli/target.ts";
+import { divergenceWhere, type ReplayInput, readReplayInput, replayInput } from "../cli/target.ts";
 import { reproduceCommand } from "../cli/timeline.ts";
 import { verdictOf } from "../cli/verdict.ts";
 
@@ -55,8 +56,12 @@ async function replay(input: string, flags: ReplayFlags): Promise<number> {
   const catalog = await loadCatalog();
   const r = readReplayInput(catalog, input);
   const { trace, divergence } = replayInput(r);
-  const verdict = verdictOf(trace.outcome);
   const variant = catalog.variantOf(r.scenario.name, r.params);
+  if (trace === null) {
+    assert(divergence !== null, "replayInput gave no trace and no divergence");
+    return noLongerFits(out, r, variant?.name ?? null, divergence);
+  }
+  const verdict = verdictOf(trace.outcome);
   out.document({
     streamsim_json: 1,
     command: "replay",
@@ -72,11 +77,7 @@ async function replay(input: string, flags: ReplayFlags): Promise<number> {
     reproduce: reproduceCommand(trace.schedule),
     trace,
   });
-  if (divergence !== null) {
-    process.stderr.write(
-      `streamsim: replay diverges from the recorded trace ${divergenceWhere(divergence)}:\n  recorded: ${divergence.expected}\n  replayed: ${divergence.actual}\n`,
-    );
-  }
+  if (divergence !== null) reportDivergence(divergence);
   out.line(
     `Replaying ${variant?.name ?? r.scenario.name} (scenario ${r.scenario.name}), ${plural(r.schedule.decisions.length, "decision")}`,
   );
@@ -89,4 +90,41 @@ async function replay(input: string, flags: ReplayFlags): Promise<number> {
     outcomeIsResult: true,
   });
   return divergence !== null || trace.outcome.kind !== "completed" ? EXIT.failed : EXIT.ok;
+}
+
+function reportDivergence(divergence: Divergence): void {
+  process.stderr.write(
+    `streamsim: replay diverges from the recorded trace ${divergenceWhere(divergence)}:\n  recorded: ${divergence.expected}\n  replayed: ${divergence.actual}\n`,
+  );
+}
+
+/**
+ * A trace file whose schedule no longer fits today's scenario (a step it records cannot
+ * run): a divergence from the recording like any other (exit 1), reported with the step
+ * recorded there; there is no execution of today's to print (its fields in the JSON
+ * document are null).
+ */
+function noLongerFits(
+  out: Output,
+  r: ReplayInput,
+  variant: string | null,
+  divergence: Divergence,
+): number {
+  out.document({
+    streamsim_json: 1,
+    command: "replay",
+    scenario: r.scenario.name,
+    variant,
+    params: r.params,
+    schedule: r.recorded?.schedule ?? null,
+    verdict: null,
+    outcome: null,
+    steps: null,
+    preemptions: null,
+    diverged: divergence,
+    reproduce: null,
+    trace: null,
+  });
+  reportDivergence(divergence);
+  return EXIT.failed;
 }

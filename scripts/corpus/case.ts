@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { dirname } from "node:path";
 import {
   HARNESS_VERSION,
@@ -41,6 +42,14 @@ export function makeCase(fields: Omit<CorpusCase, "format" | "schema" | "harness
   return { format: CASE_FORMAT, schema: CASE_SCHEMA, harness: HARNESS_VERSION, ...fields };
 }
 
+/**
+ * A case's id: the variant it was found on (or its scenario) and a hash of its schedule,
+ * so that adding one schedule again names the same file.
+ */
+export function caseIdOf(foundOn: string, schedule: string): string {
+  return `${foundOn}-${createHash("sha256").update(schedule).digest("hex").slice(0, 8)}`;
+}
+
 export function stringifyCase(c: CorpusCase): string {
   return `${JSON.stringify(c, null, 2)}\n`;
 }
@@ -69,10 +78,16 @@ export function parseCase(
   if (c.schema < CASE_SCHEMA) {
     // A built-in minimal case is made again under its own id (a case added from its
     // schedule would get another id, and `npm test` looks the minimal cases up by id).
+    const add = `npx streamsim corpus add '${schedule}' --dir '${dirname(file)}' --force (with the --expect and --note it had)`;
+    // Added again, the same schedule of the same variant keeps its id, and so its file:
+    // --force replaces it there, and deleting the old file afterwards (as the hint said
+    // before) deleted the migrated case (fresh-user audit).
     const how =
       typeof c.id === "string" && builtinIds.has(c.id)
         ? `npx streamsim corpus add --builtin --force --dir '${dirname(file)}' (it is a built-in minimal case: this makes it again under its id)`
-        : `npx streamsim corpus add '${schedule}' --dir '${dirname(file)}' (with the --expect and --note it had), then delete ${file}`;
+        : keepsId(c.id, schedule)
+          ? `${add}, which writes it again under its id, over ${file}`
+          : `${add}, then delete ${file} if that wrote another file`;
     throw new SchemaVersionError(
       `${source} has schema ${c.schema}, older than this streamsim's ${CASE_SCHEMA}; migrate it: ${how}`,
     );
@@ -128,4 +143,11 @@ export function parseCase(
     fail(`"scenario" does not match the scenario its schedule names`);
   }
   return value as CorpusCase;
+}
+
+/** Whether adding `schedule` again names the case `id` (the id's variant unchanged). */
+function keepsId(id: unknown, schedule: string): boolean {
+  if (typeof id !== "string") return false;
+  const dash = id.lastIndexOf("-");
+  return dash > 0 && caseIdOf(id.slice(0, dash), schedule) === id;
 }

@@ -14,6 +14,8 @@ export class ReplayStrategy implements Strategy {
   readonly name = "replay";
   private position = 0;
   private used = false;
+  /** The step being run (-1 in the setup): where a data choice that departs from it is. */
+  private step = -1;
 
   constructor(
     private readonly decisions: readonly Decision[],
@@ -24,6 +26,7 @@ export class ReplayStrategy implements Strategy {
     if (this.used) return false;
     this.used = true;
     this.position = 0;
+    this.step = -1;
     return true;
   }
 
@@ -33,6 +36,7 @@ export class ReplayStrategy implements Strategy {
   }
 
   pickStep(enabled: readonly Decision[], _current: number, step: number): number {
+    this.step = step;
     const d = this.next(step, "a step");
     const kind = decisionKind(d);
     if (kind === 2) {
@@ -54,11 +58,11 @@ export class ReplayStrategy implements Strategy {
   }
 
   pickChoice(n: number, label: string): number {
-    const d = this.next(-1, `a data choice (${label})`);
+    const d = this.next(this.step, `a data choice (${label})`);
     if (decisionKind(d) !== 2 || decisionSubject(d) >= n) {
       throw new ReplayDivergenceError(
         `schedule diverges at decision ${this.position - 1}: the execution asks for a data choice '${label}' in [0, ${n}) but the schedule records ${formatDecision(d)}`,
-        this.position - 1,
+        this.step,
       );
     }
     return decisionSubject(d);
