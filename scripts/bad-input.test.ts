@@ -69,6 +69,8 @@ symlinkSync(fixtures, linkedFixtures);
 // A named pipe stands for /dev/null and other non-files that a rename would replace.
 const fifo = join(fixtures, "fifo");
 execFileSync("mkfifo", [fifo]);
+const emptyDir = join(root, "empty-corpus");
+mkdirSync(emptyDir);
 const corpusDir = join(root, "corpus");
 mkdirSync(corpusDir);
 writeFileSync(
@@ -301,6 +303,16 @@ const inProcess: readonly BadCase[] = [
     says: /^streamsim: --out is empty; give a file name$/,
   },
   {
+    name: "--out followed by an option (its name left out): no file named --json",
+    args: ["run", "--variant", "counter-race", "--out", "--json"],
+    says: /^streamsim: --out '--json' looks like an option, not a file name; give the file name after --out \(\.\/--json for a file of that name\)$/,
+  },
+  {
+    name: "--html followed by an option",
+    args: ["replay", GOOD_SCHEDULE, "--html", "-q"],
+    says: /^streamsim: --html '-q' looks like an option/,
+  },
+  {
     name: "an empty --html",
     args: ["run", "--variant", "counter-race", "--strategy", "random", "--html", ""],
     says: /^streamsim: --html is empty; give a file name$/,
@@ -503,6 +515,11 @@ const inProcess: readonly BadCase[] = [
     name: "corpus add without input",
     args: ["corpus", "add", "--dir", corpusDir],
     says: /give a trace file or schedule to add, or --builtin/,
+  },
+  {
+    name: "corpus replay of a directory with no case (a gate that checks nothing must not pass)",
+    args: ["corpus", "replay", "--dir", emptyDir],
+    says: /^streamsim: corpus directory '.*empty-corpus' holds no case \(no \*\.json file\): nothing to replay; /,
   },
   {
     name: "corpus in a missing directory",
@@ -756,10 +773,12 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
     const replay = await runMain(["corpus", "replay", "--dir", corpus]);
     expect(replay.code).toBe(2);
     expect(replay.stderr).toBe("");
-    expect(replay.stdout).toMatch(/^✗ corpus case '.*folder\.json' cannot be read \(EISDIR\)$/m);
+    expect(replay.stdout).toMatch(
+      /^✗ corpus case '.*folder\.json' is not a regular file \(a directory\)$/m,
+    );
     const list = await runMain(["corpus", "list", "--dir", corpus]);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/folder\.json .* unreadable: corpus case .* cannot be read/);
+    expect(list.stdout).toMatch(/folder\.json .* unreadable: corpus case .* is not a regular file/);
     rmSync(corpus, { recursive: true });
   });
 

@@ -238,6 +238,19 @@ describe("streamsim CLI, end to end", () => {
     expect(shrunk.steps).toHaveLength(4);
     expect(shrunk.params).toEqual({ workers: 2 });
     expect(lastLine(r.stdout)).toBe(`Reproduce: npx streamsim replay '${shrunk.schedule}'`);
+    // Capped at 2 attempts, the search stops early and says so (text and JSON).
+    const capped = await runMain(["shrink", long, "--attempts", "2", "--out", join(dir, "c.json")]);
+    expect(capped.code).toBe(0);
+    expect(capped.stdout).toMatch(
+      / in 2 attempts \(all of --attempts 2: it may shrink further with more\); same failure:$/m,
+    );
+    const cappedJson = await runMain([
+      "shrink",
+      long,
+      ...["--attempts", "2", "--json", "--out", join(dir, "c2.json")],
+    ]);
+    expect(JSON.parse(cappedJson.stdout)).toMatchObject({ attempts: 2, capped: true });
+    expect(r.stdout).not.toMatch(/may shrink further/);
     const again = await runMain(["shrink", long]);
     expect(again.code).toBe(2);
     // No --out was given: the message names the default, not an option the user passed.

@@ -194,6 +194,22 @@ describe("a data choice", () => {
       steps: 1,
     });
   });
+
+  it("of a count that is not a whole number is the actor's crash, said as such", () => {
+    const o = outcomeOf((w) =>
+      w.spawn(
+        "a",
+        (function* (): Actor {
+          w.choose(1.5);
+          yield "after";
+        })(),
+      ),
+    );
+    expect(o).toMatchObject({
+      kind: "crash",
+      message: "choose needs a whole number n >= 1, got 1.5",
+    });
+  });
 });
 
 describe("two of one name", () => {

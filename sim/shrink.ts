@@ -69,6 +69,8 @@ export interface ShrinkResult<P extends Params> {
   readonly steps: number;
   readonly preemptions: number;
   readonly attempts: number;
+  /** True when `max_attempts` ended the search: the result may shrink further. */
+  readonly capped: boolean;
   /** Steps and preemptions before shrinking, for reports. */
   readonly before: { readonly steps: number; readonly preemptions: number };
 }
@@ -147,6 +149,8 @@ export function shrinkSchedule<P extends Params>(
     steps: best.result.steps,
     preemptions: best.result.preemptions,
     attempts,
+    // (A search that used its last attempt on its last candidate counts as capped too.)
+    capped: attempts >= max_attempts,
     before: { steps: original.steps, preemptions: original.preemptions },
   };
 }

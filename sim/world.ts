@@ -282,7 +282,8 @@ export class World implements AccessRecorder {
    * schedule like a scheduling decision ("does this journal append fail?").
    */
   choose(n: number, label = "choice"): number {
-    if (!Number.isInteger(n) || n < 1) throw new ModelError(`choose needs n >= 1, got ${n}`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new ModelError(`choose needs a whole number n >= 1, got ${n}`);
     // Beyond it the random strategies cannot draw a value, and a schedule cannot record one.
     if (n > MAX_CHOICE) throw new ModelError(`choose needs n <= 2^32, got ${n}`);
     if (n === 1) return 0;

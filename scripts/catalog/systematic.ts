@@ -149,7 +149,10 @@ function isProof(kind: "dpor" | "exhaustive", c: Coverage): boolean {
  */
 async function pooled(r: ExploreRequest, kind: "dpor" | "exhaustive"): Promise<Exploration> {
   if (r.source === undefined) {
-    throw new OptionValueError(`--workers cannot load scenario '${r.scenario.name}' in a worker`);
+    // A worker imports the scenario itself, by module path and export name.
+    throw new OptionValueError(
+      `--workers cannot load scenario '${r.scenario.name}' in a worker: its module is not in the sources of loadCatalog (scripts/catalog.ts); add its module path and export name there, or run without --workers`,
+    );
   }
   const workers = r.options.workers ?? 2;
   const { explorePool } = await import("../../sim/dpor/pool.ts");

@@ -122,6 +122,13 @@ export function checkOutputPath(path: string | undefined, option: string, force 
   if (path.trim() === "") {
     throw new FileInputError(`${option} is empty; give a file name`);
   }
+  // `--out --json` takes "--json" for the file name: a trace file named --json was written
+  // and the output was text (fresh-user audit). A file really named so is `./-x`.
+  if (path.startsWith("-")) {
+    throw new FileInputError(
+      `${option} '${path}' looks like an option, not a file name; give the file name after ${option} (./${path} for a file of that name)`,
+    );
+  }
   try {
     checkWritablePath(path, option, force);
   } catch (e) {

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { plural, scheduleToChoices } from "../../sim/index.ts";
 import { type Catalog, loadCatalog, UnknownNameError } from "../catalog.ts";
 import { addOutputOptions, type OutputFlags, outputFor } from "../cli/common.ts";
-import { FileExistsError } from "../cli/files.ts";
+import { FileExistsError, FileInputError } from "../cli/files.ts";
 import { OptionValueError } from "../cli/input.ts";
 import { EXIT, type ExitSlot } from "../cli/main.ts";
 import { type Output, table } from "../cli/output.ts";
@@ -142,7 +142,7 @@ function collectExpect(
   const verdict = raw.slice(eq + 1).trim();
   if (eq <= 0 || !isVerdict(verdict)) {
     throw new OptionValueError(
-      `--expect '${raw}' must be variant=verdict, the verdict "pass" or "violation: <invariant>"`,
+      `--expect '${raw}' must be variant=verdict, the verdict "pass", "violation: <invariant>", "deadlock", "budget", "horizon" or "crash"`,
     );
   }
   // Each variant once, as each --param key: a repeat is a slip, whether or not it agrees.
@@ -297,7 +297,16 @@ async function corpusReplay(flags: DirFlags): Promise<number> {
   const catalog = await loadCatalog();
   // Each case is checked against its schedule once: edited params make it unreadable (as
   // in consistentEntries), a stale schedule is named and the verdicts still checked.
-  const results = readCorpus(flags.dir ?? DEFAULT_CORPUS_DIR, builtinIds(catalog)).map((e) => {
+  const dir = flags.dir ?? DEFAULT_CORPUS_DIR;
+  const entries = readCorpus(dir, builtinIds(catalog));
+  // A gate that checks nothing must not pass: a mistyped --dir that exists (even /tmp)
+  // replayed "0 cases" with exit 0 (fresh-user audit).
+  if (entries.length === 0) {
+    throw new FileInputError(
+      `corpus directory '${dir}' holds no case (no *.json file): nothing to replay; add one with 'streamsim corpus add', or pass --dir the corpus`,
+    );
+  }
+  const results = entries.map((e) => {
     if (!e.ok) return { file: e.file, id: null, checks: [], error: e.error, stale: null };
     const d = caseDisagreement(catalog, e.value);
     if (d?.kind === "edited") {

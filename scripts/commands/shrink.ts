@@ -81,7 +81,7 @@ async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
   const s = shrinkSchedule(r.scenario, r.params, r.schedule, { max_attempts });
   const trace = recordTrace(r.scenario, s.params, s.schedule);
   out.line(
-    `Shrunk from ${plural(s.before.steps, "step")} (${plural(s.before.preemptions, "preemption")}) to ${plural(s.steps, "step")} (${plural(s.preemptions, "preemption")}) in ${plural(s.attempts, "attempt")}; same failure:`,
+    `Shrunk from ${plural(s.before.steps, "step")} (${plural(s.before.preemptions, "preemption")}) to ${plural(s.steps, "step")} (${plural(s.preemptions, "preemption")}) in ${plural(s.attempts, "attempt")}${s.capped ? ` (all of --attempts ${max_attempts}: it may shrink further with more)` : ""}; same failure:`,
   );
   out.line(`  before: ${outcomeLine(original, out)}`);
   out.line("");
@@ -105,6 +105,7 @@ async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
     before: { steps: s.before.steps, preemptions: s.before.preemptions },
     after: { steps: s.steps, preemptions: s.preemptions },
     attempts: s.attempts,
+    capped: s.capped,
     params: s.params,
     schedule: trace.schedule,
     written,

@@ -129,7 +129,9 @@ export function parseCase(
     !Object.values(expected).every(isVerdict) ||
     Object.keys(expected).length === 0
   ) {
-    fail(`"expected" must map variant names to verdicts ("pass" or "violation: <invariant>")`);
+    fail(
+      `"expected" must map variant names to verdicts ("pass", "violation: <invariant>", "deadlock", "budget", "horizon" or "crash")`,
+    );
   }
   let named: string;
   try {

@@ -55,15 +55,11 @@ export function readCorpus(dir: string, builtinIds: ReadonlySet<string> = new Se
   return files.map((name): Entry => {
     const file = displayPath(join(dir, name));
     try {
-      // Before opening: reading a FIFO with no writer blocks for ever. (A directory named
-      // *.json fails at the read, with its own code.)
+      // Before opening: reading a FIFO with no writer blocks for ever.
       const stat = statSync(file);
-      if (!stat.isFile() && !stat.isDirectory()) {
-        return {
-          file,
-          ok: false,
-          error: `corpus case '${file}' is not a regular file (a device or a pipe)`,
-        };
+      if (!stat.isFile()) {
+        const what = stat.isDirectory() ? "a directory" : "a device or a pipe";
+        return { file, ok: false, error: `corpus case '${file}' is not a regular file (${what})` };
       }
       const value = parseCase(readFileSync(file, "utf8"), file, builtinIds);
       // A case is found by its id (prune keeps the built-in minimal cases by theirs), and
@@ -83,7 +79,7 @@ export function readCorpus(dir: string, builtinIds: ReadonlySet<string> = new Se
       return { file, ok: true, value };
     } catch (e) {
       if (e instanceof InputError) return { file, ok: false, error: e.message };
-      // A case that cannot be read at all (a directory named *.json, no permission) is one
+      // A case that cannot be read at all (no permission) is one
       // unreadable case like any other, not an internal error that hides the rest.
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== undefined) {
