@@ -693,7 +693,7 @@ describe.concurrent("bad input, spawned: one line on stderr, exit 2, nothing wri
     const r = await streamsim(["corpus", "replay", "--dir", corpusDir]);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(
-      /old-case\.json' has schema 0, older than this streamsim's 1; migrate it: npx streamsim corpus add 'ss1:counter:workers=2:0\.1x2\.0' --dir '.*corpus' --force \(with the --expect and --note it had\), then delete .*old-case\.json if that wrote another file$/m,
+      /old-case\.json' has schema 0, older than this streamsim's 1; migrate it: npx streamsim corpus add 'ss1:counter:workers=2:0\.1x2\.0' --dir '.*corpus' --force \(with the --expect and --note it had\), then delete .*old-case\.json if the add wrote another file$/m,
     );
     expect(readdirSync(corpusDir)).toEqual(["old-case.json"]);
   });
@@ -737,7 +737,7 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
     const other = await runMain(["corpus", "replay", "--dir", gone]);
     expect(other.code).toBe(2);
     expect(other.stdout).toMatch(
-      /migrate it: npx streamsim corpus add 'ss1:protocol:.*' --dir '.*' --force \(with the --expect and --note it had\), then delete .*gone-minimal\.json if that wrote another file$/m,
+      /migrate it: npx streamsim corpus add 'ss1:protocol:.*' --dir '.*' --force \(with the --expect and --note it had\), then delete .*gone-minimal\.json if the add wrote another file$/m,
     );
   });
 
@@ -756,11 +756,13 @@ describe("bad input, in process: one line on stderr, exit 2, nothing written", (
     const replay = await runMain(["corpus", "replay", "--dir", corpus]);
     expect(replay.code).toBe(2);
     expect(replay.stdout).toContain(
-      `migrate it: npx streamsim corpus add '${GOOD_SCHEDULE}' --dir '${corpus}' --force (with the --expect and --note it had), which writes it again under its id, over ${file}`,
+      `migrate it: npx streamsim corpus add '${GOOD_SCHEDULE}' --dir '${corpus}' --force (with the --expect and --note it had), then delete ${file} if the add wrote another file`,
     );
     const again = await runMain([...add, "--force", "--expect", "counter-race=pass"]);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/^Replaced /m);
+    const json = await runMain([...add, "--force", "--expect", "counter-race=pass", "--json"]);
+    expect(JSON.parse(json.stdout).added).toMatchObject([{ id: old.id, status: "replaced" }]);
     expect(readdirSync(corpus)).toEqual([name]);
     expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ id: old.id, schema: 1 });
     // Expected to pass, the race case fails as it did before: the expectation was kept.

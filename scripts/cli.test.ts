@@ -1,4 +1,5 @@
 import {
+  copyFileSync,
   existsSync,
   mkdtempSync,
   readdirSync,
@@ -180,6 +181,14 @@ describe("streamsim CLI, end to end", () => {
     expect(r.stderr).toMatch(
       /^streamsim: replay diverges from the recorded trace at step 3 \(the model or the harness changed since it was recorded\):\n {2}recorded: \{"i":3,.*\n {2}replayed: its schedule no longer fits: schedule diverges at step 3: it says run .*\n$/,
     );
+    // Asked for files, it says it wrote none: there is no execution of today's to write.
+    const out = join(dir, "changed-out.json");
+    const withOut = await runMain(["replay", changed, "--out", out]);
+    expect(withOut.code).toBe(1);
+    expect(withOut.stdout).toContain(
+      `No execution of today's to write, so nothing written to ${out}.`,
+    );
+    expect(existsSync(out)).toBe(false);
     const json = await runMain(["replay", changed, "--json"]);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({
@@ -238,11 +247,17 @@ describe("streamsim CLI, end to end", () => {
     expect(shrunk.steps).toHaveLength(4);
     expect(shrunk.params).toEqual({ workers: 2 });
     expect(lastLine(r.stdout)).toBe(`Reproduce: npx streamsim replay '${shrunk.schedule}'`);
+    // A file whose name starts with '-' shrinks beside itself: the default --out made from
+    // it is no option left without its value.
+    copyFileSync(long, join(dir, "-dash.json"));
+    const dashed = await streamsim(["shrink", "--", "-dash.json"], { cwd: dir });
+    expect(dashed.code).toBe(0);
+    expect(existsSync(join(dir, "-dash.shrunk.json"))).toBe(true);
     // Capped at 2 attempts, the search stops early and says so (text and JSON).
     const capped = await runMain(["shrink", long, "--attempts", "2", "--out", join(dir, "c.json")]);
     expect(capped.code).toBe(0);
     expect(capped.stdout).toMatch(
-      / in 2 attempts \(all of --attempts 2: it may shrink further with more\); same failure:$/m,
+      / in 2 attempts \(stopped by the cap of 2: a higher --attempts may shrink it further\); same failure:$/m,
     );
     const cappedJson = await runMain([
       "shrink",

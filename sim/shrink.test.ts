@@ -63,9 +63,27 @@ describe("shrinkSchedule", () => {
       max_attempts: 2,
     });
     expect(shrunk.attempts).toBeLessThanOrEqual(2);
+    expect(shrunk.capped).toBe(true);
     expect(shrunk.outcome.kind).toBe("violation");
     const again = runChoices(counterScenario, shrunk.params, shrunk.choices);
     expect(sameFailure(failure.outcome, again.outcome)).toBe(true);
+  });
+
+  // A search that ends with exactly its cap used, nothing left to try, is not capped
+  // (review: it said so, and "it may shrink further" with the same result at any cap).
+  it("says capped only when the cap stopped the search", () => {
+    const failure = foundByRandom(1);
+    const full = shrinkSchedule(counterScenario, { workers: 3 }, failure.schedule);
+    expect(full.capped).toBe(false);
+    const exact = shrinkSchedule(counterScenario, { workers: 3 }, failure.schedule, {
+      max_attempts: full.attempts,
+    });
+    expect(exact.capped).toBe(false);
+    expect(exact.schedule).toEqual(full.schedule);
+    const short = shrinkSchedule(counterScenario, { workers: 3 }, failure.schedule, {
+      max_attempts: full.attempts - 1,
+    });
+    expect(short.capped).toBe(true);
   });
 
   it("keeps the failure the same: a candidate with another outcome is not taken", () => {

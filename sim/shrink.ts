@@ -105,11 +105,16 @@ export function shrinkSchedule<P extends Params>(
   const original = runChoices(scenario, params, startChoices, runOpts);
   let best: Candidate<P> = { params, choices: startChoices, result: original };
   let attempts = 1;
+  /** Whether the cap turned a candidate away, or stopped the search after an improvement. */
+  let capped = false;
 
   // A smaller scenario (from shrinkParams, simpler by the scenario's own measure) is taken
   // when the interleaving is no worse; a new schedule must be strictly better.
   const tryCandidate = (p: P, choices: readonly number[], smallerScenario: boolean): boolean => {
-    if (attempts >= max_attempts) return false;
+    if (attempts >= max_attempts) {
+      capped = true;
+      return false;
+    }
     attempts++;
     const result = runChoices(scenario, p, choices, runOpts);
     if (!same(original.outcome, result.outcome)) return false;
@@ -136,6 +141,8 @@ export function shrinkSchedule<P extends Params>(
       }
     }
   }
+  // The last attempt improved: what it found was not tried further.
+  if (improved) capped = true;
 
   return {
     params: best.params,
@@ -149,8 +156,7 @@ export function shrinkSchedule<P extends Params>(
     steps: best.result.steps,
     preemptions: best.result.preemptions,
     attempts,
-    // (A search that used its last attempt on its last candidate counts as capped too.)
-    capped: attempts >= max_attempts,
+    capped,
     before: { steps: original.steps, preemptions: original.preemptions },
   };
 }

@@ -113,9 +113,15 @@ export function checkForceHasOutput(
 
 /**
  * Checks, before any work, that an output file can be written where the user asked, and
- * that it would not replace an existing file unless `force` (--force) says so.
+ * that it would not replace an existing file unless `force` (--force) says so. `typed`:
+ * the user gave the name (not a default made from another name).
  */
-export function checkOutputPath(path: string | undefined, option: string, force = false): void {
+export function checkOutputPath(
+  path: string | undefined,
+  option: string,
+  force = false,
+  typed = true,
+): void {
   if (path === undefined) return;
   // An empty name (--out "" from an unset shell variable) would fail only at the write,
   // after the work, as an internal error.
@@ -124,7 +130,7 @@ export function checkOutputPath(path: string | undefined, option: string, force 
   }
   // `--out --json` takes "--json" for the file name: a trace file named --json was written
   // and the output was text (fresh-user audit). A file really named so is `./-x`.
-  if (path.startsWith("-")) {
+  if (typed && path.startsWith("-")) {
     throw new FileInputError(
       `${option} '${path}' looks like an option, not a file name; give the file name after ${option} (./${path} for a file of that name)`,
     );

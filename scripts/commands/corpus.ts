@@ -220,7 +220,7 @@ async function corpusAdd(input: string | undefined, flags: AddFlags): Promise<nu
   out.document({
     streamsim_json: 1,
     command: "corpus add",
-    added: [{ id: c.id, file, expected, observed }],
+    added: [{ id: c.id, file, status: replaced ? "replaced" : "added", expected, observed }],
   });
   out.essential(`${replaced ? "Replaced" : "Added"} ${file} (${plural(c.steps, "step")})`);
   for (const [v, verdict] of Object.entries(expected)) {

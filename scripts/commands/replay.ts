@@ -36,8 +36,9 @@ Examples:
   $ streamsim replay 'ss1:counter:workers=2:0.1x2.0' --out race.json
   $ streamsim replay race.json
 
-Exit code 1 when the execution fails (or diverges from the trace), 0 when every check held,
-2 for bad input (a schedule or trace that does not parse or does not fit the scenario).`,
+Exit code 1 when the execution fails or diverges from the trace file (its steps differ, or
+its schedule no longer fits the scenario), 0 when every check held, 2 for bad input (a
+schedule or trace that does not parse, or a schedule given as text that does not fit).`,
   );
   cmd.action(async (input: string, flags: ReplayFlags) => {
     exit.code = await replay(input, flags);
@@ -59,7 +60,11 @@ async function replay(input: string, flags: ReplayFlags): Promise<number> {
   const variant = catalog.variantOf(r.scenario.name, r.params);
   if (trace === null) {
     assert(divergence !== null, "replayInput gave no trace and no divergence");
-    return noLongerFits(out, r, variant?.name ?? null, divergence);
+    const code = noLongerFits(out, r, variant?.name ?? null, divergence);
+    const asked = [flags.out, flags.html].filter((f) => f !== undefined);
+    if (asked.length > 0)
+      out.line(`No execution of today's to write, so nothing written to ${asked.join(" or ")}.`);
+    return code;
   }
   const verdict = verdictOf(trace.outcome);
   out.document({

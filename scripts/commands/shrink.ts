@@ -69,7 +69,8 @@ async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
   // Named as the user knows it: no --out given, the file is the default one beside the input.
   const outLabel = flags.out === undefined ? "the default --out" : "--out";
   checkNotInput(target, outLabel, input, "shrunk");
-  checkOutputPath(target, outLabel, flags.force === true);
+  // (A default made from an input named "-x.json" is not an option the user left a name out of.)
+  checkOutputPath(target, outLabel, flags.force === true, flags.out !== undefined);
   const max_attempts =
     flags.attempts === undefined ? 5_000 : parseWholeNumber("--attempts", flags.attempts, 1, 1e7);
   const original = replayFaithfully(r, input);
@@ -81,7 +82,7 @@ async function shrink(input: string, flags: ShrinkFlags): Promise<number> {
   const s = shrinkSchedule(r.scenario, r.params, r.schedule, { max_attempts });
   const trace = recordTrace(r.scenario, s.params, s.schedule);
   out.line(
-    `Shrunk from ${plural(s.before.steps, "step")} (${plural(s.before.preemptions, "preemption")}) to ${plural(s.steps, "step")} (${plural(s.preemptions, "preemption")}) in ${plural(s.attempts, "attempt")}${s.capped ? ` (all of --attempts ${max_attempts}: it may shrink further with more)` : ""}; same failure:`,
+    `Shrunk from ${plural(s.before.steps, "step")} (${plural(s.before.preemptions, "preemption")}) to ${plural(s.steps, "step")} (${plural(s.preemptions, "preemption")}) in ${plural(s.attempts, "attempt")}${s.capped ? ` (stopped by the cap of ${max_attempts}: a higher --attempts may shrink it further)` : ""}; same failure:`,
   );
   out.line(`  before: ${outcomeLine(original, out)}`);
   out.line("");

@@ -78,16 +78,14 @@ export function parseCase(
   if (c.schema < CASE_SCHEMA) {
     // A built-in minimal case is made again under its own id (a case added from its
     // schedule would get another id, and `npm test` looks the minimal cases up by id).
-    const add = `npx streamsim corpus add '${schedule}' --dir '${dirname(file)}' --force (with the --expect and --note it had)`;
-    // Added again, the same schedule of the same variant keeps its id, and so its file:
-    // --force replaces it there, and deleting the old file afterwards (as the hint said
-    // before) deleted the migrated case (fresh-user audit).
+    // Added again, a schedule usually keeps its id, and so its file (--force writes over
+    // it); the advice to delete the old file afterwards then deleted the migrated case
+    // (fresh-user audit). Whether it does depends on today's variants and the schedule's
+    // normal form, which `corpus add` knows, not this hint: it names the file it wrote.
     const how =
       typeof c.id === "string" && builtinIds.has(c.id)
         ? `npx streamsim corpus add --builtin --force --dir '${dirname(file)}' (it is a built-in minimal case: this makes it again under its id)`
-        : keepsId(c.id, schedule)
-          ? `${add}, which writes it again under its id, over ${file}`
-          : `${add}, then delete ${file} if that wrote another file`;
+        : `npx streamsim corpus add '${schedule}' --dir '${dirname(file)}' --force (with the --expect and --note it had), then delete ${file} if the add wrote another file`;
     throw new SchemaVersionError(
       `${source} has schema ${c.schema}, older than this streamsim's ${CASE_SCHEMA}; migrate it: ${how}`,
     );
@@ -145,11 +143,4 @@ export function parseCase(
     fail(`"scenario" does not match the scenario its schedule names`);
   }
   return value as CorpusCase;
-}
-
-/** Whether adding `schedule` again names the case `id` (the id's variant unchanged). */
-function keepsId(id: unknown, schedule: string): boolean {
-  if (typeof id !== "string") return false;
-  const dash = id.lastIndexOf("-");
-  return dash > 0 && caseIdOf(id.slice(0, dash), schedule) === id;
 }

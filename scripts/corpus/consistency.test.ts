@@ -70,7 +70,7 @@ describe("a corpus case whose fields disagree", () => {
     expect(entry).toEqual({
       file: "corpus/x.json",
       ok: false,
-      error: `corpus case 'corpus/x.json': "params" and the schedule's parameters differ (events: "b" against "a"); params, choices and steps derive from the schedule, so add the schedule you mean with 'streamsim corpus add' (--force writes over this file when it is this case's schedule; another schedule gets a file of its own, and this one is then to be deleted)`,
+      error: `corpus case 'corpus/x.json': "params" and the schedule's parameters differ (events: "b" against "a"); params, choices and steps derive from the schedule, so add the schedule you mean with 'streamsim corpus add', then delete this file if the add wrote another`,
     });
     expect(kept).toBe(stale);
   });

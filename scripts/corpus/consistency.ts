@@ -70,7 +70,7 @@ export function caseDisagreement(catalog: Catalog, c: CorpusCase): Disagreement 
 
 /** What to do about a stale case, after the reason. */
 export const STALE_ADVICE =
-  "its verdicts are checked on its choices; if the model changed, refresh it ('streamsim corpus add --builtin --force' for a minimal case, else 'corpus add --force' of the schedule meant, which writes over the file while the case keeps its id); if it was edited by hand, add the schedule you mean and delete the file if the add wrote another";
+  "its verdicts are checked on its choices; refresh it ('streamsim corpus add --builtin --force' for a minimal case, else 'corpus add' of the schedule meant), then delete the file if the add wrote another";
 
 /**
  * The entries with every case whose `params` were edited by hand turned unreadable, with
@@ -87,7 +87,7 @@ export function consistentEntries(catalog: Catalog, entries: readonly Entry[]): 
 
 /** The one-line error for a case whose params were edited by hand. */
 export function editedError(file: string, d: Disagreement): string {
-  return `corpus case '${file}': ${d.message}; params, choices and steps derive from the schedule, so add the schedule you mean with 'streamsim corpus add' (--force writes over this file when it is this case's schedule; another schedule gets a file of its own, and this one is then to be deleted)`;
+  return `corpus case '${file}': ${d.message}; params, choices and steps derive from the schedule, so add the schedule you mean with 'streamsim corpus add', then delete this file if the add wrote another`;
 }
 
 function resolved(scenario: Scenario, raw: Params, what: string): Params | string {

@@ -169,6 +169,49 @@ describe("sharding", () => {
     expect(first.executions + second.executions).toBe(whole.executions);
   });
 
+  // A unit found by beginExecution (the decision that changed is the split one) is claimed
+  // at the first step, or at the end of an execution that takes none: here the setup's
+  // choice 1 spawns nobody, and that unit's zero-step execution was counted by both shards
+  // when only the first step claimed (review).
+  it("claims an exhaustive unit whose execution takes no step at its end", () => {
+    const maybeNobody: Scenario = {
+      name: "maybe-nobody",
+      summary: "a setup choice: two counter workers, or nobody",
+      defaults: {},
+      setup(world) {
+        if (world.choose(2, "who") === 1) return;
+        counterScenario.setup(world, { workers: 2 });
+      },
+    };
+    const base = {
+      scenario: maybeNobody,
+      params: {},
+      strategy: "exhaustive",
+      stop_on_first: false,
+      split_depth: 1,
+      keep_hashes: true,
+    } as const;
+    const whole = exploreSystematic(base);
+    const asked: number[][] = [[], []];
+    const parts = [0, 1].map((index) =>
+      exploreSystematic({
+        ...base,
+        shard: { index, count: 2 },
+        // Unit 0 (two workers) to shard 0, unit 1 (nobody) to shard 1.
+        claim_unit: (u) => {
+          asked[index]?.push(u);
+          return u === index;
+        },
+      }),
+    );
+    expect(asked).toEqual([
+      [0, 1],
+      [0, 1],
+    ]);
+    expect(parts.map((p) => p.executions)).toEqual([whole.executions - 1, 1]);
+    expect(mergeCoverage(parts).outcomes).toEqual(whole.outcomes);
+  });
+
   it("merges shard coverage into the unsharded figures", () => {
     const base = {
       scenario: counterScenario,

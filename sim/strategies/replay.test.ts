@@ -122,6 +122,12 @@ describe("replay strategy", () => {
     expect(() =>
       runOnce(mixed, { workers: 1 }, new ReplayStrategy([stepOf(0), choiceOf(4)])),
     ).toThrow(ReplayDivergenceError);
+    // The error's step is the step that asked for the choice (step 0), not the decision's
+    // index (1): `replay` of a trace file reports the step recorded there.
+    for (const decisions of [[stepOf(0), stepOf(0)], [stepOf(0), choiceOf(4)], [stepOf(0)]]) {
+      const err = thrown(() => runOnce(mixed, { workers: 1 }, new ReplayStrategy(decisions)));
+      expect((err as ReplayDivergenceError).step).toBe(0);
+    }
   });
 
   it("is an error when the schedule runs out before the execution ends", () => {
