@@ -69,6 +69,7 @@ symlinkSync(fixtures, linkedFixtures);
 // A named pipe stands for /dev/null and other non-files that a rename would replace.
 const fifo = join(fixtures, "fifo");
 execFileSync("mkfifo", [fifo]);
+const corpusCaseFile = fileURLToPath(new URL("../corpus/round1-minimal.json", import.meta.url));
 const emptyDir = join(root, "empty-corpus");
 mkdirSync(emptyDir);
 const corpusDir = join(root, "corpus");
@@ -520,6 +521,16 @@ const inProcess: readonly BadCase[] = [
     name: "corpus replay of a directory with no case (a gate that checks nothing must not pass)",
     args: ["corpus", "replay", "--dir", emptyDir],
     says: /^streamsim: corpus directory '.*empty-corpus' holds no case \(no \*\.json file\): nothing to replay; /,
+  },
+  {
+    name: "replay of an empty argument (an unset shell variable)",
+    args: ["replay", ""],
+    says: /^streamsim: the trace file or schedule is empty; give the path of a trace written with --out, or a schedule 'ss1:\.\.\.'$/,
+  },
+  {
+    name: "replay of a corpus case file, which holds a schedule, not a trace",
+    args: ["replay", corpusCaseFile],
+    says: /^streamsim: trace file '.*round1-minimal\.json' is a corpus case, not a trace: replay its schedule \(streamsim replay 'ss1:protocol:.*'\), or every case \(streamsim corpus replay\)$/,
   },
   {
     name: "corpus in a missing directory",

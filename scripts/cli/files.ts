@@ -12,7 +12,8 @@ import {
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
-import { InputError, parseTrace, type Trace } from "../../sim/index.ts";
+import { InputError, parseTrace, type Trace, TraceFormatError } from "../../sim/index.ts";
+import { CASE_FORMAT } from "../corpus/case.ts";
 import { OptionValueError } from "./input.ts";
 
 /** A file the user named that cannot be used: missing, a directory, or in the way. */
@@ -210,7 +211,31 @@ function fileAbove(dir: string): string | null {
 
 /** Reads a trace file; every way it can be unusable is an InputError naming the fix. */
 export function readTraceFile(path: string): Trace {
-  return parseTrace(readUserFile(path, "trace file"), `trace file '${path}'`);
+  const text = readUserFile(path, "trace file");
+  const source = `trace file '${path}'`;
+  try {
+    return parseTrace(text, source);
+  } catch (e) {
+    // A corpus case holds a schedule, not a trace: said "is not a streamsim trace" alone,
+    // the user was left to find that out (fresh-user audit).
+    const schedule = e instanceof TraceFormatError ? corpusCaseSchedule(text) : null;
+    if (schedule === null) throw e;
+    throw new TraceFormatError(
+      `${source} is a corpus case, not a trace: replay its schedule (streamsim replay '${schedule}'), or every case (streamsim corpus replay)`,
+    );
+  }
+}
+
+/** The schedule of a corpus case's text, or null for any other text. */
+function corpusCaseSchedule(text: string): string | null {
+  try {
+    const value = JSON.parse(text) as { format?: unknown; schedule?: unknown } | null;
+    return value?.format === CASE_FORMAT && typeof value.schedule === "string"
+      ? value.schedule
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Reads a text file the user named, with a one-line error when it is missing. */

@@ -100,6 +100,12 @@ export interface ReplayInput {
  * must be a schedule (`ss1:...`); anything else is a missing file.
  */
 export function readReplayInput(catalog: Catalog, arg: string): ReplayInput {
+  // (An unset shell variable: "trace file '' does not exist" named no file at all.)
+  if (arg.trim() === "") {
+    throw new ScheduleSyntaxError(
+      "the trace file or schedule is empty; give the path of a trace written with --out, or a schedule 'ss1:...'",
+    );
+  }
   const isFile = existsSync(arg);
   if (!isFile && /^ss\d+:/.test(arg.trim())) {
     const schedule = parseSchedule(arg);
