@@ -53,6 +53,18 @@ export class ReplayDivergenceError extends InputError {
   }
 }
 
+/** A bad bound or shard given by a user. */
+export class BoundError extends InputError {
+  override readonly name = "BoundError";
+}
+
+/** Refuses a preemption bound that is not a whole number >= 0 (NaN bounded nothing). */
+export function checkPreemptionBound(bound: number | undefined): void {
+  if (bound !== undefined && !(Number.isInteger(bound) && bound >= 0)) {
+    throw new BoundError(`preemption bound must be a whole number >= 0, got ${bound}`);
+  }
+}
+
 /** A bad option given to an entry point of the library (explore, exploreSystematic, ...). */
 export class OptionError extends InputError {
   override readonly name = "OptionError";

@@ -1,4 +1,4 @@
-import { checkAmount, NondeterminismError, ReplayDivergenceError } from "./errors.ts";
+import { checkAmount, NondeterminismError, OptionError, ReplayDivergenceError } from "./errors.ts";
 import { checkLimits, type ExecutionLimits, type ExecutionResult, execute } from "./execute.ts";
 import { NumberSet } from "./hash-collections.ts";
 import { Hash53 } from "./hash53.ts";
@@ -109,6 +109,26 @@ export interface ExploreResult {
 export function explore<P extends Params>(options: ExploreOptions<P>): ExploreResult {
   checkAmount("max_executions", options.max_executions, true);
   checkAmount("budget_ms", options.budget_ms, false);
+  checkAmount("max_failures", options.max_failures, true);
+  if (options.strategy === undefined || typeof options.strategy.pickStep !== "function") {
+    throw new OptionError(
+      "explore needs a strategy (new RandomStrategy(seed), new DporStrategy(), ...)",
+    );
+  }
+  if (options.strategy.spent?.() === true) {
+    // A second explore of one DporStrategy ran nothing and said the space was exhausted.
+    throw new OptionError(
+      `this ${options.strategy.name} strategy has run its search already; give explore a new one`,
+    );
+  }
+  if (
+    options.progress_every !== undefined &&
+    !(Number.isInteger(options.progress_every) && options.progress_every >= 1)
+  ) {
+    throw new OptionError(
+      `progress_every must be a whole number >= 1, got ${String(options.progress_every)}`,
+    );
+  }
   checkScenarioName(options.scenario);
   const max_executions = options.max_executions ?? 1_000;
   const stop_on_first = options.stop_on_first ?? true;

@@ -38,6 +38,12 @@ export interface Strategy {
    */
   checkedSteps?(): number;
   /**
+   * True once a strategy that runs one search (dpor, exhaustive, a replay) has begun it:
+   * `explore` refuses it, as it would find its space spent and report nothing. Default:
+   * the strategy can start again (random and PCT draw each execution from its index).
+   */
+  spent?(): boolean;
+  /**
    * The options offered at `step` when an earlier execution ran it from the same state, if
    * this execution replays it; else null. The engine then offers these instead of
    * evaluating every waiter's predicate again (in a deterministic scenario they are the

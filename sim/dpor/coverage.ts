@@ -1,8 +1,10 @@
+import { OptionError } from "../errors.ts";
 import { NumberSet } from "../hash-collections.ts";
 import { plural } from "../plural.ts";
 import type { Failure } from "../runner.ts";
 import type { OutcomeKind } from "../types.ts";
 import type { ProbeReport } from "./probe.ts";
+import type { Shard } from "./shard.ts";
 
 /** What a systematic exploration covered. Every field is a count unless said otherwise. */
 export interface Coverage {
@@ -54,16 +56,22 @@ export interface Coverage {
   /** Hashes of the traces and states seen, for merging shards (only when asked for). */
   readonly trace_hashes?: readonly number[];
   readonly state_hashes?: readonly number[];
+  /** The shard explored, when only one was (see shard.ts); a merged coverage has none. */
+  readonly shard?: Shard;
 }
 
 /**
  * The one-line verdict. Only an exploration that was exhausted, unbounded, unsharded and
  * failure-free may say "all interleavings".
  */
-export function verdict(c: Coverage, sharded = false): string {
-  const failed = c.failures.length > 0 || c.outcomes.violation + c.outcomes.crash > 0;
+export function verdict(c: Coverage, sharded = c.shard !== undefined): string {
+  // Counted from the outcomes: `failures` keeps at most max_failures of them, and a
+  // deadlock, a step budget or a time horizon reached is a failure as a violation is (a
+  // deadlock alone was said "no failure over all interleavings": review).
+  const failing = failingExecutions(c.outcomes);
+  const failed = failing > 0 || c.failures.length > 0;
   const scope = failed
-    ? plural(c.failures.length, "failing execution")
+    ? plural(Math.max(failing, c.failures.length), "failing execution")
     : !c.exhausted
       ? "no failure, but the search was stopped before it was exhausted"
       : c.bounds.length > 0
@@ -88,6 +96,11 @@ export function verdict(c: Coverage, sharded = false): string {
   return `${c.strategy}: ${plural(c.executions, "execution")}${traces}; ${scope}${divergent}${probe}`;
 }
 
+/** Executions that ended in a failure: any outcome but completed (and abandoned). */
+function failingExecutions(o: Readonly<Record<OutcomeKind, number>>): number {
+  return o.violation + o.crash + o.deadlock + o.budget + o.horizon;
+}
+
 /**
  * What a probe means, in one clause: executions that ended otherwise than the search's of
  * the same trace; or (`missed`: the search was exhausted, unbounded and found nothing)
@@ -102,10 +115,29 @@ export function probeWarning(p: ProbeReport, missed = false): string {
     : `${p.unmatched} of ${plural(p.executions, "random execution")} ran traces the search did not reach`;
 }
 
+/**
+ * Parts that are shards must be all n shards of one split, each once: merged, a missing
+ * shard's part of the space would read as covered (review: shards 2/2 and 2/2 merged into
+ * "no failure over all interleavings" with half of the executions).
+ */
+function checkShardsComplete(parts: readonly Coverage[]): void {
+  const shards = parts.map((c) => c.shard);
+  if (shards.every((s) => s === undefined)) return;
+  const count = shards[0]?.count;
+  const seen = new Set(shards.map((s) => (s === undefined || s.count !== count ? -1 : s.index)));
+  if (count === undefined || seen.has(-1) || seen.size !== count || parts.length !== count) {
+    const named = shards.map((s) => (s === undefined ? "unsharded" : `${s.index + 1}/${s.count}`));
+    throw new OptionError(
+      `mergeCoverage needs every shard of one split once; got ${named.join(", ")}`,
+    );
+  }
+}
+
 /** Merges the coverage of the shards of one exploration, as if run unsharded. */
 export function mergeCoverage(parts: readonly Coverage[]): Coverage {
   const first = parts[0];
-  if (first === undefined) throw new Error("mergeCoverage needs at least one part");
+  if (first === undefined) throw new OptionError("mergeCoverage needs at least one part");
+  checkShardsComplete(parts);
   const sum = (f: (c: Coverage) => number): number => parts.reduce((a, c) => a + f(c), 0);
   const union = (f: (c: Coverage) => readonly number[] | undefined): number[] | undefined => {
     if (parts.some((c) => f(c) === undefined)) return undefined;

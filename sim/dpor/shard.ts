@@ -12,6 +12,25 @@ export class ShardSyntaxError extends InputError {
   override readonly name = "ShardSyntaxError";
 }
 
+/**
+ * Refuses a shard given through the library that is not one of n (0 <= index < count): an
+ * index past the count, or a NaN, ran nothing and reported the space exhausted (review).
+ */
+export function checkShard(shard: Shard | undefined): void {
+  if (shard === undefined) return;
+  const { index, count } = shard;
+  if (!(Number.isSafeInteger(count) && count >= 1 && Number.isSafeInteger(index))) {
+    throw new ShardSyntaxError(
+      `shard must be { index, count } with whole numbers, count >= 1, got ${JSON.stringify(shard)}`,
+    );
+  }
+  if (index < 0 || index >= count) {
+    throw new ShardSyntaxError(
+      `shard index must be 0 <= index < count (index is 0-based), got { index: ${index}, count: ${count} }`,
+    );
+  }
+}
+
 /** Parses "k/n" (1 <= k <= n), as given to `--shard`. */
 export function parseShard(text: string): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
@@ -37,6 +56,7 @@ export class IndexShardedStrategy implements Strategy {
     private readonly inner: Strategy,
     private readonly shard: Shard,
   ) {
+    checkShard(shard);
     this.name = inner.name;
   }
 

@@ -1,4 +1,4 @@
-import { checkAmount, InputError } from "../errors.ts";
+import { BoundError, checkAmount, checkPreemptionBound, OptionError } from "../errors.ts";
 import { checkLimits, type ExecutionLimits, type ExecutionResult, execute } from "../execute.ts";
 import { NumberMap, NumberSet } from "../hash-collections.ts";
 import { confirmFailure, type Failure, failureOf } from "../runner.ts";
@@ -14,7 +14,7 @@ import { canonicalForm, traceHash } from "./canonical.ts";
 import type { Coverage } from "./coverage.ts";
 import { FinalStateHasher } from "./final-state.ts";
 import { endingOf, probeUntracked } from "./probe.ts";
-import type { Shard } from "./shard.ts";
+import { checkShard, type Shard } from "./shard.ts";
 
 export type SystematicKind = "dpor" | "exhaustive";
 
@@ -206,11 +206,13 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
     outcomes[r.outcome.kind]++;
     if (isFailure(r.outcome)) {
       if (first_failure === null) first_failure = runs;
-      if (failures.length < max_failures) {
+      const stops = stop_on_first && (options.stop_when?.(r.outcome) ?? true);
+      // The failure that stops the search is kept, whatever max_failures says (as explore).
+      if (failures.length < max_failures || stops) {
         confirmFailure(options.scenario, options.params, r, limits);
         failures.push(failureOf(options.scenario, options.params, r, runs - 1));
       }
-      if (stop_on_first && (options.stop_when?.(r.outcome) ?? true)) {
+      if (stops) {
         stoppedOnFailure = true;
         break;
       }
@@ -272,6 +274,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
   }
   return {
     strategy: strategy.describe(),
+    ...(options.shard === undefined ? {} : { shard: options.shard }),
     executions,
     sleep_blocked,
     infeasible,
@@ -306,11 +309,17 @@ function checkOptions<P extends Params>(options: SystematicOptions<P>): void {
   checkAmount("max_executions", options.max_executions, true);
   checkAmount("budget_ms", options.budget_ms, false);
   checkAmount("probe", options.probe, true);
+  checkAmount("max_failures", options.max_failures, true);
+  if (kind !== "dpor" && kind !== "exhaustive") {
+    // (Any other name ran exhaustive: review.)
+    throw new OptionError(
+      `exploreSystematic's strategy must be "dpor" or "exhaustive", got ${JSON.stringify(kind)}; random and pct run through explore`,
+    );
+  }
+  checkShard(options.shard);
   checkScenarioName(options.scenario);
   checkLimits(options.scenario.limits);
-  if (bound !== undefined && !(Number.isInteger(bound) && bound >= 0)) {
-    throw new BoundError(`preemption bound must be a whole number >= 0, got ${bound}`);
-  }
+  checkPreemptionBound(bound);
   if (
     options.max_depth !== undefined &&
     !(Number.isInteger(options.max_depth) && options.max_depth > 0)
@@ -333,10 +342,7 @@ function checkOptions<P extends Params>(options: SystematicOptions<P>): void {
   }
 }
 
-/** A bad bound or shard given by a user. */
-export class BoundError extends InputError {
-  override readonly name = "BoundError";
-}
+export { BoundError } from "../errors.ts";
 
 /** runOnce, but showing the world to dpor before the execution starts. */
 export function runObserved<P extends Params>(

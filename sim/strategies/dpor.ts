@@ -10,9 +10,14 @@ import {
 import { HappensBefore } from "../dpor/hb.ts";
 import { ExecutionLog } from "../dpor/log.ts";
 import { SetupChoices } from "../dpor/setup-choices.ts";
-import type { Shard } from "../dpor/shard.ts";
+import { checkShard, type Shard } from "../dpor/shard.ts";
 import { insertSequence, type WakeupNode, weakInitial } from "../dpor/wakeup.ts";
-import { checkSystematicChoice, EngineAssertionError, NondeterminismError } from "../errors.ts";
+import {
+  BoundError,
+  checkPreemptionBound,
+  checkSystematicChoice,
+  NondeterminismError,
+} from "../errors.ts";
 import { plural } from "../plural.ts";
 import { executionSeed, Prng } from "../prng.ts";
 import { ABANDON, type ExecutionSummary, type StepInfo, type Strategy } from "../strategy.ts";
@@ -212,11 +217,16 @@ export class DporStrategy implements Strategy {
   constructor(private readonly options: DporOptions = {}) {
     this.bound = options.preemption_bound ?? Number.POSITIVE_INFINITY;
     this.split = options.shard === undefined ? 0 : (options.split_depth ?? 12);
+    // Built directly (not through exploreSystematic), the options are checked here.
+    checkPreemptionBound(options.preemption_bound);
+    checkShard(options.shard);
     if (options.shard !== undefined && options.preemption_bound !== undefined) {
-      throw new EngineAssertionError("dpor: a shard cannot take a preemption bound");
+      throw new BoundError(
+        "a dpor shard cannot take a preemption bound (a bounded search is not complete, so its shards would not add up to it); drop one",
+      );
     }
-    if (options.shard !== undefined && !(this.split >= 1)) {
-      throw new EngineAssertionError(`dpor: split depth must be >= 1, got ${this.split}`);
+    if (options.shard !== undefined && !(Number.isInteger(this.split) && this.split >= 1)) {
+      throw new BoundError(`split depth must be a whole number >= 1, got ${this.split}`);
     }
     this.prng = options.seed === undefined ? null : new Prng(options.seed);
     this.log = new ExecutionLog(this.keys);
@@ -230,6 +240,10 @@ export class DporStrategy implements Strategy {
   observe(world: World): void {
     this.world = world;
     this.log.observe(world);
+  }
+
+  spent(): boolean {
+    return this.started;
   }
 
   beginExecution(): boolean {

@@ -1,7 +1,13 @@
 import { ActorKeys } from "../dpor/event.ts";
 import { HappensBefore } from "../dpor/hb.ts";
 import { ExecutionLog } from "../dpor/log.ts";
-import { checkSystematicChoice, NondeterminismError } from "../errors.ts";
+import { checkShard } from "../dpor/shard.ts";
+import {
+  BoundError,
+  checkPreemptionBound,
+  checkSystematicChoice,
+  NondeterminismError,
+} from "../errors.ts";
 import { ABANDON, type StepInfo, type Strategy } from "../strategy.ts";
 import { type Decision, decisionSubject, stepOf } from "../types.ts";
 import type { World } from "../world.ts";
@@ -69,13 +75,22 @@ export class ExhaustiveStrategy implements Strategy {
   private stepping = false;
 
   constructor(private readonly options: ExhaustiveOptions = {}) {
+    checkPreemptionBound(options.preemption_bound);
+    checkShard(options.shard);
     this.bound = options.preemption_bound ?? Number.POSITIVE_INFINITY;
     this.split = options.split_depth ?? 4;
+    if (!(Number.isInteger(this.split) && this.split >= 1)) {
+      throw new BoundError(`split depth must be a whole number >= 1, got ${this.split}`);
+    }
   }
 
   /** Lets the log see the execution's world (see ExecutionLog.observe). */
   observe(world: World): void {
     this.log.observe(world);
+  }
+
+  spent(): boolean {
+    return this.started;
   }
 
   beginExecution(): boolean {

@@ -22,6 +22,10 @@ export class ReplayStrategy implements Strategy {
     private readonly describeActor: (id: number) => string = (id) => `actor ${id}`,
   ) {}
 
+  spent(): boolean {
+    return this.used;
+  }
+
   beginExecution(): boolean {
     if (this.used) return false;
     this.used = true;
