@@ -69,7 +69,11 @@ describe("the coverage verdict", () => {
   });
 
   it("keeps the failure that stopped the search, whatever max_failures says", () => {
-    const c = exploreSystematic({ scenario: counterScenario, params: { workers: 2 }, max_failures: 0 });
+    const c = exploreSystematic({
+      scenario: counterScenario,
+      params: { workers: 2 },
+      max_failures: 0,
+    });
     expect(c.failures).toHaveLength(1);
   });
 
@@ -94,7 +98,12 @@ describe("shards given through the library", () => {
       { index: 0.5, count: 2 },
     ]) {
       const run = () =>
-        exploreSystematic({ scenario: counterScenario, params: { workers: 2 }, strategy: "exhaustive", shard });
+        exploreSystematic({
+          scenario: counterScenario,
+          params: { workers: 2 },
+          strategy: "exhaustive",
+          shard,
+        });
       expect(run).toThrow(ShardSyntaxError);
       expect(() => new DporStrategy({ shard })).toThrow(ShardSyntaxError);
       expect(() => new ExhaustiveStrategy({ shard })).toThrow(ShardSyntaxError);
