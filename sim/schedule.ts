@@ -1,4 +1,5 @@
 import { OptionError, ScheduleSyntaxError, SchemaVersionError } from "./errors.ts";
+import type { Scenario } from "./scenario.ts";
 import {
   choiceOf,
   type Decision,
@@ -189,4 +190,16 @@ export function parseSchedule(text: string): Schedule {
 
 function abbreviate(s: string): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/**
+ * Refuses a schedule of another scenario: its decisions were replayed against this one and
+ * the trace labelled with this one's name (review: a lastzero schedule became a counter trace).
+ */
+export function checkScheduleScenario(scenario: Scenario, schedule: Schedule): void {
+  if (schedule.scenario !== scenario.name) {
+    throw new OptionError(
+      `the schedule is of scenario '${schedule.scenario}', not '${scenario.name}'; replay it against its own scenario`,
+    );
+  }
 }

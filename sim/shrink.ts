@@ -1,7 +1,7 @@
 import type { ExecutionLimits, ExecutionResult } from "./execute.ts";
 import { runOnce } from "./runner.ts";
 import type { Scenario } from "./scenario.ts";
-import type { Schedule } from "./schedule.ts";
+import { checkScheduleScenario, type Schedule } from "./schedule.ts";
 import { ChoicesStrategy, choiceForIndex } from "./strategies/choices.ts";
 import { ReplayStrategy } from "./strategies/replay.ts";
 import type { Strategy } from "./strategy.ts";
@@ -97,6 +97,7 @@ export function shrinkSchedule<P extends Params>(
   schedule: Schedule,
   options: ShrinkOptions = {},
 ): ShrinkResult<P> {
+  checkScheduleScenario(scenario as Scenario, schedule);
   const max_attempts = options.max_attempts ?? 5_000;
   const same = options.same ?? sameFailure;
   const limits = options.limits;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  OptionError,
   ReplayDivergenceError,
   ScheduleSyntaxError,
   SchemaVersionError,
@@ -7,6 +8,7 @@ import {
 } from "./errors.ts";
 import { counterScenario } from "./examples/counter.ts";
 import { parseSchedule } from "./schedule.ts";
+import { shrinkSchedule } from "./shrink.ts";
 import {
   checkDeterminism,
   firstDivergence,
@@ -43,6 +45,16 @@ function oneLine(f: () => unknown, type: new (...args: never[]) => Error): strin
 }
 
 describe("traces", () => {
+  // Replayed against another scenario, a schedule's decisions were labelled with that
+  // scenario's name (API audit: a lastzero schedule became a counter trace).
+  it("refuse a schedule of another scenario, and so does the shrinker", () => {
+    const other = parseSchedule("ss1:lastzero:n=3:0.1x2.0");
+    expect(() => recordTrace(counterScenario, { workers: 2 }, other)).toThrow(OptionError);
+    expect(() => shrinkSchedule(counterScenario, { workers: 2 }, other)).toThrow(
+      /the schedule is of scenario 'lastzero', not 'counter'/,
+    );
+  });
+
   it("record the schedule, versions, parameters, steps and final state", () => {
     const t = sample();
     expect(t.format).toBe(TRACE_FORMAT);

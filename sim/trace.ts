@@ -3,7 +3,7 @@ import type { ExecutionLimits } from "./execute.ts";
 import { plural } from "./plural.ts";
 import { runOnce } from "./runner.ts";
 import type { Scenario } from "./scenario.ts";
-import { formatSchedule, parseSchedule, type Schedule } from "./schedule.ts";
+import { checkScheduleScenario, formatSchedule, parseSchedule, type Schedule } from "./schedule.ts";
 import { ReplayStrategy } from "./strategies/replay.ts";
 import type { TraceStep } from "./trace-step.ts";
 import type { Json, Outcome, Params } from "./types.ts";
@@ -52,6 +52,7 @@ export function recordTrace<P extends Params>(
   schedule: Schedule,
   limits?: ExecutionLimits,
 ): Trace {
+  checkScheduleScenario(scenario, schedule);
   const replay = new ReplayStrategy(schedule.decisions);
   const r = runOnce(scenario, params, replay, { trace: true, ...(limits ? { limits } : {}) });
   if (r === null) throw new Error("a fresh replay strategy refused to start");

@@ -181,12 +181,15 @@ export function planCase(
  * changed so that the plan's interleaving no longer fits it.
  */
 export function minimalCaseParams(variant: string): ProtocolParams | undefined {
+  // An unknown name is refused, as minimalCase refuses it: undefined means "it passes".
+  variantByName(variant);
   const plan = plans[variant];
   return plan === undefined ? undefined : { ...defaultParams, tabs: "a0", ...plan.params, variant };
 }
 
 /** The number of steps a case plan names (the interleaving's length). */
 export function minimalCaseSteps(variant: string): number | undefined {
+  variantByName(variant);
   const plan = plans[variant];
   return plan === undefined ? undefined : expand(plan.steps).length;
 }

@@ -12,7 +12,7 @@ import {
   stepOf,
   World,
 } from "../../sim/index.ts";
-import { boundedScope, SCOPE_HORIZON_S } from "../cases.ts";
+import { boundedScope, minimalCaseParams, minimalCaseSteps, SCOPE_HORIZON_S } from "../cases.ts";
 import { UnknownVariantError } from "../errors.ts";
 import { variantByName, variants } from "../variants.ts";
 import {
@@ -100,6 +100,10 @@ describe("variants", () => {
     expect(() => variantByName("round4")).toThrow(UnknownVariantError);
     expect(() => variantByName("round4")).toThrow(InputError);
     expect(() => variantByName("round4")).toThrow(/known variants: round1, .*fixed/);
+    // So do the minimal-case lookups, whose undefined means "a variant that passes".
+    expect(() => minimalCaseParams("round-3")).toThrow(UnknownVariantError);
+    expect(() => minimalCaseSteps("round-3")).toThrow(UnknownVariantError);
+    expect(minimalCaseSteps("fixed")).toBeUndefined();
   });
 });
 
