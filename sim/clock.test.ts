@@ -392,4 +392,37 @@ describe("World.limitTime", () => {
     // From a scenario's setup the error reaches the caller: no execution runs.
     expect(() => runOnce(sleeper(1, ms), {}, new ChoicesStrategy([]))).toThrow(ModelError);
   });
+
+  // The engine reads the horizon as the execution starts: set in a step, it was ignored.
+  it("is refused in a step, as the actor's crash", () => {
+    const late: Scenario = {
+      name: "late",
+      summary: "limits time from a step",
+      defaults: {},
+      setup(world) {
+        world.spawn(
+          "a",
+          (function* (): Actor {
+            world.limitTime(10);
+            yield world.sleep(100);
+          })(),
+        );
+      },
+    };
+    const r = runOnce(late, {}, new ChoicesStrategy([]));
+    expect(r?.outcome).toMatchObject({
+      kind: "crash",
+      message: "limitTime is for the setup: call it there",
+    });
+  });
+
+  // A string passed `>= 0`, and the clock then added strings ("0105").
+  it("and sleep, until and acquire refuse a duration that is not a number", () => {
+    const world = new World({ pickChoice: () => 0 }, { tracing: false });
+    const ten = "10" as unknown as number;
+    expect(() => world.limitTime(ten)).toThrow('limitTime needs a duration >= 0, got "10"');
+    expect(() => world.sleep(ten)).toThrow(/sleep needs a non-negative duration/);
+    expect(() => world.until(() => true, { timeout_ms: ten })).toThrow(ModelError);
+    expect(() => world.mutex("m").acquire({ timeout_ms: ten })).toThrow(ModelError);
+  });
 });

@@ -53,6 +53,11 @@ export class ReplayDivergenceError extends InputError {
   }
 }
 
+/** A value given where a number was wanted: a string in quotes, so "10" is not read as 10. */
+export function numberText(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : String(v);
+}
+
 /** A bad bound or shard given by a user. */
 export class BoundError extends InputError {
   override readonly name = "BoundError";

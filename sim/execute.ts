@@ -469,6 +469,11 @@ function firstBroken(
     let message: string | undefined;
     try {
       message = c.check();
+      // A check returns undefined when it holds, or a message; a boolean (a check written
+      // as a wait predicate is) was a violation whose message read "true" (API audit).
+      if (message !== undefined && typeof message !== "string") {
+        message = `the check returned ${describeValue(message)}, not undefined (it holds) or a message saying what is wrong`;
+      }
     } catch (e) {
       // A check that throws is broken code, not a verdict: said as a violation of that
       // check (it has a name and a schedule, as an actor's crash has), never escaping the

@@ -7,7 +7,7 @@ import { formatSchedule } from "./schedule.ts";
 import { RandomStrategy } from "./strategies/random.ts";
 import { checkDeterminism } from "./trace.ts";
 import type { Actor, Outcome } from "./types.ts";
-import type { World } from "./world.ts";
+import { World } from "./world.ts";
 
 // What a user who writes a scenario gets wrong, said in words about their code, not as a
 // TypeError from inside the engine that reads as their model's own crash.
@@ -332,6 +332,32 @@ describe("a data choice too wide for a search that branches on every value", () 
         stop_on_first: false,
       });
       expect(c.executions).toBe(3);
+    }
+  });
+});
+
+describe("a check written wrong", () => {
+  // Written as a wait predicate, a check returning true was a violation whose message read
+  // "true"; one that is no function failed as "c.check is not a function" (API audit).
+  it("that returns a boolean is a violation that says so", () => {
+    const o = outcomeOf((w) => {
+      w.spawn("a", oneStep());
+      w.atEnd("x is 1", () => true as unknown as undefined);
+    });
+    expect(o).toMatchObject({
+      kind: "violation",
+      property: "x is 1",
+      message:
+        "the check returned true, not undefined (it holds) or a message saying what is wrong",
+    });
+  });
+
+  it("that is not a function is refused where it is registered", () => {
+    for (const register of ["atEnd", "invariant"] as const) {
+      const world = new World({ pickChoice: () => 0 }, { tracing: false });
+      expect(() => world[register]("e", "x" as unknown as () => undefined)).toThrow(
+        `${register}('e', ...) needs a function returning undefined or a message, got x`,
+      );
     }
   });
 });

@@ -1,4 +1,4 @@
-import { EngineAssertionError, ModelError } from "./errors.ts";
+import { EngineAssertionError, ModelError, numberText } from "./errors.ts";
 import { Cell } from "./objects/cell.ts";
 import { Log } from "./objects/log.ts";
 import { TrackedMap } from "./objects/map.ts";
@@ -240,8 +240,9 @@ export class World implements AccessRecorder {
       );
     }
     const timeout = options.timeout_ms;
-    if (timeout !== undefined && !(timeout >= 0)) {
-      throw new ModelError(`until needs a non-negative timeout_ms, got ${timeout}`);
+    // typeof: a string "10" passed `>= 0`, and the clock then added strings (API audit).
+    if (timeout !== undefined && !(typeof timeout === "number" && timeout >= 0)) {
+      throw new ModelError(`until needs a non-negative timeout_ms, got ${numberText(timeout)}`);
     }
     return {
       kind: "wait",
@@ -254,7 +255,9 @@ export class World implements AccessRecorder {
 
   /** Yield this to let `ms` of virtual time pass. */
   sleep(ms: number, label = "wake"): Wait {
-    if (!(ms >= 0)) throw new ModelError(`sleep needs a non-negative duration, got ${ms}`);
+    if (!(typeof ms === "number" && ms >= 0)) {
+      throw new ModelError(`sleep needs a non-negative duration, got ${numberText(ms)}`);
+    }
     return { kind: "wait", label, until: null, timeout_ms: ms, on: `the clock (+${ms} ms)` };
   }
 
@@ -265,7 +268,12 @@ export class World implements AccessRecorder {
    * so that a systematic search covers every interleaving up to that time.
    */
   limitTime(ms: number): void {
-    if (!(ms >= 0)) throw new ModelError(`limitTime needs a duration >= 0, got ${ms}`);
+    if (!(typeof ms === "number" && ms >= 0)) {
+      throw new ModelError(`limitTime needs a duration >= 0, got ${numberText(ms)}`);
+    }
+    // The engine reads the horizon once, as the execution starts: set later, it was
+    // ignored without a word (API audit).
+    if (!this.settingUp) throw new ModelError("limitTime is for the setup: call it there");
     this.horizon_ms = ms;
   }
 
@@ -315,12 +323,12 @@ export class World implements AccessRecorder {
    * (`fail`).
    */
   invariant(name: string, check: Check): void {
-    this.invariants.push({ name, check });
+    this.invariants.push({ name, check: checkFunction("invariant", name, check) });
   }
 
   /** A property checked once, when every actor has finished. */
   atEnd(name: string, check: Check): void {
-    this.finalChecks.push({ name, check });
+    this.finalChecks.push({ name, check: checkFunction("atEnd", name, check) });
   }
 
   /** Reports a violation from inside a step; the execution stops after the step. */
@@ -383,6 +391,16 @@ function checkActor(name: string, actor: unknown): void {
 }
 
 /** A value in a few words, for an error about what user code passed or yielded. */
+/** A check must be a function: a string there failed later as "c.check is not a function". */
+function checkFunction(method: string, name: string, check: Check): Check {
+  if (typeof check !== "function") {
+    throw new ModelError(
+      `${method}('${name}', ...) needs a function returning undefined or a message, got ${describeValue(check)}`,
+    );
+  }
+  return check;
+}
+
 export function describeValue(v: unknown): string {
   if (typeof v === "function") {
     const kind = v.constructor.name;

@@ -1,4 +1,4 @@
-import { ModelError, NondeterminismError } from "../errors.ts";
+import { ModelError, NondeterminismError, numberText } from "../errors.ts";
 import type { Json, Wait } from "../types.ts";
 import { type AccessRecorder, Tracked } from "./tracked.ts";
 
@@ -45,8 +45,8 @@ export class Mutex extends Tracked {
   /** Yield this to block until the mutex is free; the actor holds it when it resumes ("ok"). */
   acquire(options: AcquireOptions = {}): Wait {
     const timeout = options.timeout_ms;
-    if (timeout !== undefined && !(timeout >= 0)) {
-      throw new ModelError(`acquire needs a non-negative timeout_ms, got ${timeout}`);
+    if (timeout !== undefined && !(typeof timeout === "number" && timeout >= 0)) {
+      throw new ModelError(`acquire needs a non-negative timeout_ms, got ${numberText(timeout)}`);
     }
     // A mutex is not re-entrant: its holder would wait for itself forever (or until its
     // timeout), which is a mistake in the model, so it is that actor's crash. Unrecorded:

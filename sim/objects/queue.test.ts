@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { EngineAssertionError } from "../errors.ts";
+import { ModelError } from "../errors.ts";
 import { runOnce } from "../runner.ts";
 import type { Scenario } from "../scenario.ts";
 import { ChoicesStrategy } from "../strategies/choices.ts";
@@ -84,9 +84,12 @@ describe("queue", () => {
     });
   });
 
-  it("rejects a capacity below 1", () => {
-    expect(() => bareWorld().queue("q", { capacity: 0 })).toThrow(EngineAssertionError);
+  it("rejects a capacity below 1, and an overflow policy it does not know, as the model's mistakes", () => {
+    expect(() => bareWorld().queue("q", { capacity: 0 })).toThrow(ModelError);
     expect(() => bareWorld().queue("q", { capacity: Number.NaN })).toThrow(/capacity/);
+    expect(() =>
+      bareWorld().queue("q", { capacity: 2, overflow: "drop-newest" as "reject" }),
+    ).toThrow(/overflow must be "drop-oldest", "reject", "assert", got "drop-newest"/);
   });
 
   it("empties on clear", () => {

@@ -1,4 +1,4 @@
-import { EngineAssertionError } from "../errors.ts";
+import { ModelError } from "../errors.ts";
 import type { Hash53 } from "../hash53.ts";
 import type { Json } from "../types.ts";
 import { hashItems, subAccess, Tracked, toJson } from "./tracked.ts";
@@ -17,6 +17,7 @@ const SLOTS = 3;
  * - "assert": a full queue is a model bug and fails the execution.
  */
 export type OverflowPolicy = "drop-oldest" | "reject" | "assert";
+const OVERFLOW_POLICIES: readonly OverflowPolicy[] = ["drop-oldest", "reject", "assert"];
 
 export interface QueueOptions {
   /** Maximum number of items; default unbounded. */
@@ -54,8 +55,17 @@ export class Queue<T> extends Tracked {
     super(recorder, id, name);
     this.capacity = options.capacity ?? Number.POSITIVE_INFINITY;
     this.overflow = options.overflow ?? "drop-oldest";
-    if (!(this.capacity >= 1))
-      throw new EngineAssertionError(`queue ${name}: capacity must be at least 1`);
+    // The model's mistakes, not the engine's (EngineAssertionError said an engine bug).
+    if (!(typeof this.capacity === "number" && this.capacity >= 1))
+      throw new ModelError(
+        `queue ${name}: capacity must be at least 1, got ${String(this.capacity)}`,
+      );
+    if (!OVERFLOW_POLICIES.includes(this.overflow)) {
+      // A typo ran as drop-oldest without a word.
+      throw new ModelError(
+        `queue ${name}: overflow must be ${OVERFLOW_POLICIES.map((p) => `"${p}"`).join(", ")}, got ${JSON.stringify(this.overflow)}`,
+      );
+    }
   }
 
   get size(): number {
@@ -81,7 +91,7 @@ export class Queue<T> extends Tracked {
     if (this.items.length - this.head >= this.capacity) {
       if (this.overflow === "reject") return false;
       if (this.overflow === "assert") {
-        throw new EngineAssertionError(`queue ${this.name} is full (capacity ${this.capacity})`);
+        throw new ModelError(`queue ${this.name} is full (capacity ${this.capacity})`);
       }
       this.part(HEAD, true);
       this.part(SLOTS + this.removed, true);

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { OptionError } from "../errors.ts";
 import { counterScenario } from "../examples/counter.ts";
 import { defaultLimits } from "../execute.ts";
 import { choicesArbitrary } from "../fastcheck.ts";
@@ -44,6 +45,15 @@ const busy: Scenario<{ workers: number }> = {
 };
 
 describe("choices strategy", () => {
+  // A negative or fractional number made World.choose blame the model (its actor crashed).
+  it("refuses numbers that are not whole numbers >= 0", () => {
+    for (const bad of [[0, -1], [0, 1.5], [Number.NaN]]) {
+      expect(() => new ChoicesStrategy(bad)).toThrow(OptionError);
+      expect(() => runChoices(counterScenario, { workers: 2 }, bad)).toThrow(
+        /choices must be whole numbers >= 0/,
+      );
+    }
+  });
   it("turns any array of naturals into a complete execution that replays identically", () => {
     fc.assert(
       fc.property(

@@ -1,3 +1,4 @@
+import { OptionError } from "../errors.ts";
 import type { Strategy } from "../strategy.ts";
 import { type Decision, stepOf } from "../types.ts";
 
@@ -16,7 +17,20 @@ export class ChoicesStrategy implements Strategy {
   private position = 0;
   private used = false;
 
-  constructor(private readonly numbers: readonly number[]) {}
+  constructor(private readonly numbers: readonly number[]) {
+    // Every array of whole numbers >= 0 is a schedule; -1 or 1.5 made World.choose blame
+    // the model (the actor "crashed": strategy chose -1 outside [0, 3)): API audit.
+    const i = numbers.findIndex((k) => !(Number.isSafeInteger(k) && k >= 0));
+    if (i >= 0) {
+      throw new OptionError(
+        `choices must be whole numbers >= 0 (as fc.nat() makes them), got ${String(numbers[i])} at index ${i}`,
+      );
+    }
+  }
+
+  spent(): boolean {
+    return this.used;
+  }
 
   beginExecution(): boolean {
     if (this.used) return false;
