@@ -38,6 +38,8 @@ export function runOnce<P extends Params>(
   options: RunOnceOptions = {},
 ): ExecutionResult | null {
   checkLimits(options.limits ?? scenario.limits);
+  // (An index of NaN or 1.5 drew a random execution from no index of any run.)
+  checkAmount("index", options.index, true);
   if (!strategy.beginExecution(options.index ?? 0)) return null;
   const world = new World(strategy, { tracing: options.trace ?? false });
   strategy.observe?.(world);

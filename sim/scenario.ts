@@ -1,4 +1,4 @@
-import { ScenarioParamsError, UnknownScenarioError } from "./errors.ts";
+import { OptionError, ScenarioParamsError, UnknownScenarioError } from "./errors.ts";
 import type { ExecutionLimits } from "./execute.ts";
 import { checkScenarioName } from "./schedule.ts";
 import type { Json, Params } from "./types.ts";
@@ -79,7 +79,7 @@ export class ScenarioRegistry {
   add<P extends Params>(scenario: Scenario<P>): this {
     checkScenarioName(scenario);
     if (this.byName.has(scenario.name)) {
-      throw new Error(`scenario '${scenario.name}' is registered twice`);
+      throw new OptionError(`scenario '${scenario.name}' is registered twice`);
     }
     this.byName.set(scenario.name, scenario as unknown as Scenario);
     return this;

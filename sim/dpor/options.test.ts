@@ -2,8 +2,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { BoundError, OptionError } from "../errors.ts";
 import { counterScenario } from "../examples/counter.ts";
-import { explore } from "../runner.ts";
-import type { Scenario } from "../scenario.ts";
+import { explore, runOnce } from "../runner.ts";
+import { type Scenario, ScenarioRegistry } from "../scenario.ts";
 import { DporStrategy } from "../strategies/dpor.ts";
 import { ExhaustiveStrategy } from "../strategies/exhaustive.ts";
 import { RandomStrategy } from "../strategies/random.ts";
@@ -201,6 +201,16 @@ describe("options of the search entry points", () => {
     expect(explore({ ...base, strategy: random, max_executions: 20 }).outcomes).toEqual(
       once.outcomes,
     );
+  });
+
+  it("refuses a scenario registered twice, and a runOnce index that is no execution's", () => {
+    const registry = new ScenarioRegistry().add(counterScenario);
+    expect(() => registry.add(counterScenario)).toThrow(OptionError);
+    for (const index of [Number.NaN, -1, 1.5]) {
+      expect(() =>
+        runOnce(counterScenario, { workers: 2 }, new RandomStrategy(1), { index }),
+      ).toThrow(OptionError);
+    }
   });
 
   it("checks a dpor or exhaustive strategy's bounds when it is built directly", () => {
