@@ -118,9 +118,10 @@ export function explore<P extends Params>(options: ExploreOptions<P>): ExploreRe
     );
   }
   if (options.strategy.spent?.() === true) {
-    // A second explore of one DporStrategy ran nothing and said the space was exhausted.
+    // Explored again, a DporStrategy whose search was over ran nothing and said the space
+    // was exhausted. (One stopped early, by a failure or a bound, goes on where it was.)
     throw new OptionError(
-      `this ${options.strategy.name} strategy has run its search already; give explore a new one`,
+      `this ${options.strategy.name} strategy has finished its search already; give explore a new one`,
     );
   }
   if (

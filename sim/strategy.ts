@@ -38,9 +38,10 @@ export interface Strategy {
    */
   checkedSteps?(): number;
   /**
-   * True once a strategy that runs one search (dpor, exhaustive, a replay) has begun it:
-   * `explore` refuses it, as it would find its space spent and report nothing. Default:
-   * the strategy can start again (random and PCT draw each execution from its index).
+   * True once a strategy that runs one search is done with it: dpor or exhaustive with its
+   * space explored, a replay or a choices array run once. `explore` refuses it, as it would
+   * report nothing (a search stopped early, by a failure or a bound, goes on where it was).
+   * Default: the strategy can start again (random and PCT draw each execution afresh).
    */
   spent?(): boolean;
   /**

@@ -390,7 +390,6 @@ function checkActor(name: string, actor: unknown): void {
   throw new ModelError(`spawn('${name}', ...) got ${describeValue(actor)}; ${how}`);
 }
 
-/** A value in a few words, for an error about what user code passed or yielded. */
 /** A check must be a function: a string there failed later as "c.check is not a function". */
 function checkFunction(method: string, name: string, check: Check): Check {
   if (typeof check !== "function") {
@@ -401,6 +400,7 @@ function checkFunction(method: string, name: string, check: Check): Check {
   return check;
 }
 
+/** A value in a few words, for an error about what user code passed or yielded. */
 export function describeValue(v: unknown): string {
   if (typeof v === "function") {
     const kind = v.constructor.name;

@@ -64,7 +64,7 @@ export interface Coverage {
  * The one-line verdict. Only an exploration that was exhausted, unbounded, unsharded and
  * failure-free may say "all interleavings".
  */
-export function verdict(c: Coverage, sharded = c.shard !== undefined): string {
+export function verdict(c: Coverage, sharded = (c.shard?.count ?? 1) > 1): string {
   // Counted from the outcomes: `failures` keeps at most max_failures of them, and a
   // deadlock, a step budget or a time horizon reached is a failure as a violation is (a
   // deadlock alone was said "no failure over all interleavings": review).

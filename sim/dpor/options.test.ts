@@ -185,7 +185,7 @@ describe("options of the search entry points", () => {
     }
   });
 
-  it("refuses a search strategy that has run already (it reported an exhausted empty space)", () => {
+  it("refuses a search strategy that has finished (it reported an exhausted empty space)", () => {
     const base = { scenario: counterScenario, params: { workers: 2 }, stop_on_first: false };
     for (const strategy of [
       new DporStrategy(),
@@ -193,7 +193,7 @@ describe("options of the search entry points", () => {
       new ReplayStrategy([0, 3, 0, 3]),
     ]) {
       explore({ ...base, strategy });
-      expect(() => explore({ ...base, strategy })).toThrow(/has run its search already/);
+      expect(() => explore({ ...base, strategy })).toThrow(/has finished its search already/);
     }
     // Random draws each execution from its index: it may run again, alike.
     const random = new RandomStrategy(3);
@@ -201,6 +201,44 @@ describe("options of the search entry points", () => {
     expect(explore({ ...base, strategy: random, max_executions: 20 }).outcomes).toEqual(
       once.outcomes,
     );
+  });
+
+  // A search stopped early (by a bound, or its first failure) goes on where it was when
+  // explored again: the pieces add up to one whole run (review of the check above).
+  it("lets a search stopped early go on, to the same executions as one run", () => {
+    for (const make of [() => new DporStrategy(), () => new ExhaustiveStrategy()]) {
+      const base = { scenario: counterScenario, params: { workers: 3 }, stop_on_first: false };
+      const whole = explore({ ...base, strategy: make() });
+      const strategy = make();
+      let executions = 0;
+      let completed = 0;
+      for (let round = 0; round < 1_000 && !strategy.spent(); round++) {
+        const part = explore({ ...base, strategy, max_executions: 7 });
+        executions += part.executions;
+        completed += part.outcomes.completed;
+      }
+      expect(executions).toBe(whole.executions);
+      expect(completed).toBe(whole.outcomes.completed);
+      expect(strategy.spent()).toBe(true);
+    }
+  });
+
+  // The depth bound took the place of the scenario's own step budget: its failures passed.
+  it("keeps a scenario's own step budget under a larger depth bound", () => {
+    const tight: Scenario<{ workers: number }> = {
+      ...counterScenario,
+      name: "tight-counter",
+      limits: { max_steps: 3 },
+    };
+    const base = { scenario: tight, params: { workers: 2 }, stop_on_first: false };
+    const own = exploreSystematic(base);
+    const deep = exploreSystematic({ ...base, max_depth: 100 });
+    expect(own.outcomes.budget).toBeGreaterThan(0);
+    expect(deep.outcomes).toEqual(own.outcomes);
+    expect(deep.bounds).toEqual([]);
+    const shallow = exploreSystematic({ ...base, max_depth: 2 });
+    expect(shallow.cut_by_depth).toBeGreaterThan(0);
+    expect(shallow.bounds).toEqual(["depth bound 2"]);
   });
 
   it("refuses a scenario registered twice, and a runOnce index that is no execution's", () => {

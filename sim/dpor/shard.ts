@@ -51,6 +51,8 @@ export function parseShard(text: string): Shard {
  */
 export class IndexShardedStrategy implements Strategy {
   readonly name: string;
+  /** The wrapped strategy's (see Strategy.spent). */
+  readonly spent: (() => boolean) | undefined;
 
   constructor(
     private readonly inner: Strategy,
@@ -58,6 +60,7 @@ export class IndexShardedStrategy implements Strategy {
   ) {
     checkShard(shard);
     this.name = inner.name;
+    this.spent = inner.spent === undefined ? undefined : () => inner.spent?.() === true;
   }
 
   beginExecution(index: number): boolean {

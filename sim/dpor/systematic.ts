@@ -1,5 +1,11 @@
 import { BoundError, checkAmount, checkPreemptionBound, OptionError } from "../errors.ts";
-import { checkLimits, type ExecutionLimits, type ExecutionResult, execute } from "../execute.ts";
+import {
+  checkLimits,
+  defaultLimits,
+  type ExecutionLimits,
+  type ExecutionResult,
+  execute,
+} from "../execute.ts";
 import { NumberMap, NumberSet } from "../hash-collections.ts";
 import { confirmFailure, type Failure, failureOf } from "../runner.ts";
 import type { Scenario } from "../scenario.ts";
@@ -119,10 +125,14 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
     (options.probe ?? 0) > 0 && options.shard === undefined && options.max_depth === undefined;
   /** How the search's execution of each trace ended (see probe.ts), when probing. */
   const seen = new NumberMap<string>();
-  const limits =
-    options.max_depth === undefined
-      ? options.scenario.limits
-      : { ...options.scenario.limits, max_steps: options.max_depth };
+  // The depth bound cuts executions only where the scenario's own step budget does not
+  // come first: taking its place, it turned the scenario's budget failures into passes
+  // (review: limits.max_steps 3 and max_depth 100 gave no budget failure).
+  const ownBudget = options.scenario.limits?.max_steps ?? defaultLimits.max_steps;
+  const depthCuts = options.max_depth !== undefined && options.max_depth < ownBudget;
+  const limits = depthCuts
+    ? { ...options.scenario.limits, max_steps: options.max_depth }
+    : options.scenario.limits;
 
   const started = wallNow_ms();
   const outcomes = outcomeCounts();
@@ -196,7 +206,7 @@ export function exploreSystematic<P extends Params>(options: SystematicOptions<P
     }
     const state = count_states || probing ? finalStates.hash(r.world) : 0;
     if (count_states) states.add(state);
-    const cut = options.max_depth !== undefined && r.outcome.kind === "budget";
+    const cut = depthCuts && r.outcome.kind === "budget";
     if (cut) {
       cut_by_depth++;
       depthCut = true;

@@ -218,9 +218,12 @@ export class DporStrategy implements Strategy {
     this.bound = options.preemption_bound ?? Number.POSITIVE_INFINITY;
     this.split = options.shard === undefined ? 0 : (options.split_depth ?? 12);
     // Built directly (not through exploreSystematic), the options are checked here.
-    checkPreemptionBound(options.preemption_bound);
+    // (Infinity: unbounded, as the default.)
+    if (options.preemption_bound !== Number.POSITIVE_INFINITY) {
+      checkPreemptionBound(options.preemption_bound);
+    }
     checkShard(options.shard);
-    if (options.shard !== undefined && options.preemption_bound !== undefined) {
+    if (options.shard !== undefined && this.bound < Number.POSITIVE_INFINITY) {
       throw new BoundError(
         "a dpor shard cannot take a preemption bound (a bounded search is not complete, so its shards would not add up to it); drop one",
       );
@@ -242,9 +245,12 @@ export class DporStrategy implements Strategy {
     this.log.observe(world);
   }
 
+  /** The search is over (beginExecution said so); one stopped early may go on. */
   spent(): boolean {
-    return this.started;
+    return this.finished;
   }
+
+  private finished = false;
 
   beginExecution(): boolean {
     if (!this.started) {
@@ -254,7 +260,10 @@ export class DporStrategy implements Strategy {
       this.guide = [];
     } else if (!this.backtrack()) {
       // This vector of the setup's data choices is done: the next one is a new search.
-      if (!this.setup.advance()) return false;
+      if (!this.setup.advance()) {
+        this.finished = true;
+        return false;
+      }
       this.branchPoint = -1;
       this.branchTarget = null;
       this.guide = [];

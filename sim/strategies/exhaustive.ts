@@ -75,7 +75,10 @@ export class ExhaustiveStrategy implements Strategy {
   private stepping = false;
 
   constructor(private readonly options: ExhaustiveOptions = {}) {
-    checkPreemptionBound(options.preemption_bound);
+    // (Infinity: unbounded, as the default.)
+    if (options.preemption_bound !== Number.POSITIVE_INFINITY) {
+      checkPreemptionBound(options.preemption_bound);
+    }
     checkShard(options.shard);
     this.bound = options.preemption_bound ?? Number.POSITIVE_INFINITY;
     this.split = options.split_depth ?? 4;
@@ -89,9 +92,12 @@ export class ExhaustiveStrategy implements Strategy {
     this.log.observe(world);
   }
 
+  /** The search is over (beginExecution said so); one stopped early may go on. */
   spent(): boolean {
-    return this.started;
+    return this.finished;
   }
+
+  private finished = false;
 
   beginExecution(): boolean {
     if (this.started) {
@@ -99,7 +105,10 @@ export class ExhaustiveStrategy implements Strategy {
       if (this.lastSkipped && this.unitDecided) this.truncateToSplit();
       for (;;) {
         const top = this.stack[this.stack.length - 1];
-        if (top === undefined) return false;
+        if (top === undefined) {
+          this.finished = true;
+          return false;
+        }
         if (top.i + 1 < top.n) {
           top.i++;
           break;
