@@ -1,11 +1,11 @@
 import { Worker } from "node:worker_threads";
 import * as errors from "../errors.ts";
-import { InputError, ModelError, NondeterminismError, OptionError } from "../errors.ts";
+import { InputError, ModelError, NondeterminismError } from "../errors.ts";
 import type { Json, Params } from "../types.ts";
 import { wallNow_ms } from "../wallclock.ts";
 import { type Coverage, mergeCoverage } from "./coverage.ts";
 import { ShardSyntaxError } from "./shard.ts";
-import { BoundError } from "./systematic.ts";
+import { BoundError, checkSystematicKind } from "./systematic.ts";
 
 /** What a worker needs to run its shard: everything is plain data (structured-cloneable). */
 export interface PoolTask {
@@ -68,13 +68,7 @@ export interface PoolOptions extends PoolTask {
  * (worker-boot.mjs registers it in the worker). `max_executions` applies per worker.
  */
 export async function explorePool(options: PoolOptions): Promise<Coverage> {
-  const kind: unknown = options.strategy;
-  if (kind !== "dpor" && kind !== "exhaustive") {
-    // (Any other name ran exhaustive in every worker: review.)
-    throw new OptionError(
-      `explorePool's strategy must be "dpor" or "exhaustive", got ${JSON.stringify(kind)}`,
-    );
-  }
+  checkSystematicKind(options.strategy, "explorePool");
   const workers = options.workers ?? 2;
   if (!(Number.isInteger(workers) && workers >= 1 && workers <= 256)) {
     throw new BoundError(`workers must be a whole number from 1 to 256, got ${workers}`);

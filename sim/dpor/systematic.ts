@@ -320,12 +320,7 @@ function checkOptions<P extends Params>(options: SystematicOptions<P>): void {
   checkAmount("budget_ms", options.budget_ms, false);
   checkAmount("probe", options.probe, true);
   checkAmount("max_failures", options.max_failures, true);
-  if (kind !== "dpor" && kind !== "exhaustive") {
-    // (Any other name ran exhaustive: review.)
-    throw new OptionError(
-      `exploreSystematic's strategy must be "dpor" or "exhaustive", got ${JSON.stringify(kind)}; random and pct run through explore`,
-    );
-  }
+  checkSystematicKind(kind, "exploreSystematic");
   checkShard(options.shard);
   checkScenarioName(options.scenario);
   checkLimits(options.scenario.limits);
@@ -353,6 +348,15 @@ function checkOptions<P extends Params>(options: SystematicOptions<P>): void {
 }
 
 export { BoundError } from "../errors.ts";
+
+/** Refuses a strategy name other than dpor's and exhaustive's (any other ran exhaustive). */
+export function checkSystematicKind(kind: unknown, entry: string): void {
+  if (kind !== "dpor" && kind !== "exhaustive") {
+    throw new OptionError(
+      `${entry}'s strategy must be "dpor" or "exhaustive", got ${JSON.stringify(kind)}; random and pct run through explore`,
+    );
+  }
+}
 
 /** runOnce, but showing the world to dpor before the execution starts. */
 export function runObserved<P extends Params>(
